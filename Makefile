@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rust kernel module collection: the user's entry point (kbuild itself reads
+# ./Kbuild). `make help` lists the targets; README.md explains them.
+#
+#   make LLVM=1                 build every module against the default tree
+#   make LLVM=1 KDIR=/path      ... against your own Rust-enabled tree
+#   make LLVM=1 run             boot a VM and show every module at work
+#   make LLVM=1 check           build and run every test, print a summary
+
+TOP := $(CURDIR)
+SCRIPTS := $(TOP)/scripts
+
+# Tool locations (cache, LLVM, bindgen) come from the scripts' shared settings.
+export PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$PATH"')
+export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIBCLANG_PATH"')
+
+# Targets that need a kernel tree.
+TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check bench
+
+.PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
+.DEFAULT_GOAL := all
+
+ifneq ($(filter $(TREE_TARGETS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(LLVM),1)
+$(error Rust kernel modules are built with the LLVM toolchain: run make LLVM=1 $(MAKECMDGOALS))
+endif
+endif
+
+ifeq ($(KDIR),)
+
+# No tree given: make (or reuse) the project's default tree, then run the
+# same target against it.
+$(TREE_TARGETS):
+	+@kdir=$$($(SCRIPTS)/kernel.sh ensure) && \
+		$(MAKE) --no-print-directory KDIR="$$kdir" RKM_DEFAULT_TREE=1 $@
+
+else # KDIR given
+
+ifneq ($(RKM_DEFAULT_TREE),1)
+$(shell $(SCRIPTS)/kernel.sh check $(KDIR) >&2)
+ifneq ($(.SHELLSTATUS),0)
+$(error unusable KDIR (see above))
+endif
+endif
+
+all: modules
+
+modules rust-analyzer:
+	+$(MAKE) -C $(KDIR) M=$(TOP) $@
+
+modules_install: modules
+	+$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+
+# Clippy and rustc with every warning an error, plus the formatting check.
+lint: rustfmtcheck
+	+$(MAKE) -C $(KDIR) M=$(TOP) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
+
+tests:
+	@$(SCRIPTS)/build-tests.sh
+
+vm: modules tests
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(if $(CMD),-- $(CMD))
+
+run: modules tests
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh
+
+check: lint tests
+	@KDIR=$(KDIR) $(SCRIPTS)/check.sh
+
+bench: modules tests
+	@KDIR=$(KDIR) $(SCRIPTS)/bench.sh
+
+endif # KDIR
+
+# The kernel's own formatting rules (rustfmt is not run by kbuild for M=).
+RUST_SOURCES = $(shell find $(TOP)/modules -name '*.rs')
+RUSTFMT_CONFIG = $(SCRIPTS)/rustfmt.toml
+
+rustfmt:
+	rustfmt --config-path $(RUSTFMT_CONFIG) $(RUST_SOURCES)
+
+rustfmtcheck:
+	rustfmt --config-path $(RUSTFMT_CONFIG) --check $(RUST_SOURCES)
+
+check-host:
+	@python3 -m unittest discover -s $(TOP)/tests/host -t $(TOP) -q
+
+kernel:
+	@$(SCRIPTS)/kernel.sh ensure
+
+toolchain:
+	@$(SCRIPTS)/toolchain.sh
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(TOP) clean; \
+	else \
+		find $(TOP)/modules \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+			-o -name '.*.cmd' -o -name '*.rmeta' -o -name modules.order -o -name Module.symvers \) -delete; \
+	fi
+	rm -rf $(TOP)/.build $(TOP)/rust-project.json
+
+help:
+	@echo 'Build (LLVM=1 required; KDIR=/path selects your own kernel tree):'
+	@echo '  make LLVM=1                  build every module under modules/'
+	@echo '  make LLVM=1 CLIPPY=1         ... with clippy'
+	@echo '  make LLVM=1 lint             clippy + rustc with warnings as errors, rustfmt check'
+	@echo '  make LLVM=1 rust-analyzer    write rust-project.json for editors'
+	@echo '  make LLVM=1 modules_install  install (honours INSTALL_MOD_PATH)'
+	@echo '  make rustfmt | rustfmtcheck  format / check with the kernel rustfmt rules'
+	@echo '  make clean'
+	@echo 'VM (virtme-ng; KVM when it works, TCG otherwise):'
+	@echo '  make LLVM=1 run              boot, load every module, show each at work'
+	@echo '  make LLVM=1 check            every test: KUnit, tests/, host tests; summary'
+	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
+	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
+	@echo 'Set-up (done on demand by the targets above):'
+	@echo '  make toolchain               install missing tools'
+	@echo '  make kernel                  build the default kernel tree'
+	@echo '  make check-host              host-side tests of the scripts'

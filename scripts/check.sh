@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the host-side tests of the scripts, then one VM boot that runs
+# every module's KUnit suites and userspace tests, then the verdict from
+# scripts/results.py (summary table, reports in results/, closing line
+# "N passed, N failed, N skipped"; non-zero exit on any failure).
+#
+#   KDIR=... scripts/check.sh [MODULE...]
+
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+[ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 check)"
+RESULTS=${RKM_RESULTS:-$TOP/results}
+KUNIT_TOOL=$KDIR/source/tools/testing/kunit
+[ -d "$KUNIT_TOOL" ] || KUNIT_TOOL=$KDIR/tools/testing/kunit
+[ -f "$KUNIT_TOOL/kunit_parser.py" ] || die "the kernel's KTAP parser is missing: $KUNIT_TOOL/kunit_parser.py"
+
+if [ $# -gt 0 ]; then
+	modules=("$@")
+else
+	modules=()
+	for kbuild in "$TOP"/modules/*/Kbuild; do
+		modules+=("$(basename "$(dirname "$kbuild")")")
+	done
+fi
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS/modules" "$RESULTS/host"
+
+note "host-side tests of the scripts"
+status=0
+RKM_KUNIT_TOOL=$KUNIT_TOOL python3 "$TOP/tests/host/run.py" >"$RESULTS/host/host-scripts.ktap" || status=$?
+echo $status >"$RESULTS/host/host-scripts.status"
+
+note "booting the VM: ${modules[*]}"
+vm_status=0
+"$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --rwdir "$RESULTS" \
+	--console-log "$RESULTS/console.log" \
+	--script "$TOP/scripts/guest-check.sh" "$RESULTS" "${modules[@]}" || vm_status=$?
+if [ ! -f "$RESULTS/complete" ]; then
+	echo "--- the VM did not complete the run (status $vm_status); last lines of $RESULTS/console.log:" >&2
+	tail -n 30 "$RESULTS/console.log" >&2 || true
+fi
+
+# The full guest log: the console, then each module's kernel log.
+{
+	cat "$RESULTS/console.log"
+	for module in "${modules[@]}"; do
+		echo "===== kernel log of $module"
+		cat "$RESULTS/modules/$module/dmesg.log" 2>/dev/null || echo "(none)"
+	done
+} >"$RESULTS/guest.log" 2>/dev/null || true
+
+echo
+python3 "$TOP/scripts/results.py" --results "$RESULTS" --modules-dir "$TOP/modules" \
+	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" "${modules[@]}"

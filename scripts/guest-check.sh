@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM (as root): for each module, insmod, collect its
+# KUnit suites' results, run its userspace tests, rmmod, and keep the kernel
+# log and taint of each step. Writes raw results only; scripts/results.py
+# (on the host) judges them.
+#
+#   guest-check.sh RESULTS_DIR [MODULE...]
+
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+RESULTS=$1
+shift
+TEST_TIMEOUT=${RKM_TEST_TIMEOUT:-300}
+export RKM_MODULES_DIR=$TOP/modules
+
+if [ $# -gt 0 ]; then
+	modules=("$@")
+else
+	modules=()
+	for kbuild in "$TOP"/modules/*/Kbuild; do
+		modules+=("$(basename "$(dirname "$kbuild")")")
+	done
+fi
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+KUNIT_DIR=/sys/kernel/debug/kunit
+
+dmesg -c >"$RESULTS/boot-dmesg.log"
+cat /proc/sys/kernel/tainted >"$RESULTS/boot-taint"
+
+# Runs "$@" with output to $1.out and exit status to $1.status.
+record() {
+	local base=$1
+	shift
+	timeout --kill-after=5 "$TEST_TIMEOUT" "$@" >"$base.out" 2>&1
+	echo $? >"$base.status"
+}
+
+for module in "${modules[@]}"; do
+	out=$RESULTS/modules/$module
+	mkdir -p "$out/kunit" "$out/tests"
+	echo "==> $module" >&2
+	suites_before=$(ls "$KUNIT_DIR" 2>/dev/null)
+
+	record "$out/insmod" insmod "$TOP/modules/$module/$module.ko"
+	if [ "$(cat "$out/insmod.status")" = 0 ]; then
+		for suite in $(ls "$KUNIT_DIR" 2>/dev/null); do
+			grep -qxF "$suite" <<<"$suites_before" && continue
+			cp "$KUNIT_DIR/$suite/results" "$out/kunit/$suite.ktap"
+		done
+		for test in "$TOP/.build/tests/$module"/* "$TOP/tests/$module"/*.sh; do
+			[ -x "$test" ] || continue
+			echo "    $(basename "$test")" >&2
+			record "$out/tests/$(basename "$test")" "$test"
+		done
+		record "$out/rmmod" rmmod "$module"
+	fi
+	dmesg -c >"$out/dmesg.log"
+	cat /proc/sys/kernel/tainted >"$out/taint"
+done
+touch "$RESULTS/complete"

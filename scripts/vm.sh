@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots KDIR's kernel in a virtme-ng VM with the host's filesystem visible at
+# the same paths and every module's VM extras (modules/*/vm/: ACPI tables,
+# QEMU options, kernel command line) in place.
+#
+#   scripts/vm.sh                         interactive root shell
+#   scripts/vm.sh -- CMD...               run CMD as root, exit with its status
+#   scripts/vm.sh --script FILE [ARGS]    run a bash script as root
+#
+# Options: --timeout SECONDS (default 900 for commands, none for the shell),
+# --rwdir DIR (a host folder the guest may write to), --console-log FILE
+# (the guest's kernel console goes there).
+# KVM is used when it works; RKM_ACCEL=tcg or RKM_ACCEL=kvm forces a choice.
+
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+[ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 vm)"
+KERNEL=$KDIR/arch/x86/boot/bzImage
+[ -f "$KERNEL" ] || die "$KERNEL does not exist: KDIR must be a fully built tree to boot it"
+
+timeout=
+rwdirs=()
+console_log=
+cmd=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout)
+		timeout=$2
+		shift 2
+		;;
+	--rwdir)
+		rwdirs+=(--rwdir "$2")
+		shift 2
+		;;
+	--console-log)
+		console_log=$2
+		shift 2
+		;;
+	--script)
+		cmd=(bash "$2" "${@:3}")
+		break
+		;;
+	--)
+		shift
+		cmd=("$@")
+		break
+		;;
+	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--script FILE ARGS... | -- CMD...]" ;;
+	esac
+done
+
+# Succeeds when KVM can boot this kernel. On some hosts /dev/kvm exists but
+# QEMU aborts ("failed to set MSR") or hangs, so try a real boot, briefly.
+# The answer is cached until the host reboots.
+kvm_works() {
+	[ -w /dev/kvm ] || return 1
+	local stamp
+	stamp=$CACHE/kvm-probe.$(cat /proc/sys/kernel/random/boot_id)
+	if [ ! -f "$stamp" ]; then
+		mkdir -p "$CACHE"
+		rm -f "$CACHE"/kvm-probe.*
+		if timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 -nodefaults \
+			-display none -serial stdio -no-reboot -kernel "$KERNEL" \
+			-append "console=ttyS0 panic=-1 init=/nonexistent" 2>&1 </dev/null |
+			grep -q -m1 'Kernel panic'; then
+			echo yes >"$stamp"
+		else
+			echo no >"$stamp"
+		fi
+	fi
+	[ "$(cat "$stamp")" = yes ]
+}
+
+accel_opts=()
+case ${RKM_ACCEL:-auto} in
+kvm) ;;
+tcg) accel_opts=(--disable-kvm) ;;
+auto)
+	if ! kvm_works; then
+		note "KVM does not work on this host; using QEMU's TCG emulation (slower)"
+		accel_opts=(--disable-kvm)
+	fi
+	;;
+*) die "RKM_ACCEL must be kvm, tcg or auto" ;;
+esac
+
+# Every module's VM extras. ACPI tables are compiled here, at boot time, so
+# a changed .dsl never goes stale.
+extras_dir=$TOP/.build/vm
+mkdir -p "$extras_dir"
+qemu_opts=()
+append=()
+for dsl in "$TOP"/modules/*/vm/*.dsl; do
+	[ -e "$dsl" ] || continue
+	aml=$extras_dir/$(basename "$(dirname "$(dirname "$dsl")")")-$(basename "$dsl" .dsl).aml
+	if [ ! -f "$aml" ] || [ "$dsl" -nt "$aml" ]; then
+		iasl -p "${aml%.aml}" "$dsl" >"$extras_dir/iasl.log" 2>&1 ||
+			die "iasl failed on $dsl: $(tail -n 5 "$extras_dir/iasl.log")"
+	fi
+	qemu_opts+=("-acpitable file=$aml")
+done
+for f in "$TOP"/modules/*/vm/qemu-opts; do
+	[ -e "$f" ] && qemu_opts+=("$(grep -v '^#' "$f" | tr '\n' ' ')")
+done
+for f in "$TOP"/modules/*/vm/kernel-cmdline; do
+	[ -e "$f" ] && append+=(--append "$(grep -v '^#' "$f" | tr '\n' ' ')")
+done
+
+vng_args=(
+	--run "$KERNEL" --user root --disable-microvm --cpus 2 --memory 2G
+	--cwd "$TOP" "${accel_opts[@]}" "${rwdirs[@]}" "${append[@]}"
+)
+[ ${#qemu_opts[@]} -eq 0 ] || vng_args+=(--qemu-opts "${qemu_opts[*]}")
+
+if [ ${#cmd[@]} -eq 0 ]; then
+	exec vng "${vng_args[@]}"
+fi
+
+# vng hands the command to the guest's shell as one string.
+cmd_string=$(printf '%q ' "${cmd[@]}")
+timeout=${timeout:-900}
+status=0
+if [ -n "$console_log" ]; then
+	# --verbose puts the kernel console on stdout, mixed with the command's
+	# output: keep it all in the log and show only the command's lines.
+	timeout --kill-after=10 "$timeout" vng "${vng_args[@]}" --verbose -- "$cmd_string" \
+		</dev/null >"$console_log" 2>&1 || status=$?
+else
+	timeout --kill-after=10 "$timeout" vng "${vng_args[@]}" -- "$cmd_string" </dev/null || status=$?
+fi
+if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+	die "the VM did not finish within ${timeout}s and was killed"
+fi
+exit $status

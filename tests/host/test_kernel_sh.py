@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/kernel.sh: the checks on a user's KDIR, the merging of
+config fragments, and the cache key of the default tree."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+
+
+def kernel_sh(*args, top=TOP):
+	return subprocess.run([top / 'scripts/kernel.sh', *args], capture_output=True, text=True)
+
+
+def required_config(top=TOP) -> str:
+	"""A .config that satisfies every fragment but the VM-only one."""
+	fragments = kernel_sh('fragments', top=top).stdout.split()
+	lines = []
+	for fragment in fragments:
+		if fragment.endswith('/vm.config'):
+			continue
+		for line in Path(fragment).read_text().splitlines():
+			if line.startswith('CONFIG_'):
+				lines.append(line)
+	return '\n'.join(lines) + '\n'
+
+
+class UserTreeCheckTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.kdir = Path(self.tmp.name)
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def prepare(self, config):
+		(self.kdir / '.config').write_text(config)
+		(self.kdir / 'Module.symvers').write_text('')
+		modpost = self.kdir / 'scripts/mod/modpost'
+		modpost.parent.mkdir(parents=True)
+		modpost.write_text('#!/bin/sh\n')
+		modpost.chmod(0o755)
+
+	def assert_rejected(self, kdir, *phrases):
+		result = kernel_sh('check', str(kdir))
+		self.assertNotEqual(result.returncode, 0)
+		for phrase in phrases:
+			self.assertIn(phrase, result.stderr)
+		# Every rejection names the way out.
+		self.assertIn('modules_prepare', result.stderr)
+
+	def test_missing_tree(self):
+		self.assert_rejected(self.kdir / 'nope', 'does not exist')
+
+	def test_unconfigured_tree(self):
+		self.assert_rejected(self.kdir, 'not a configured kernel tree')
+
+	def test_tree_without_rust(self):
+		(self.kdir / '.config').write_text('CONFIG_MODULES=y\n')
+		self.assert_rejected(self.kdir, 'CONFIG_RUST is not set')
+
+	def test_unprepared_tree(self):
+		(self.kdir / '.config').write_text('CONFIG_RUST=y\n')
+		self.assert_rejected(self.kdir, 'not prepared')
+
+	def test_tree_lacking_an_option_a_module_needs(self):
+		config = required_config().replace('CONFIG_PHYLIB=y\n', '')
+		self.prepare(config)
+		self.assert_rejected(self.kdir, 'CONFIG_PHYLIB=y (tree has: n)')
+
+	def test_complete_tree_is_accepted(self):
+		self.prepare(required_config())
+		result = kernel_sh('check', str(self.kdir))
+		self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class CacheKeyTest(unittest.TestCase):
+	"""The default tree's folder changes exactly when its inputs do."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.top = Path(self.tmp.name)
+		shutil.copytree(TOP / 'scripts', self.top / 'scripts')
+		shutil.copytree(TOP / 'configs', self.top / 'configs')
+		(self.top / 'modules').mkdir()
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def kdir(self):
+		result = kernel_sh('kdir', top=self.top)
+		self.assertEqual(result.returncode, 0, result.stderr)
+		return result.stdout.strip()
+
+	def test_same_inputs_same_tree(self):
+		self.assertEqual(self.kdir(), self.kdir())
+
+	def test_changed_fragment_new_tree(self):
+		before = self.kdir()
+		with open(self.top / 'configs/drivers.config', 'a') as f:
+			f.write('CONFIG_PRINTK=y\n')
+		self.assertNotEqual(before, self.kdir())
+
+	def test_module_fragment_new_tree(self):
+		before = self.kdir()
+		module = self.top / 'modules/newdrv'
+		module.mkdir()
+		(module / 'kernel.config').write_text('CONFIG_I2C=y\n')
+		self.assertNotEqual(before, self.kdir())
+		self.assertIn(str(module / 'kernel.config'),
+			      kernel_sh('fragments', top=self.top).stdout.split())
+
+	def test_flavours_are_separate_trees(self):
+		(self.top / 'configs/debug.config').write_text('CONFIG_KASAN=y\n')
+		debug = kernel_sh('--flavour', 'debug', 'kdir', top=self.top).stdout.strip()
+		self.assertNotEqual(self.kdir(), debug)
+		self.assertIn('/debug-', debug)
+
+
+if __name__ == '__main__':
+	unittest.main()

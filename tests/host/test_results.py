@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/results.py: composing the raw results of a run into KTAP,
+judging kernel logs and taint, and the verdict as the kernel's own KTAP
+parser reads it."""
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import results
+
+TOP = Path(__file__).resolve().parents[2]
+
+
+def kunit_tool() -> Path:
+	"""The kernel's tools/testing/kunit (make check passes it; otherwise the
+	project's own kernel source is used)."""
+	if os.environ.get('RKM_KUNIT_TOOL'):
+		return Path(os.environ['RKM_KUNIT_TOOL'])
+	src = subprocess.run([TOP / 'scripts/fetch-kernel-source.sh'], check=True,
+			     capture_output=True, text=True).stdout.strip()
+	return Path(src) / 'tools/testing/kunit'
+
+
+sys.path.insert(0, str(kunit_tool()))
+import kunit_parser  # noqa: E402
+from kunit_printer import null_printer  # noqa: E402
+
+SUITE_RESULTS = '''KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: demo_suite
+    1..2
+    ok 1 first_case
+    ok 2 second_case
+ok 1 demo_suite
+'''
+
+TAINT_O_AND_N = (1 << 12) | (1 << 18)
+
+
+class RunFixture:
+	"""A results folder and a modules folder as a run would leave them."""
+
+	def __init__(self, root: Path):
+		self.results = root / 'results'
+		self.modules = root / 'modules'
+
+	def module(self, name, suites=('demo_suite',), insmod=0, rmmod=0,
+		   dmesg='', taint=TAINT_O_AND_N, ran_suites=None):
+		src = self.modules / name
+		src.mkdir(parents=True)
+		(src / f'{name}.rs').write_text(
+			''.join(f'#[kunit_tests({s})]\nmod tests_{s} {{}}\n' for s in suites))
+		raw = self.results / 'modules' / name
+		(raw / 'kunit').mkdir(parents=True)
+		(raw / 'tests').mkdir()
+		(raw / 'insmod.status').write_text(f'{insmod}\n')
+		(raw / 'insmod.out').write_text('' if insmod == 0 else 'insmod: ERROR: Invalid parameters\n')
+		if insmod == 0:
+			for suite in suites if ran_suites is None else ran_suites:
+				(raw / 'kunit' / f'{suite}.ktap').write_text(
+					SUITE_RESULTS.replace('demo_suite', suite))
+			(raw / 'rmmod.status').write_text(f'{rmmod}\n')
+			(raw / 'rmmod.out').write_text('')
+		(raw / 'dmesg.log').write_text(dmesg)
+		(raw / 'taint').write_text(f'{taint}\n')
+		return raw
+
+	def program(self, raw, name, output, status):
+		(raw / 'tests' / f'{name}.out').write_text(output)
+		(raw / 'tests' / f'{name}.status').write_text(f'{status}\n')
+
+	def parse(self, names):
+		document = results.compose(self.results, self.modules, names)
+		return kunit_parser.parse_run_tests(document, null_printer)
+
+
+PROGRAM_OK = 'KTAP version 1\n1..3\nok 1 a\nok 2 b\nok 3 c\n'
+
+
+class ComposeTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_clean_module_counts_every_case(self):
+		raw = self.run.module('good')
+		self.run.program(raw, 'basics', PROGRAM_OK, 0)
+		test = self.run.parse(['good'])
+		# insmod, 2 KUnit cases, 3 program cases, rmmod, log, taint.
+		self.assertEqual((test.counts.passed, test.counts.failed, test.counts.errors), (9, 0, 0))
+		self.assertEqual(results.failures(test), [])
+
+	def test_declared_suite_that_did_not_run_fails(self):
+		self.run.module('quiet', suites=('ran', 'vanished'), ran_suites=('ran',))
+		test = self.run.parse(['quiet'])
+		self.assertIn('.quiet.vanished', results.failures(test)[0])
+
+	def test_program_failing_exit_status_fails_even_if_cases_passed(self):
+		raw = self.run.module('m')
+		self.run.program(raw, 'prog', PROGRAM_OK, 1)
+		test = self.run.parse(['m'])
+		self.assertEqual(test.counts.failed, 1)
+		self.assertTrue(any(f.endswith('.m.prog') for f in results.failures(test)))
+
+	def test_program_crashing_midway_fails(self):
+		raw = self.run.module('m')
+		self.run.program(raw, 'prog', 'KTAP version 1\n1..3\nok 1 a\n', 139)
+		test = self.run.parse(['m'])
+		self.assertGreater(test.counts.failed + test.counts.crashed, 0)
+
+	def test_program_timeout_is_named(self):
+		raw = self.run.module('m')
+		self.run.program(raw, 'slow', PROGRAM_OK, 124)
+		document = results.compose(self.run.results, self.run.modules, ['m'])
+		self.assertIn('not ok 3 slow # timed out', [line.strip() for line in document])
+
+	def test_failed_insmod_fails_and_skips_the_rest(self):
+		self.run.module('broken', insmod=1)
+		test = self.run.parse(['broken'])
+		self.assertEqual(results.failures(test)[0].split('.')[-1], 'insmod')
+		self.assertEqual(test.counts.passed, 2)  # kernel log and taint only
+
+	def test_warning_in_kernel_log_fails_with_excerpt(self):
+		log = ('[    1.0] rust_pipe: loaded\n'
+		       '[    2.0] WARNING: CPU: 1 PID: 42 at lib/foo.c:12 foo+0x1/0x2\n'
+		       '[    2.1] Modules linked in: rust_pipe(O)\n')
+		self.run.module('m', dmesg=log)
+		document = '\n'.join(results.compose(self.run.results, self.run.modules, ['m']))
+		self.assertIn('# [ 2.0] WARNING: CPU: 1 PID: 42 at lib/foo.c:12', document)
+		self.assertIn('not ok 4 kernel log clean', document)
+
+	def test_unexpected_taint_fails(self):
+		self.run.module('m', taint=TAINT_O_AND_N | (1 << 9))
+		test = self.run.parse(['m'])
+		self.assertTrue(results.failures(test)[0].endswith('no unexpected taint'))
+
+	def test_main_writes_reports_and_closing_line(self):
+		raw = self.run.module('m')
+		self.run.program(raw, 'prog', 'KTAP version 1\n1..2\nok 1 a\nnot ok 2 b\n', 1)
+		out = io.StringIO()
+		with redirect_stdout(out):
+			status = results.main(['--results', str(self.run.results),
+					       '--modules-dir', str(self.run.modules),
+					       '--kunit-tool', str(kunit_tool()), 'm'])
+		self.assertEqual(status, 1)
+		self.assertEqual(out.getvalue().splitlines()[-1], '7 passed, 1 failed, 0 skipped')
+		for report in ('report.ktap', 'results.json', 'junit.xml'):
+			self.assertTrue((self.run.results / report).stat().st_size > 0, report)
+
+
+class JudgementTest(unittest.TestCase):
+	def test_declared_suites_are_found_in_every_source_file(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			module = Path(tmp)
+			(module / 'sub').mkdir()
+			(module / 'a.rs').write_text('#[kunit_tests(alpha)]\nmod t {}\n')
+			(module / 'sub' / 'b.rs').write_text('#[kunit_tests(beta)]\n')
+			self.assertEqual(results.declared_suites(module), ['alpha', 'beta'])
+
+	def test_suite_block_renumbers_the_suite(self):
+		block = results.suite_block(3, SUITE_RESULTS)
+		self.assertEqual(block[0], '    KTAP version 1')
+		self.assertEqual(block[-1], 'ok 3 demo_suite')
+
+	def test_suite_block_rejects_other_text(self):
+		with self.assertRaises(ValueError):
+			results.suite_block(1, 'garbage\n')
+
+	def test_taint_allows_only_out_of_tree_and_test(self):
+		self.assertEqual(results.taint_problems(TAINT_O_AND_N), [])
+		self.assertEqual(results.taint_problems(1 << 0), ['P (bit 0)'])
+
+	def test_kernel_log_problems_finds_each_report_once(self):
+		log = 'BUG: KASAN: use-after-free in x\nCall Trace:\n a\n b\n c\n d\nok\nUBSAN: shift\n'
+		problems = results.kernel_log_problems(log)
+		self.assertEqual(len(problems), 2)
+		self.assertTrue(problems[1].startswith('UBSAN: shift'))
+
+	def test_clean_kernel_log(self):
+		self.assertEqual(results.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
+
+
+if __name__ == '__main__':
+	unittest.main()
