@@ -59,8 +59,9 @@ lint: rustfmtcheck
 tests:
 	@$(SCRIPTS)/build-tests.sh
 
+# make exports command-line variables such as CMD to the recipe's shell.
 vm: modules tests
-	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(if $(CMD),-- $(CMD))
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(if $(CMD),--command "$$CMD")
 
 run: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh

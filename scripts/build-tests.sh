@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Compiles the userspace tests: every tests/<module>/*.c is one program,
-# built into .build/tests/<module>/ with the module's UAPI headers.
+# Compiles the userspace programs of each module: every tests/<module>/*.c is
+# a test program, built into .build/tests/<module>/; every
+# tests/<module>/bench/*.c a benchmark, built into .build/bench/<module>/.
+# Both get the module's UAPI headers (modules/<module>/include).
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -10,19 +12,26 @@ source "$(dirname "$0")/lib.sh"
 CC=${CC:-cc}
 CFLAGS=(-O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests")
 
-for dir in "$TOP"/tests/*/; do
-	module=$(basename "$dir")
-	[ -d "$TOP/modules/$module" ] || continue
-	out=$TOP/.build/tests/$module
+# build_dir SOURCE_DIR OUTPUT_DIR MODULE
+build_dir() {
+	local dir=$1 out=$2 module=$3 src bin
 	mkdir -p "$out"
-	for src in "$dir"*.c; do
+	for src in "$dir"/*.c; do
 		[ -e "$src" ] || continue
 		bin=$out/$(basename "$src" .c)
 		# Rebuild when the program, a header next to it or a UAPI header changed.
 		if [ ! -x "$bin" ] || [ -n "$(find "$dir" "$TOP/tests/ktap.h" "$TOP/modules/$module/include" \
 			-newer "$bin" 2>/dev/null | head -n1)" ]; then
-			"$CC" "${CFLAGS[@]}" -I "$TOP/modules/$module/include" -o "$bin" "$src" ||
+			"$CC" "${CFLAGS[@]}" -I "$TOP/modules/$module/include" -o "$bin" "$src" -lm ||
 				die "compiling $src failed"
 		fi
 	done
+}
+
+for dir in "$TOP"/tests/*/; do
+	module=$(basename "$dir")
+	[ -f "$TOP/modules/$module/Kbuild" ] || continue
+	build_dir "$dir" "$TOP/.build/tests/$module" "$module"
+	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TOP/.build/bench/$module" "$module"
 done
+exit 0

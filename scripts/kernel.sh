@@ -142,7 +142,7 @@ ensure_tree() {
 		return
 	fi
 
-	note "building the $flavour kernel tree in $dir (a cold build takes about 12 minutes on 2 cores)"
+	note "building the $flavour kernel tree in $dir (about 6 minutes on 2 cores)"
 	mkdir -p "$dir"
 	merged_fragments >"$dir/rkm-fragments.config"
 	make_logged "configure" "$dir/configure.log" 0 \

@@ -88,7 +88,7 @@ install_bindgen() {
 
 install_virtme_ng() {
 	if [ -x "$VENV/bin/vng" ] &&
-		"$VENV/bin/pip" show virtme-ng 2>/dev/null | grep -qx "Version: $VIRTME_NG_VERSION"; then
+		[ "$("$VENV/bin/pip" show virtme-ng 2>/dev/null | sed -n 's/^Version: //p')" = "$VIRTME_NG_VERSION" ]; then
 		return
 	fi
 	if [ $dry_run -eq 1 ]; then

@@ -7,6 +7,7 @@
 #
 #   scripts/vm.sh                         interactive root shell
 #   scripts/vm.sh -- CMD...               run CMD as root, exit with its status
+#   scripts/vm.sh --command 'CMD; CMD'    the same, for a shell command line
 #   scripts/vm.sh --script FILE [ARGS]    run a bash script as root
 #
 # Options: --timeout SECONDS (default 900 for commands, none for the shell),
@@ -22,6 +23,7 @@ KERNEL=$KDIR/arch/x86/boot/bzImage
 [ -f "$KERNEL" ] || die "$KERNEL does not exist: KDIR must be a fully built tree to boot it"
 
 timeout=
+command_line=
 rwdirs=()
 console_log=
 cmd=()
@@ -43,12 +45,16 @@ while [ $# -gt 0 ]; do
 		cmd=(bash "$2" "${@:3}")
 		break
 		;;
+	--command)
+		command_line=$2
+		shift 2
+		;;
 	--)
 		shift
 		cmd=("$@")
 		break
 		;;
-	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--script FILE ARGS... | -- CMD...]" ;;
+	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
 	esac
 done
 
@@ -62,10 +68,11 @@ kvm_works() {
 	if [ ! -f "$stamp" ]; then
 		mkdir -p "$CACHE"
 		rm -f "$CACHE"/kvm-probe.*
-		if timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 -nodefaults \
+		# The kernel panics for want of a root file system, and QEMU exits.
+		timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 -nodefaults \
 			-display none -serial stdio -no-reboot -kernel "$KERNEL" \
-			-append "console=ttyS0 panic=-1 init=/nonexistent" 2>&1 </dev/null |
-			grep -q -m1 'Kernel panic'; then
+			-append "console=ttyS0 panic=-1" >"$stamp.log" 2>&1 </dev/null || true
+		if grep -q 'Kernel panic' "$stamp.log"; then
 			echo yes >"$stamp"
 		else
 			echo no >"$stamp"
@@ -115,12 +122,14 @@ vng_args=(
 )
 [ ${#qemu_opts[@]} -eq 0 ] || vng_args+=(--qemu-opts "${qemu_opts[*]}")
 
-if [ ${#cmd[@]} -eq 0 ]; then
+# vng hands the command to the guest's shell as one string.
+if [ -n "$command_line" ]; then
+	cmd_string=$command_line
+elif [ ${#cmd[@]} -gt 0 ]; then
+	cmd_string=$(printf '%q ' "${cmd[@]}")
+else
 	exec vng "${vng_args[@]}"
 fi
-
-# vng hands the command to the guest's shell as one string.
-cmd_string=$(printf '%q ' "${cmd[@]}")
 timeout=${timeout:-900}
 status=0
 if [ -n "$console_log" ]; then

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM for `make run`: loads every module, runs each module's
+# demo (modules/<name>/vm/demo.sh, if it has one), shows what the modules
+# logged, and unloads them again.
+
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export RKM_MODULES_DIR=$TOP/modules
+
+modules=()
+for kbuild in "$TOP"/modules/*/Kbuild; do
+	modules+=("$(basename "$(dirname "$kbuild")")")
+done
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+dmesg -n 1
+dmesg -C
+
+echo "### Loading: ${modules[*]}"
+for module in "${modules[@]}"; do
+	insmod "$TOP/modules/$module/$module.ko" || echo "!!! insmod $module failed"
+done
+lsmod
+
+status=0
+for module in "${modules[@]}"; do
+	demo=$TOP/modules/$module/vm/demo.sh
+	[ -f "$demo" ] || continue
+	echo
+	echo "### $module"
+	bash "$demo" || { echo "!!! demo of $module failed"; status=1; }
+done
+
+echo
+echo "### Unloading"
+for ((i = ${#modules[@]} - 1; i >= 0; i--)); do
+	rmmod "${modules[i]}" || { echo "!!! rmmod ${modules[i]} failed"; status=1; }
+done
+echo
+echo "### What the modules logged"
+dmesg | grep -v -i 'kunit\|^\[[ 0-9.]*\]     ' | tail -n 40
+exit $status
