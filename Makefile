@@ -16,7 +16,7 @@ export PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$PATH"')
 export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIBCLANG_PATH"')
 
 # Targets that need a kernel tree.
-TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check bench
+TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check check-debug bench
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
@@ -31,9 +31,14 @@ ifeq ($(KDIR),)
 
 # No tree given: make (or reuse) the project's default tree, then run the
 # same target against it.
-$(TREE_TARGETS):
+$(filter-out check-debug,$(TREE_TARGETS)):
 	+@kdir=$$($(SCRIPTS)/kernel.sh ensure) && \
 		$(MAKE) --no-print-directory KDIR="$$kdir" RKM_DEFAULT_TREE=1 $@
+
+# The same tests on the debug flavour of the default tree (configs/debug.config).
+check-debug:
+	+@kdir=$$($(SCRIPTS)/kernel.sh --flavour debug ensure) && \
+		$(MAKE) --no-print-directory KDIR="$$kdir" RKM_DEFAULT_TREE=1 RKM_FLAVOUR=debug check
 
 else # KDIR given
 
@@ -67,7 +72,10 @@ run: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh
 
 check: lint tests
-	@KDIR=$(KDIR) $(SCRIPTS)/check.sh
+	@KDIR=$(KDIR) RKM_FLAVOUR=$(RKM_FLAVOUR) $(SCRIPTS)/check.sh
+
+# With your own KDIR, the tree decides which checkers run.
+check-debug: check
 
 bench: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/bench.sh
@@ -114,6 +122,7 @@ help:
 	@echo 'VM (virtme-ng; KVM when it works, TCG otherwise):'
 	@echo '  make LLVM=1 run              boot, load every module, show each at work'
 	@echo '  make LLVM=1 check            every test: KUnit, tests/, host tests; summary'
+	@echo '  make LLVM=1 check-debug      the same on the debug kernel (KASAN, lockdep, kmemleak...)'
 	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
 	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
 	@echo 'Set-up (done on demand by the targets above):'

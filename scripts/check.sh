@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 check)"
-RESULTS=${RKM_RESULTS:-$TOP/results}
+RESULTS=${RKM_RESULTS:-$TOP/results/${RKM_FLAVOUR:-default}}
 KUNIT_TOOL=$KDIR/source/tools/testing/kunit
 [ -d "$KUNIT_TOOL" ] || KUNIT_TOOL=$KDIR/tools/testing/kunit
 [ -f "$KUNIT_TOOL/kunit_parser.py" ] || die "the kernel's KTAP parser is missing: $KUNIT_TOOL/kunit_parser.py"

@@ -161,7 +161,24 @@ Fix the fragments in configs/ or modules/*/kernel.config."
 		make -C "$dir" LLVM=1 -j"$(nproc)" bzImage modules modules_prepare
 	grep -cE '^  [A-Z]' "$dir/build.log" >"$expected_file" || true
 	touch "$dir/.rkm-complete"
+	prune_trees "$dir"
 	echo "$dir"
+}
+
+# Each tree takes about 1 GB: of the flavour's other trees, keep the newest
+# complete one (another checkout may still use it) and delete the rest.
+prune_trees() {
+	local keep=$1 tree kept=0
+	for tree in $(ls -dt "$CACHE/kernel/$flavour"-*/ 2>/dev/null); do
+		tree=${tree%/}
+		[ "$tree" != "$keep" ] || continue
+		if [ -f "$tree/.rkm-complete" ] && [ $kept -eq 0 ]; then
+			kept=1
+			continue
+		fi
+		note "removing the old tree $tree"
+		rm -rf "$tree"
+	done
 }
 
 # A user's tree: one clear paragraph when it cannot be used, nothing built.

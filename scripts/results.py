@@ -64,6 +64,22 @@ def kernel_log_problems(log: str, context: int = 4) -> List[str]:
 	return excerpts
 
 
+def kmemleak_reports(log: str) -> List[str]:
+	"""The reports of a kmemleak scan, one per unreferenced object."""
+	reports: List[str] = []
+	for line in log.splitlines():
+		if line.startswith('unreferenced object'):
+			reports.append(line)
+		elif reports:
+			reports[-1] += '\n' + line
+	return reports
+
+
+def leaks_of(module: str, reports: Sequence[str]) -> List[str]:
+	"""The kmemleak reports whose backtrace runs through @module."""
+	return [r for r in reports if f'[{module}]' in r]
+
+
 def taint_problems(taint: int) -> List[str]:
 	"""Names of the taint flags that are set but not expected."""
 	unexpected = taint & ~ALLOWED_TAINT
@@ -142,8 +158,13 @@ def read_text(path: Path) -> str:
 		return ''
 
 
-def module_block(number: int, module: str, raw: Path, suites: Sequence[str]) -> List[str]:
-	"""Everything one module's run produced, as subtest @number."""
+def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
+		 leaks: Optional[Sequence[str]] = None) -> List[str]:
+	"""Everything one module's run produced, as subtest @number.
+
+	@leaks are the kmemleak reports of the module, None when the kernel has
+	no kmemleak.
+	"""
 	cases: List[List[str]] = []
 
 	def add(make):
@@ -179,6 +200,9 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str]) -> 
 	taint = read_status(raw / 'taint')
 	bad_taint = taint_problems(taint) if taint is not None else ['taint not recorded']
 	add(lambda n: leaf(n, 'no unexpected taint', not bad_taint, ', '.join(bad_taint)))
+	if leaks is not None:
+		add(lambda n: leaf(n, 'no memory leak (kmemleak)', not leaks,
+				   f'{len(leaks)} leaks, first:\n' + '\n'.join(leaks[:1])))
 
 	body = [KTAP_HEADER, f'# Subtest: {module}', f'1..{len(cases)}']
 	for case in cases:
@@ -194,11 +218,18 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 	@extra_programs are KTAP outputs of test programs run on the host,
 	each next to a file of the same name ending in .status.
 	"""
+	kmemleak_log = results / 'kmemleak.log'
+	reports = kmemleak_reports(read_text(kmemleak_log)) if kmemleak_log.exists() else None
 	blocks = []
 	for module in modules:
 		blocks.append(module_block(len(blocks) + 1, module,
 					   results / 'modules' / module,
-					   declared_suites(modules_dir / module)))
+					   declared_suites(modules_dir / module),
+					   None if reports is None else leaks_of(module, reports)))
+	if reports is not None:
+		others = [r for r in reports if not any(leaks_of(m, [r]) for m in modules)]
+		blocks.append(leaf(len(blocks) + 1, 'no memory leak outside the modules (kmemleak)',
+				   not others, f'{len(others)} leaks, first:\n' + '\n'.join(others[:1])))
 	for output in extra_programs:
 		blocks.append(program_block(len(blocks) + 1, output.stem, read_text(output),
 					    read_status(output.with_suffix('.status'))))

@@ -27,6 +27,7 @@ APT_PACKAGES=(
 )
 
 dry_run=0
+installed=0
 
 missing_apt_packages() {
 	local pkg
@@ -50,6 +51,7 @@ install_apt_packages() {
 Run: sudo apt-get install ${missing[*]}"
 	fi
 	note "apt-get install ${missing[*]}"
+	installed=1
 	as_root apt-get update -qq
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >/dev/null ||
@@ -69,6 +71,7 @@ install_rust_src() {
 	command -v rustup >/dev/null ||
 		die "rust-src is missing and rustup is not available: install the rust-src that matches $(rustc --version)"
 	note "rustup component add rust-src"
+	installed=1
 	rustup component add rust-src
 }
 
@@ -82,6 +85,7 @@ install_bindgen() {
 		return
 	fi
 	note "cargo install bindgen-cli $BINDGEN_VERSION (about a minute)"
+	installed=1
 	cargo install --quiet --locked "bindgen-cli@$BINDGEN_VERSION" --root "$CARGO_TOOLS" ||
 		die "cargo install bindgen-cli@$BINDGEN_VERSION failed (crates.io reachable?)"
 }
@@ -96,6 +100,7 @@ install_virtme_ng() {
 		return
 	fi
 	note "pip install virtme-ng==$VIRTME_NG_VERSION into $VENV"
+	installed=1
 	python3 -m venv "$VENV" || die "python3 -m venv failed: install python3-venv"
 	"$VENV/bin/pip" install --quiet --disable-pip-version-check "virtme-ng==$VIRTME_NG_VERSION" ||
 		die "pip install virtme-ng==$VIRTME_NG_VERSION failed (PyPI reachable?)"
@@ -140,7 +145,7 @@ main() {
 	install_rust_src
 	install_bindgen
 	install_virtme_ng
-	[ $dry_run -eq 1 ] || note "toolchain ready: $(rustc --version), bindgen $(version_of bindgen --version), clang $(version_of clang --version), vng $(version_of vng --version)"
+	[ $installed -eq 0 ] || note "toolchain ready: $(rustc --version), bindgen $(version_of bindgen --version), clang $(version_of clang --version), vng $(version_of vng --version)"
 }
 
 main "$@"

@@ -113,14 +113,15 @@ for f in "$TOP"/modules/*/vm/qemu-opts; do
 	[ -e "$f" ] && qemu_opts+=("$(grep -v '^#' "$f" | tr '\n' ' ')")
 done
 for f in "$TOP"/modules/*/vm/kernel-cmdline; do
-	[ -e "$f" ] && append+=(--append "$(grep -v '^#' "$f" | tr '\n' ' ')")
+	[ -e "$f" ] && append+=("--append=$(grep -v '^#' "$f" | tr '\n' ' ')")
 done
 
 vng_args=(
 	--run "$KERNEL" --user root --disable-microvm --cpus 2 --memory 2G
 	--cwd "$TOP" "${accel_opts[@]}" "${rwdirs[@]}" "${append[@]}"
 )
-[ ${#qemu_opts[@]} -eq 0 ] || vng_args+=(--qemu-opts "${qemu_opts[*]}")
+# "=" keeps vng from reading a value that starts with "-" as an option.
+[ ${#qemu_opts[@]} -eq 0 ] || vng_args+=("--qemu-opts=${qemu_opts[*]}")
 
 # vng hands the command to the guest's shell as one string.
 if [ -n "$command_line" ]; then

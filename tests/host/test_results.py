@@ -158,6 +158,44 @@ class ComposeTest(unittest.TestCase):
 			self.assertTrue((self.run.results / report).stat().st_size > 0, report)
 
 
+LEAK = '''unreferenced object 0xffff888003a1c000 (size 64):
+  comm "insmod", pid 120, jiffies 4294892296
+  backtrace (crc 0):
+    kmalloc_trace+0x25/0x90
+    init_module+0x3a/0x1000 [leaky]
+'''
+
+
+class KmemleakTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_leak_is_charged_to_the_module_in_its_backtrace(self):
+		self.run.module('leaky')
+		self.run.module('tidy')
+		(self.run.results / 'kmemleak.log').write_text(LEAK)
+		test = self.run.parse(['leaky', 'tidy'])
+		failed = results.failures(test)
+		self.assertEqual(len(failed), 1)
+		self.assertTrue(failed[0].endswith('.leaky.no memory leak (kmemleak)'), failed)
+
+	def test_unattributed_leak_fails_the_run(self):
+		self.run.module('tidy')
+		(self.run.results / 'kmemleak.log').write_text(LEAK.replace(' [leaky]', ''))
+		test = self.run.parse(['tidy'])
+		self.assertEqual(len(results.failures(test)), 1)
+		self.assertIn('outside the modules', results.failures(test)[0])
+
+	def test_no_kmemleak_no_leak_check(self):
+		self.run.module('tidy')
+		document = results.compose(self.run.results, self.run.modules, ['tidy'])
+		self.assertFalse(any('kmemleak' in line for line in document))
+
+
 class JudgementTest(unittest.TestCase):
 	def test_declared_suites_are_found_in_every_source_file(self):
 		with tempfile.TemporaryDirectory() as tmp:
