@@ -5,6 +5,7 @@
 # a test program, built into .build/tests/<module>/; every
 # tests/<module>/bench/*.c a benchmark, built into .build/bench/<module>/.
 # Both get the module's UAPI headers (modules/<module>/include).
+# tests/safety/*.c are the tools `make check-debug` runs on every module.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +28,9 @@ build_dir() {
 		fi
 	done
 }
+
+# Tools every module is tested with (make check-debug).
+build_dir "$TOP/tests/safety" "$TOP/.build/tests/safety" ""
 
 for dir in "$TOP"/tests/*/; do
 	module=$(basename "$dir")

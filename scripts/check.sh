@@ -38,7 +38,8 @@ note "booting the VM: ${modules[*]}"
 vm_status=0
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --rwdir "$RESULTS" \
 	--console-log "$RESULTS/console.log" \
-	--script "$TOP/scripts/guest-check.sh" "$RESULTS" "${modules[@]}" || vm_status=$?
+	--script "$TOP/scripts/guest-check.sh" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
+	"$RESULTS" "${modules[@]}" || vm_status=$?
 if [ ! -f "$RESULTS/complete" ]; then
 	echo "--- the VM did not complete the run (status $vm_status); last lines of $RESULTS/console.log:" >&2
 	tail -n 30 "$RESULTS/console.log" >&2 || true

@@ -6,11 +6,19 @@
 # log and taint of each step. Writes raw results only; scripts/results.py
 # (on the host) judges them.
 #
-#   guest-check.sh RESULTS_DIR [MODULE...]
+#   guest-check.sh [--safety] RESULTS_DIR [MODULE...]
+#
+# --safety (the debug flavour) adds tests/safety/modload for each module:
+# allocation fault injection at load, then load/unload cycles.
 
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+safety=0
+if [ "$1" = --safety ]; then
+	safety=1
+	shift
+fi
 RESULTS=$1
 shift
 TEST_TIMEOUT=${RKM_TEST_TIMEOUT:-300}
@@ -62,6 +70,11 @@ for module in "${modules[@]}"; do
 			record "$out/tests/$(basename "$test")" "$test"
 		done
 		record "$out/rmmod" rmmod "$module"
+		if [ $safety -eq 1 ]; then
+			echo "    modload (fault injection, load cycles)" >&2
+			record "$out/tests/modload" "$TOP/.build/tests/safety/modload" \
+				"$TOP/modules/$module/$module.ko" "${RKM_LOAD_CYCLES:-200}"
+		fi
 	fi
 	dmesg -c >"$out/dmesg.log"
 	cat /proc/sys/kernel/tainted >"$out/taint"

@@ -253,12 +253,31 @@ def failures(test, path: str = '') -> List[str]:
 	return found
 
 
-def summary(test) -> List[str]:
-	rows = [f'{"group":<24} {"passed":>7} {"failed":>7} {"skipped":>8}']
+STAT_LINE = re.compile(r'^# stat (\w+)=(\d+)$')
+
+
+def module_stats(raw: Path) -> Dict[str, int]:
+	"""Figures test programs report with "# stat NAME=VALUE" lines, summed."""
+	stats: Dict[str, int] = {}
+	for output in sorted((raw / 'tests').glob('*.out')):
+		for line in read_text(output).splitlines():
+			match = STAT_LINE.match(line)
+			if match:
+				stats[match.group(1)] = stats.get(match.group(1), 0) + int(match.group(2))
+	return stats
+
+
+def summary(test, stats: Dict[str, Dict[str, int]]) -> List[str]:
+	"""One row per group: its case counts, then the figures its programs reported."""
+	names = sorted({name for group in stats.values() for name in group})
+	rows = [f'{"group":<24} {"passed":>7} {"failed":>7} {"skipped":>8}' +
+		''.join(f' {name:>12}' for name in names)]
 	for sub in test.subtests:
 		counts = sub.counts
+		figures = stats.get(sub.name, {})
 		rows.append(f'{sub.name:<24} {counts.passed:>7} '
-			    f'{counts.failed + counts.crashed + counts.errors:>7} {counts.skipped:>8}')
+			    f'{counts.failed + counts.crashed + counts.errors:>7} {counts.skipped:>8}' +
+			    ''.join(f' {figures.get(name, "-"):>12}' for name in names))
 	return rows
 
 
@@ -287,7 +306,8 @@ def main(argv: Sequence[str]) -> int:
 		kunit_json.get_json_result(test=test, metadata=kunit_json.Metadata(arch='x86_64')))
 	kunit_junit.write_junit_result(test=test, filename=str(args.results / 'junit.xml'))
 
-	print('\n'.join(summary(test)))
+	stats = {module: module_stats(args.results / 'modules' / module) for module in args.modules}
+	print('\n'.join(summary(test, stats)))
 	failed = failures(test)
 	if failed:
 		print('\nFailed:')

@@ -196,6 +196,20 @@ class KmemleakTest(unittest.TestCase):
 		self.assertFalse(any('kmemleak' in line for line in document))
 
 
+class StatsTest(unittest.TestCase):
+	def test_stats_are_summed_per_module_and_shown(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			run = RunFixture(Path(tmp))
+			raw = run.module('m')
+			run.program(raw, 'a', PROGRAM_OK + '# stat faults=12\n', 0)
+			run.program(raw, 'b', '# stat faults=3\n# stat load_cycles=200\n' + PROGRAM_OK, 0)
+			stats = results.module_stats(raw)
+			self.assertEqual(stats, {'faults': 15, 'load_cycles': 200})
+			rows = results.summary(run.parse(['m']), {'m': stats})
+			self.assertEqual(rows[0].split()[-2:], ['faults', 'load_cycles'])
+			self.assertEqual(rows[1].split()[-2:], ['15', '200'])
+
+
 class JudgementTest(unittest.TestCase):
 	def test_declared_suites_are_found_in_every_source_file(self):
 		with tempfile.TemporaryDirectory() as tmp:
