@@ -96,6 +96,8 @@ make_logged() {
 	local start=$SECONDS pid done_steps pct minutes reported=0
 	"$@" >"$log" 2>&1 &
 	pid=$!
+	# Stopping this script stops the build (make passes it on to its jobs).
+	trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 143' INT TERM
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 2
 		done_steps=$(grep -cE '^  [A-Z]' "$log" || true)
@@ -112,6 +114,7 @@ make_logged() {
 		fi
 	done
 	[ -t 2 ] && printf '\n' >&2
+	trap - INT TERM
 	if ! wait "$pid"; then
 		echo "--- last errors of $log:" >&2
 		grep -E -i 'error|\*\*\*' "$log" | tail -n 20 >&2 || tail -n 20 "$log" >&2
