@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rust_pipe module lifetime and the capacity parameter: unloading is refused
+ * while a file is open, and the parameter's bounds are enforced at load.
+ *
+ * Reloads the module with finit_module(2) and delete_module(2) (no module
+ * tools needed) from $RKM_MODULES_DIR/rust_pipe/rust_pipe.ko, and leaves it
+ * loaded with default parameters at exit, as it found it.
+ */
+#include "rpipe_test.h"
+
+#include <sys/stat.h>
+
+#define MODULE_NAME "rust_pipe"
+
+static char ko_path[4096];
+
+static bool module_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/" MODULE_NAME, &st) == 0;
+}
+
+/* Loads the module with @params; returns 0 or the errno. */
+static int load(const char *params)
+{
+	int fd = open(ko_path, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, params, 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Unloads the module; returns 0 or the errno. */
+static int unload(void)
+{
+	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
+}
+
+/* Opens /dev/kmsg positioned after every record logged so far. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Counts the records logged since kmsg_open() that mention the module, and
+ * copies the last one's text to @last.
+ */
+static int kmsg_module_lines(int fd, char *last, size_t size)
+{
+	char record[2048];
+	int lines = 0;
+	ssize_t n;
+
+	last[0] = '\0';
+	while ((n = read(fd, record, sizeof(record) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *text;
+
+		if (n < 0)
+			continue;	/* Overwritten records: skip them. */
+		record[n] = '\0';
+		text = strchr(record, ';');
+		if (!text || !strstr(text, MODULE_NAME))
+			continue;
+		lines++;
+		snprintf(last, size, "%s", text + 1);
+		last[strcspn(last, "\n")] = '\0';
+	}
+	return lines;
+}
+
+static bool unload_refused_while_open(void)
+{
+	int fd = rpipe_open(O_RDWR), err;
+	char buf[4];
+	bool ok = fd >= 0;
+
+	err = unload();
+	/* delete_module(2) says EWOULDBLOCK; rmmod(8) says "in use". */
+	ok = ktap_check(ok, err == EWOULDBLOCK || err == EBUSY,
+			"delete_module: %s", strerror(err));
+	ok = ktap_check(ok, module_loaded(), "module gone");
+	/* The open file still works. */
+	ok = ktap_check(ok, write(fd, "ok", 2) == 2, "write");
+	ok = ktap_check(ok, read(fd, buf, sizeof(buf)) == 2, "read");
+	close(fd);
+	return ok;
+}
+
+static bool unload_and_reload(void)
+{
+	int err = unload();
+	bool ok = true;
+
+	ok = ktap_check(ok, err == 0, "delete_module: %s", strerror(err));
+	ok = ktap_check(ok, !module_loaded(), "still loaded");
+	ok = ktap_check(ok, access(RPIPE_DEVICE_PATH, F_OK) != 0,
+			"%s still exists", RPIPE_DEVICE_PATH);
+	err = load("");
+	ok = ktap_check(ok, err == 0, "finit_module: %s", strerror(err));
+	return ok;
+}
+
+static bool invalid_capacity_refused(void)
+{
+	const char *const params[] = {
+		"capacity=0", "capacity=1048577", "capacity=4294967296",
+		"capacity=-1", "capacity=abc", "capacity=18446744073709551616",
+	};
+	char line[512];
+	bool ok = true;
+	int err;
+
+	err = unload();
+	ok = ktap_check(ok, err == 0, "delete_module: %s", strerror(err));
+	for (size_t i = 0; ok && i < sizeof(params) / sizeof(params[0]); i++) {
+		int kmsg = kmsg_open(), lines;
+
+		ok = ktap_check(ok, kmsg >= 0, "/dev/kmsg");
+		err = load(params[i]);
+		ok = ktap_check(ok, err == EINVAL, "%s: %s", params[i],
+				strerror(err));
+		ok = ktap_check(ok, !module_loaded(), "%s: loaded", params[i]);
+		/* One clear line says why. */
+		lines = kmsg_module_lines(kmsg, line, sizeof(line));
+		ok = ktap_check(ok, lines == 1 && strstr(line, "capacity"),
+				"%s: %d log lines, last: %s", params[i], lines,
+				line);
+		if (lines == 1)
+			ktap_diag("%s: \"%s\"", params[i], line);
+		if (kmsg >= 0)
+			close(kmsg);
+		if (err == 0)
+			unload();
+	}
+	err = load("");
+	ok = ktap_check(ok, err == 0, "reload: %s", strerror(err));
+	return ok;
+}
+
+/* Loads with @capacity, checks it took effect with a filling write. */
+static bool capacity_accepted(uint64_t capacity)
+{
+	static char buf[RPIPE_CAPACITY_MAX + 1];
+	struct rpipe_stats stats;
+	char params[64];
+	int err = unload(), fd;
+	bool ok = true;
+
+	ok = ktap_check(ok, err == 0, "delete_module: %s", strerror(err));
+	snprintf(params, sizeof(params), "capacity=%llu",
+		 (unsigned long long)capacity);
+	err = load(params);
+	ok = ktap_check(ok, err == 0, "%s: %s", params, strerror(err));
+	fd = rpipe_open(O_RDWR | O_NONBLOCK);
+	ok = ok && fd >= 0 && rpipe_stats(fd, &stats);
+	ok = ktap_check(ok, stats.capacity == capacity, "capacity %llu",
+			(unsigned long long)stats.capacity);
+	ok = ktap_check(ok, write(fd, buf, capacity + 1) == (ssize_t)capacity,
+			"filling write");
+	if (fd >= 0)
+		close(fd);
+	err = unload();
+	ok = ktap_check(ok, err == 0, "delete_module: %s", strerror(err));
+	err = load("");
+	ok = ktap_check(ok, err == 0, "reload: %s", strerror(err));
+	return ok;
+}
+
+static bool default_capacity(void)
+{
+	struct rpipe_stats stats;
+	int fd = rpipe_open(O_RDONLY);
+	bool ok = fd >= 0 && rpipe_stats(fd, &stats);
+
+	ok = ktap_check(ok, stats.capacity == RPIPE_CAPACITY_DEFAULT,
+			"capacity %llu", (unsigned long long)stats.capacity);
+	ok = ktap_check(ok, stats.readers == 1 && stats.writers == 0 &&
+				    stats.bytes_written == 0,
+			"fresh counters: readers %u writers %u written %llu",
+			stats.readers, stats.writers,
+			(unsigned long long)stats.bytes_written);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+int main(void)
+{
+	const char *dir = getenv("RKM_MODULES_DIR");
+
+	ktap_plan(6);
+	snprintf(ko_path, sizeof(ko_path), "%s/%s/%s.ko", dir ? dir : "modules",
+		 MODULE_NAME, MODULE_NAME);
+	if (!module_loaded()) {
+		ktap_diag("%s is not loaded: loading it", MODULE_NAME);
+		load("");
+	}
+	ktap_result(unload_refused_while_open(), "unload_refused_while_open");
+	ktap_result(unload_and_reload(), "unload_and_reload");
+	ktap_result(invalid_capacity_refused(), "invalid_capacity_refused");
+	ktap_result(capacity_accepted(RPIPE_CAPACITY_MIN), "capacity_min_accepted");
+	ktap_result(capacity_accepted(RPIPE_CAPACITY_MAX), "capacity_max_accepted");
+	ktap_result(default_capacity(), "default_capacity_after_reload");
+	/* Leave the module loaded, whatever happened. */
+	if (!module_loaded() && load(""))
+		ktap_diag("could not reload %s: %s", MODULE_NAME, strerror(errno));
+	return ktap_finish();
+}
