@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The sysfs interface of a bank.
+//!
+//! Files in the device's directory (`/sys/bus/platform/devices/<dev>/`):
+//!
+//! | File             | Access | Content                                                     |
+//! |------------------|--------|-------------------------------------------------------------|
+//! | `label`          | ro     | the firmware `label`, or the device name                    |
+//! | `scratch`        | rw     | `SCRATCH`, shown as `0x%08x`; written in decimal or `0x` hex |
+//! | `enable`         | rw     | `CONTROL.enable` as `0` or `1`                              |
+//! | `mode`           | rw     | `CONTROL.mode`, `0..=max_mode`                              |
+//! | `max_mode`       | ro     | the firmware `rkm,max-mode` (or its default)                |
+//! | `channels`       | rw     | all `CHANNEL` levels, space separated, read/written at once |
+//! | `channel_limits` | ro     | the firmware `rkm,channel-limits`                           |
+//!
+//! Writes fail with `EINVAL` for text that is not a number (or a wrong number of channel
+//! levels) and `ERANGE` for values the bank does not accept; the registers are then unchanged.
+
+use kernel::prelude::*;
+
+use crate::{
+    bank::Bank,
+    regs::{
+        Registers,
+        MAX_CHANNELS, //
+    },
+    sysfs::{
+        self,
+        Attribute,
+        DeviceAttributes,
+        ShowBuffer, //
+    },
+};
+
+/// Identifies a file of a bank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BankAttr {
+    Label,
+    Scratch,
+    Enable,
+    Mode,
+    MaxMode,
+    Channels,
+    ChannelLimits,
+}
+
+/// Writes `values` space separated, followed by a newline.
+fn show_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
+    for (index, value) in values.iter().enumerate() {
+        let separator = if index == 0 { "" } else { " " };
+        write!(out, "{separator}{value}")?;
+    }
+    writeln!(out)
+}
+
+/// Parses one level per channel into `levels`, returning how many were given.
+///
+/// # Errors
+///
+/// `EINVAL` for more than [`MAX_CHANNELS`] values, else the errors of [`sysfs::parse`].
+fn parse_levels(input: &str, levels: &mut [u32; MAX_CHANNELS]) -> Result<usize> {
+    let mut count = 0;
+    for word in input.split_ascii_whitespace() {
+        let slot = levels.get_mut(count).ok_or(EINVAL)?;
+        *slot = sysfs::parse(word)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+impl<R: Registers + Send> DeviceAttributes for Bank<R> {
+    type Id = BankAttr;
+
+    const ATTRIBUTES: &'static [Attribute<BankAttr>] = &[
+        Attribute::read_only(c"label", BankAttr::Label),
+        Attribute::read_write(c"scratch", BankAttr::Scratch),
+        Attribute::read_write(c"enable", BankAttr::Enable),
+        Attribute::read_write(c"mode", BankAttr::Mode),
+        Attribute::read_only(c"max_mode", BankAttr::MaxMode),
+        Attribute::read_write(c"channels", BankAttr::Channels),
+        Attribute::read_only(c"channel_limits", BankAttr::ChannelLimits),
+    ];
+
+    fn show(&self, id: BankAttr, out: &mut ShowBuffer<'_>) -> Result {
+        match id {
+            BankAttr::Label => out.write_fmt(fmt!("{}\n", self.config().label())),
+            BankAttr::Scratch => writeln!(out, "{:#010x}", self.scratch()),
+            BankAttr::Enable => writeln!(out, "{}", u32::from(self.enabled())),
+            BankAttr::Mode => writeln!(out, "{}", self.mode()),
+            BankAttr::MaxMode => writeln!(out, "{}", self.config().max_mode()),
+            BankAttr::Channels => show_list(out, self.levels()?.as_slice()),
+            BankAttr::ChannelLimits => show_list(out, self.config().channel_limits()),
+        }
+    }
+
+    fn store(&self, id: BankAttr, input: &str) -> Result {
+        match id {
+            BankAttr::Scratch => self.set_scratch(sysfs::parse(input)?),
+            BankAttr::Enable => self.set_enabled(sysfs::parse_bool(input)?),
+            BankAttr::Mode => self.set_mode(sysfs::parse(input)?)?,
+            BankAttr::Channels => {
+                let mut levels = [0; MAX_CHANNELS];
+                let count = parse_levels(input, &mut levels)?;
+                self.set_levels(levels.get(..count).ok_or(EINVAL)?)?
+            }
+            // Read-only files have no `store` callback; sysfs never gets here for them.
+            BankAttr::Label | BankAttr::MaxMode | BankAttr::ChannelLimits => return Err(EIO),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Firmware configuration of a bank and the register-level logic on top of [`Registers`].
+
+use kernel::{
+    fmt,
+    new_mutex,
+    prelude::*,
+    str::CString,
+    sync::Mutex, //
+};
+
+use crate::regs::{
+    Registers,
+    CHANNEL,
+    MAX_CHANNELS,
+    SCRATCH, //
+};
+
+/// Name of the string property holding the bank's label.
+pub(crate) const PROP_LABEL: &CStr = c"label";
+/// Name of the u32 property holding the highest usable mode.
+pub(crate) const PROP_MAX_MODE: &CStr = c"rkm,max-mode";
+/// Name of the u32 array property holding one upper limit per channel.
+pub(crate) const PROP_CHANNEL_LIMITS: &CStr = c"rkm,channel-limits";
+
+/// Highest mode used when the firmware does not give `rkm,max-mode`.
+pub(crate) const DEFAULT_MAX_MODE: u32 = 3;
+/// Highest mode the 4-bit `CONTROL.mode` field can hold.
+pub(crate) const MODE_FIELD_MAX: u32 = 15;
+
+/// A property as found in the firmware node, before validation.
+pub(crate) enum FwValue<T> {
+    /// The node does not have the property.
+    Absent,
+    /// The property exists but cannot be read as the expected type.
+    Unreadable,
+    /// The property's value.
+    Present(T),
+}
+
+/// The properties of a bank's firmware node, before validation.
+pub(crate) struct FirmwareProperties {
+    /// `label`: optional, defaults to the device name.
+    pub(crate) label: FwValue<CString>,
+    /// `rkm,max-mode`: optional, defaults to [`DEFAULT_MAX_MODE`], at most [`MODE_FIELD_MAX`].
+    pub(crate) max_mode: FwValue<u32>,
+    /// `rkm,channel-limits`: required, 1 to [`MAX_CHANNELS`] entries.
+    pub(crate) channel_limits: FwValue<KVec<u32>>,
+}
+
+/// Why a firmware description was rejected.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum ConfigError {
+    /// A required property is absent.
+    Missing(&'static CStr),
+    /// A property has the wrong type.
+    Unreadable(&'static CStr),
+    /// The label is an empty string.
+    EmptyLabel,
+    /// `rkm,max-mode` does not fit the `CONTROL.mode` field.
+    MaxModeTooLarge(u32),
+    /// `rkm,channel-limits` has no or too many entries.
+    ChannelCount(usize),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing(name) => f.write_fmt(fmt!("required property '{name}' is missing")),
+            Self::Unreadable(name) => f.write_fmt(fmt!("property '{name}' has the wrong type")),
+            Self::EmptyLabel => f.write_fmt(fmt!("property '{PROP_LABEL}' is empty")),
+            Self::MaxModeTooLarge(mode) => f.write_fmt(fmt!(
+                "property '{PROP_MAX_MODE}' is {mode}, must be at most {MODE_FIELD_MAX}"
+            )),
+            Self::ChannelCount(count) => f.write_fmt(fmt!(
+                "property '{PROP_CHANNEL_LIMITS}' has {count} entries, must have 1 to {MAX_CHANNELS}"
+            )),
+        }
+    }
+}
+
+/// Validated configuration of one bank.
+///
+/// # Invariants
+///
+/// - `label` is not empty.
+/// - `max_mode <= MODE_FIELD_MAX`.
+/// - `1 <= channels <= MAX_CHANNELS`; only the first `channels` entries of `limits` are used.
+pub(crate) struct Config {
+    label: CString,
+    max_mode: u32,
+    limits: [u32; MAX_CHANNELS],
+    channels: usize,
+}
+
+impl Config {
+    /// Validates `props`, using `default_label` when the firmware gives no label.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, in property order.
+    pub(crate) fn new(
+        props: FirmwareProperties,
+        default_label: CString,
+    ) -> Result<Self, ConfigError> {
+        let label = match props.label {
+            FwValue::Absent => default_label,
+            FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_LABEL)),
+            FwValue::Present(label) if label.is_empty() => return Err(ConfigError::EmptyLabel),
+            FwValue::Present(label) => label,
+        };
+
+        let max_mode = match props.max_mode {
+            FwValue::Absent => DEFAULT_MAX_MODE,
+            FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_MAX_MODE)),
+            FwValue::Present(mode) if mode > MODE_FIELD_MAX => {
+                return Err(ConfigError::MaxModeTooLarge(mode))
+            }
+            FwValue::Present(mode) => mode,
+        };
+
+        let given = match props.channel_limits {
+            FwValue::Absent => return Err(ConfigError::Missing(PROP_CHANNEL_LIMITS)),
+            FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_CHANNEL_LIMITS)),
+            FwValue::Present(limits) => limits,
+        };
+        let mut limits = [0; MAX_CHANNELS];
+        match limits.get_mut(..given.len()) {
+            Some(dst) if !given.is_empty() => dst.copy_from_slice(&given),
+            _ => return Err(ConfigError::ChannelCount(given.len())),
+        }
+
+        // INVARIANT: Checked above.
+        Ok(Self {
+            label,
+            max_mode,
+            limits,
+            channels: given.len(),
+        })
+    }
+
+    /// The bank's label.
+    pub(crate) fn label(&self) -> &CStr {
+        &self.label
+    }
+
+    /// The highest mode userspace may select.
+    pub(crate) fn max_mode(&self) -> u32 {
+        self.max_mode
+    }
+
+    /// The upper limit of each implemented channel.
+    pub(crate) fn channel_limits(&self) -> &[u32] {
+        self.limits.get(..self.channels).unwrap_or_default()
+    }
+}
+
+/// Channel levels read from a bank at one point in time.
+pub(crate) struct Levels {
+    values: [u32; MAX_CHANNELS],
+    count: usize,
+}
+
+impl Levels {
+    /// The level of each implemented channel.
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        self.values.get(..self.count).unwrap_or_default()
+    }
+}
+
+/// One register bank: its configuration and its registers.
+///
+/// Every operation holds `regs` locked for its whole register sequence, so read-modify-write
+/// cycles of `CONTROL` and multi-register channel updates appear atomic to concurrent users.
+#[pin_data]
+pub(crate) struct Bank<R: Registers> {
+    config: Config,
+    #[pin]
+    regs: Mutex<R>,
+}
+
+impl<R: Registers> Bank<R> {
+    /// Creates a bank accessed through `regs`; the registers are left as they are.
+    pub(crate) fn new(config: Config, regs: R) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            config,
+            regs <- new_mutex!(regs),
+        })
+    }
+
+    /// The validated firmware configuration.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Reads the scratch register.
+    pub(crate) fn scratch(&self) -> u32 {
+        self.regs.lock().scratch().value().get()
+    }
+
+    /// Writes the scratch register.
+    pub(crate) fn set_scratch(&self, value: u32) {
+        self.regs
+            .lock()
+            .set_scratch(SCRATCH::zeroed().with_value(value));
+    }
+
+    /// Whether the bank is enabled.
+    pub(crate) fn enabled(&self) -> bool {
+        self.regs.lock().control().enable()
+    }
+
+    /// Enables or disables the bank, keeping its mode.
+    pub(crate) fn set_enabled(&self, enable: bool) {
+        let regs = self.regs.lock();
+        let control = regs.control().with_enable(enable);
+        regs.set_control(control);
+    }
+
+    /// The selected mode.
+    pub(crate) fn mode(&self) -> u32 {
+        self.regs.lock().control().mode().get()
+    }
+
+    /// Selects `mode`, keeping the enable bit.
+    ///
+    /// # Errors
+    ///
+    /// `ERANGE` if `mode` exceeds the firmware's `rkm,max-mode`; the registers are not touched.
+    pub(crate) fn set_mode(&self, mode: u32) -> Result {
+        if mode > self.config.max_mode {
+            return Err(ERANGE);
+        }
+        let regs = self.regs.lock();
+        let control = regs.control().try_with_mode(mode).map_err(|_| ERANGE)?;
+        regs.set_control(control);
+        Ok(())
+    }
+
+    /// Reads all channel levels at once.
+    ///
+    /// # Errors
+    ///
+    /// Never in practice: the configuration guarantees valid channel indices.
+    pub(crate) fn levels(&self) -> Result<Levels> {
+        let mut levels = Levels {
+            values: [0; MAX_CHANNELS],
+            count: self.config.channels,
+        };
+        let regs = self.regs.lock();
+        for (index, value) in levels.values.iter_mut().take(levels.count).enumerate() {
+            *value = regs.channel(index)?.level().get();
+        }
+        Ok(levels)
+    }
+
+    /// Sets the level of every channel at once.
+    ///
+    /// # Errors
+    ///
+    /// The registers are not touched on error.
+    /// - `EINVAL` if `levels` does not have one entry per channel.
+    /// - `ERANGE` if a level exceeds its channel's limit.
+    pub(crate) fn set_levels(&self, levels: &[u32]) -> Result {
+        let limits = self.config.channel_limits();
+        if levels.len() != limits.len() {
+            return Err(EINVAL);
+        }
+        if levels
+            .iter()
+            .zip(limits)
+            .any(|(level, limit)| level > limit)
+        {
+            return Err(ERANGE);
+        }
+
+        let regs = self.regs.lock();
+        for (index, &level) in levels.iter().enumerate() {
+            regs.set_channel(index, CHANNEL::zeroed().with_level(level))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rmmod of rust_platform with both good banks bound, and insmod again: the
+ * unload unbinds every bank and releases its files, region and mapping; the
+ * reload binds the same banks again (and rejects the bad ones again), and
+ * the registers still hold what was written before the unload.
+ *
+ * The module is loaded again before exit, as the harness expects.
+ */
+#include "ktap.h"
+#include "bank.h"
+
+static int module_unload(void)
+{
+	return syscall(SYS_delete_module, "rust_platform", O_NONBLOCK) ? -errno : 0;
+}
+
+static int module_load(void)
+{
+	const char *dir = getenv("RKM_MODULES_DIR");
+	char path[512];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/rust_platform/rust_platform.ko",
+		 dir ? dir : "/work/main/modules");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static bool bank_released(const struct bank *b)
+{
+	bool ok = true;
+
+	ok = ktap_check(ok, !bank_bound(b), "%s still bound", b->name);
+	ok = ktap_check(ok, !attr_exists(b, "scratch"), "%s files remain", b->name);
+	ok = ktap_check(ok, bank_region_claims(b) == 0, "%s region still claimed", b->name);
+	ok = ktap_check(ok, bank_mappings(b) == 0, "%s still mapped", b->name);
+	return ok;
+}
+
+int main(void)
+{
+	struct bank a = BANK_A, b = BANK_B, missing = BANK_MISSING, bad_mode = BANK_BAD_MODE;
+	int rejected_before, rejected_after, err;
+	bool ok;
+
+	ktap_plan(5);
+
+	ok = bank_find(&a) && bank_find(&b) && bank_find(&missing) && bank_find(&bad_mode);
+	ok = ktap_check(ok, bank_bound(&a) && bank_bound(&b), "good banks not bound");
+	ok = ktap_check(ok, attr_write(&a, "scratch", "0xa5a5a5a5") == 0, "write A scratch");
+	ok = ktap_check(ok, attr_write(&b, "scratch", "0x5a5a5a5a") == 0, "write B scratch");
+	ok = ktap_check(ok, attr_write(&a, "channels", "1 2 3") == 0, "write A channels");
+	ktap_result(ok, "both good banks bound and written before the unload");
+
+	err = module_unload();
+	ok = ktap_check(true, err == 0, "delete_module: %d", err);
+	ok = bank_released(&a) && ok;
+	ok = bank_released(&b) && ok;
+	ktap_result(ok, "rmmod with banks bound unbinds and releases them");
+
+	rejected_before = klog_count("rust_platform RKMP0001:", "invalid firmware description");
+	err = module_load();
+	rejected_after = klog_count("rust_platform RKMP0001:", "invalid firmware description");
+	ok = ktap_check(true, err == 0, "finit_module: %d", err);
+	ok = ktap_check(ok, bank_bound(&a) && bank_bound(&b), "good banks not bound after insmod");
+	ok = ktap_check(ok, bank_region_claims(&a) == 1 && bank_mappings(&a) == 1,
+			"bank A resources after insmod");
+	ok = ktap_check(ok, bank_region_claims(&b) == 1 && bank_mappings(&b) == 1,
+			"bank B resources after insmod");
+	ktap_result(ok, "insmod again binds both good banks");
+
+	ok = ktap_check(true, !bank_bound(&missing) && !bank_bound(&bad_mode), "bad bank bound");
+	ok = ktap_check(ok, rejected_after == rejected_before + 2,
+			"%d rejection lines, expected 2", rejected_after - rejected_before);
+	ktap_result(ok, "insmod again rejects both bad banks");
+
+	ok = ktap_check(true, attr_is(&a, "scratch", "0xa5a5a5a5"), "A scratch lost");
+	ok = ktap_check(ok, attr_is(&b, "scratch", "0x5a5a5a5a"), "B scratch lost");
+	ok = ktap_check(ok, attr_is(&a, "channels", "1 2 3"), "A channels lost");
+	ktap_result(ok, "registers written before the unload read back after the reload");
+
+	return ktap_finish();
+}
