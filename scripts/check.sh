@@ -26,6 +26,13 @@ else
 	done
 fi
 
+# One run at a time per results folder (two would delete each other's).
+mkdir -p "$(dirname "$RESULTS")"
+exec 8>"$RESULTS.lock"
+if ! flock -n 8; then
+	note "another check is writing $RESULTS; waiting for it"
+	flock 8
+fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/modules" "$RESULTS/host"
 
