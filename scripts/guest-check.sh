@@ -48,7 +48,7 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 record() {
 	local base=$1
 	shift
-	timeout --kill-after=5 "$TEST_TIMEOUT" "$@" >"$base.out" 2>&1
+	timeout --kill-after=5 "${RKM_TEST_TIMEOUT:-$TEST_TIMEOUT}" "$@" >"$base.out" 2>&1
 	echo $? >"$base.status"
 }
 
@@ -71,9 +71,14 @@ for module in "${modules[@]}"; do
 		done
 		record "$out/rmmod" rmmod "$module"
 		if [ $safety -eq 1 ]; then
+			# Its kernel log is judged apart: injected allocation
+			# failures print reports that are expected there.
+			dmesg -c >>"$out/dmesg.log"
 			echo "    modload (fault injection, load cycles)" >&2
-			record "$out/tests/modload" "$TOP/.build/tests/safety/modload" \
-				"$TOP/modules/$module/$module.ko" "${RKM_LOAD_CYCLES:-200}"
+			RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record "$out/tests/modload" \
+				"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
+				"${RKM_LOAD_CYCLES:-50}"
+			dmesg -c >"$out/modload-dmesg.log"
 		fi
 	fi
 	dmesg -c >"$out/dmesg.log"

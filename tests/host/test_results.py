@@ -238,6 +238,20 @@ class JudgementTest(unittest.TestCase):
 		self.assertEqual(len(problems), 2)
 		self.assertTrue(problems[1].startswith('UBSAN: shift'))
 
+	def test_allocation_failures_are_excused_only_under_injection(self):
+		log = ('insmod: vmalloc error: size 8192, page order 0, failed to allocate pages\n'
+		       'Call Trace:\n <TASK>\n dump_stack_lvl+0x50/0x70\n warn_alloc+0x170/0x250\n </TASK>\n'
+		       'Mem-Info:\n')
+		self.assertEqual(results.kernel_log_problems(log, injected_failures=True), [])
+		self.assertEqual(len(results.kernel_log_problems(log)), 1)
+		warning = 'WARNING: CPU: 0 PID: 9 at mm/slub.c:1 x\n'
+		self.assertEqual(len(results.kernel_log_problems(log + warning, injected_failures=True)), 1)
+
+	def test_kunit_suite_declared_with_a_path(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			(Path(tmp) / 'k.rs').write_text('#[kernel::macros::kunit_tests(gamma)]\n')
+			self.assertEqual(results.declared_suites(Path(tmp)), ['gamma'])
+
 	def test_clean_kernel_log(self):
 		self.assertEqual(results.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
 

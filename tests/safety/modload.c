@@ -6,9 +6,10 @@
  *     allocation of finit_module() fails (fail-nth, failslab and
  *     fail_page_alloc). Each injected failure must make the load fail
  *     cleanly (an error code, the module absent afterwards) or be absorbed
- *     (the load succeeds anyway), and a retry without injection must
- *     succeed. It stops at the first n the load no longer reaches.
- *  2. Load/unload cycles: insmod, the module's exercise script
+ *     (the load succeeds anyway). It stops at the first n the load no
+ *     longer reaches, which is a load without injection: it must succeed,
+ *     so no failed load left state behind that blocks a retry.
+ *  2. Load/unload cycles (CYCLES, default 200): insmod, the module's exercise script
  *     (modules/<name>/vm/exercise.sh, when it has one), rmmod; unreclaimable
  *     slab and vmalloc use must not grow beyond a stated bound.
  *
@@ -128,11 +129,8 @@ static bool fault_injection(void)
 		if (err > 0 && err < 4096)
 			errnos[err]++;
 		ok = ktap_check(ok, !loaded(), "module present after failed load (fault %d)", n);
-		/* No partial state: a retry succeeds. */
-		ret = load();
-		ok = ktap_check(ok, ret == 0, "retry after fault %d failed: %d", n, ret);
-		if (ret == 0)
-			ok = ktap_check(ok, unload() == 0, "rmmod after retry");
+		if (n % 50 == 0)
+			ktap_diag("%d fault points so far", n);
 	}
 	close(fail_nth);
 
