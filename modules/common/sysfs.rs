@@ -233,14 +233,16 @@ impl_parse_int!(u8, u16, u32, u64);
 
 /// Parses an unsigned integer written in decimal or, with a `0x` prefix, in hexadecimal.
 ///
-/// Surrounding whitespace is ignored; signs are rejected.
+/// Surrounding ASCII whitespace (space, `\t`, `\n`, `\x0c`, `\r`) is ignored; other Unicode
+/// whitespace is not, so what userspace may write does not depend on Unicode tables. Signs are
+/// rejected.
 ///
 /// # Errors
 ///
 /// - `EINVAL` if `input` is not such a number.
 /// - `ERANGE` if the number does not fit into `T`.
 pub(crate) fn parse<T: ParseInt>(input: &str) -> Result<T> {
-    let input = input.trim();
+    let input = input.trim_ascii();
     let (digits, radix) = match input
         .strip_prefix("0x")
         .or_else(|| input.strip_prefix("0X"))
@@ -258,13 +260,13 @@ pub(crate) fn parse<T: ParseInt>(input: &str) -> Result<T> {
 
 /// Parses a boolean written as `0` or `1`.
 ///
-/// Surrounding whitespace is ignored.
+/// Surrounding ASCII whitespace is ignored, as in [`parse`].
 ///
 /// # Errors
 ///
 /// `EINVAL` for any other input.
 pub(crate) fn parse_bool(input: &str) -> Result<bool> {
-    match input.trim() {
+    match input.trim_ascii() {
         "0" => Ok(false),
         "1" => Ok(true),
         _ => Err(EINVAL),

@@ -14,6 +14,7 @@
 //! | `channels`       | rw     | all `CHANNEL` levels, space separated, read/written at once |
 //! | `channel_limits` | ro     | the firmware `rkm,channel-limits`                           |
 //!
+//! Numbers may be surrounded by ASCII whitespace, which also separates the channel levels.
 //! Writes fail with `EINVAL` for text that is not a number (or a wrong number of channel
 //! levels) and `ERANGE` for values the bank does not accept; the registers are then unchanged.
 

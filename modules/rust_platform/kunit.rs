@@ -378,9 +378,14 @@ mod tests {
         assert_eq!(sysfs::parse::<u64>("18446744073709551616"), Err(ERANGE));
         assert_eq!(sysfs::parse::<u32>("\n12\n"), Ok(12));
         assert_eq!(sysfs::parse::<u32>("0x-1"), Err(EINVAL));
+        // Only ASCII whitespace is trimmed: no-break and ideographic spaces are not.
+        assert_eq!(sysfs::parse::<u32>("\t\x0c7\r"), Ok(7));
+        assert_eq!(sysfs::parse::<u32>("7\u{a0}"), Err(EINVAL));
+        assert_eq!(sysfs::parse::<u32>("\u{3000}7"), Err(EINVAL));
         assert_eq!(sysfs::parse_bool("0"), Ok(false));
         assert_eq!(sysfs::parse_bool(" 1\n"), Ok(true));
         assert_eq!(sysfs::parse_bool("true"), Err(EINVAL));
+        assert_eq!(sysfs::parse_bool("1\u{85}"), Err(EINVAL));
     }
 
     #[test]

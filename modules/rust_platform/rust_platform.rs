@@ -61,10 +61,12 @@
 //! QEMU, its contents live in QEMU rather than in guest RAM the kernel also manages, and it needs
 //! no kernel command line (`memmap=` needs a `$` that survives several layers of quoting).
 //!
-//! The kernel configuration has no `/dev/mem`, so the tests cannot read the window behind the
-//! driver's back. They prove that values live in the device instead: a value written through
-//! one binding is read back through a later binding and after the module was unloaded and
-//! loaded again, when no state of the driver survives.
+//! The tests prove that the values live in the device, not in the driver, in two ways. One maps
+//! the window through `/dev/mem` (the test kernel has no `STRICT_DEVMEM`) and checks register by
+//! register that sysfs writes land in the device and device writes show in sysfs, including bits
+//! of `CONTROL` the driver never wrote. The others read a value written through one binding back
+//! through a later binding and after the module was unloaded and loaded again, when no state of
+//! the driver survives.
 
 use kernel::{
     acpi,
