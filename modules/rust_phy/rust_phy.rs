@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Driver for the RV1000 gigabit Ethernet PHY.
+//!
+//! The RV1000 is this collection's PHY model: a clause-22 10/100/1000BASE-T PHY that exists as
+//! a specification (this documentation) and as an emulation (the `rust_vmdio` module, which
+//! puts it on a virtual MDIO bus). The driver uses only the kernel crate's `net::phy`
+//! abstractions; its register logic is generic over [`Registers`] so that KUnit runs it
+//! against a register-bank double.
+//!
+//! # Datasheet
+//!
+//! ## Identification
+//!
+//! PHY identifier `0x02ab_c011`: PHYSID1 = `0x02ab`, PHYSID2 = `0xc011` (bits of an invented
+//! OUI, model number 1 in bits 9:4, silicon revision 1 in bits 3:0). The driver matches every
+//! revision of model 1.
+//!
+//! ## Management interface
+//!
+//! Clause 22 only; the PHY answers at the address set by its strap pins (the emulation uses 1).
+//! Reads of unimplemented registers return 0 and writes to them or to read-only registers are
+//! ignored. The management interface stays active in power-down.
+//!
+//! ## Register map
+//!
+//! | Addr | Name     | Access | Reset    | Contents |
+//! |------|----------|--------|----------|----------|
+//! | 0x00 | BMCR     | RW, SC | `0x1140` | 15 RESET (self-clearing), 14 LOOPBACK, 13 SPEED100, 12 ANENABLE, 11 PDOWN, 10 ISOLATE, 9 ANRESTART (self-clearing), 8 FULLDPLX, 6 SPEED1000 |
+//! | 0x01 | BMSR     | RO, LL | `0x7909` | 14..11 10/100 half/full abilities, 8 ESTATEN, 5 ANEGCOMPLETE, 3 ANEGCAPABLE, 2 LSTATUS (latched low), 0 ERCAP |
+//! | 0x02 | PHYSID1  | RO     | `0x02ab` | identifier bits 31..16 |
+//! | 0x03 | PHYSID2  | RO     | `0xc011` | identifier bits 15..0 |
+//! | 0x04 | ADVERTISE| RW     | `0x01e1` | 11 PAUSE_ASYM, 10 PAUSE_CAP, 8 100FULL, 7 100HALF, 6 10FULL, 5 10HALF, 4..0 selector (`00001`, IEEE 802.3) |
+//! | 0x05 | LPA      | RO     | `0x0000` | link partner base page, valid while ANEGCOMPLETE; 14 LPACK |
+//! | 0x09 | CTRL1000 | RW     | `0x0300` | 9 1000FULL, 8 1000HALF advertised |
+//! | 0x0a | STAT1000 | RO     | `0x0000` | 13 LOCALRXOK, 12 REMRXOK, 11 partner 1000FULL, 10 partner 1000HALF |
+//! | 0x0f | ESTATUS  | RO     | `0x3000` | 13 1000BASE-T full, 12 1000BASE-T half |
+//! | 0x10 | PHYSTS   | RO     | `0x0000` | resolved link, see below |
+//! | 0x11 | VCTRL    | RW, ST | `0x0000` | front-end and LED configuration, see below |
+//!
+//! RW: read/write; RO: read-only; SC: self-clearing; LL: latched low (LSTATUS reads 0 once
+//! after any link loss, then the current state); ST: sticky, not changed by BMCR.RESET.
+//!
+//! ### PHYSTS (0x10), PHY status
+//!
+//! | Bits  | Name     | Meaning |
+//! |-------|----------|---------|
+//! | 15:14 | SPEED    | resolved speed: `00` 10 Mb/s, `01` 100 Mb/s, `10` 1000 Mb/s, `11` reserved |
+//! | 13    | DUPLEX   | resolved duplex: 1 full, 0 half |
+//! | 11    | RESOLVED | SPEED and DUPLEX are valid |
+//! | 10    | LINK     | real-time link status (not latched) |
+//!
+//! With auto-negotiation the resolution is the best mode both ends advertise, in the priority
+//! order of IEEE 802.3 annex 28B.3; without it, the mode forced in BMCR. The register reads 0
+//! while the link is down.
+//!
+//! ### VCTRL (0x11), vendor control
+//!
+//! | Bits | Name      | Meaning |
+//! |------|-----------|---------|
+//! | 4    | AUTO_MDIX | automatic MDI/MDI-X crossover: 1 enabled |
+//! | 1:0  | LED_MODE  | `00` LED off, `01` link, `10` link and activity, `11` reserved |
+//!
+//! VCTRL is reset to 0 only at power-on; BMCR.RESET keeps it, so it is programmed once.
+//!
+//! ## Behaviour
+//!
+//! - BMCR.RESET returns BMCR, ADVERTISE and CTRL1000 to their reset values, drops the link and
+//!   restarts auto-negotiation; it completes within 500 ms.
+//! - The link (re)starts on reset, BMCR.ANRESTART, any change of ANENABLE, SPEED100,
+//!   SPEED1000 or FULLDPLX, leaving power-down, cable plug-in and a link partner restart.
+//!   Auto-negotiation takes up to 500 ms; ADVERTISE and CTRL1000 take effect at the next
+//!   start. With ANENABLE clear the forced mode comes up if the partner supports it (parallel
+//!   detection).
+//! - BMCR.PDOWN drops the link and keeps every register; clearing it restarts negotiation.
+//!
+//! # Driver
+//!
+//! - `probe`: sets VCTRL to automatic crossover with link/activity LED (`0x0012`).
+//! - `soft_reset`: sets BMCR.RESET and polls until it clears (every 10 ms, at most 600 ms).
+//! - `config_aneg`: with auto-negotiation, writes the requested modes and pause bits into
+//!   ADVERTISE and CTRL1000 (other bits kept) and restarts negotiation; without, forces the
+//!   requested speed and duplex in BMCR.
+//! - `read_status`: link from BMSR (read twice when the link was down, to skip the latched
+//!   low), speed and duplex from PHYSTS, partner abilities from LPA/STAT1000.
+//! - `suspend`/`resume`: set/clear BMCR.PDOWN.
+//!
+//! The 7.3 `net::phy` abstraction has no `config_init` nor interrupt callbacks, hence `probe`
+//! for the one-time configuration and polling for link changes.
+
+use kernel::{
+    error::code::EINVAL,
+    io::poll::read_poll_timeout,
+    net::phy::{self, reg::C22, DeviceId, Driver},
+    prelude::*,
+    time::Delta,
+    uapi, //
+};
+
+#[path = "../common/phy_modes.rs"]
+pub mod phy_modes;
+
+#[path = "../common/phy_device.rs"]
+pub mod phy_device;
+
+use phy_device::PhyDeviceExt;
+use phy_modes::{LinkModes, Mode, Speed};
+
+kernel::module_phy_driver! {
+    drivers: [Rv1000],
+    device_table: [
+        DeviceId::new_with_driver::<Rv1000>(),
+    ],
+    name: "rust_phy",
+    authors: ["Rust kernel module collection"],
+    description: "RV1000 gigabit Ethernet PHY driver",
+    license: "GPL",
+}
+
+/// PHY identifier of the RV1000 (model 1, revision 1).
+const RV1000_PHY_ID: u32 = 0x02ab_c011;
+
+const BMCR_RESET: u16 = uapi::BMCR_RESET as u16;
+const BMCR_SPEED100: u16 = uapi::BMCR_SPEED100 as u16;
+const BMCR_ANENABLE: u16 = uapi::BMCR_ANENABLE as u16;
+const BMCR_PDOWN: u16 = uapi::BMCR_PDOWN as u16;
+const BMCR_ISOLATE: u16 = uapi::BMCR_ISOLATE as u16;
+const BMCR_ANRESTART: u16 = uapi::BMCR_ANRESTART as u16;
+const BMCR_FULLDPLX: u16 = uapi::BMCR_FULLDPLX as u16;
+const BMCR_SPEED1000: u16 = uapi::BMCR_SPEED1000 as u16;
+
+const BMSR_LSTATUS: u16 = uapi::BMSR_LSTATUS as u16;
+const BMSR_ANEGCOMPLETE: u16 = uapi::BMSR_ANEGCOMPLETE as u16;
+
+const ADVERTISE_10HALF: u16 = uapi::ADVERTISE_10HALF as u16;
+const ADVERTISE_10FULL: u16 = uapi::ADVERTISE_10FULL as u16;
+const ADVERTISE_100HALF: u16 = uapi::ADVERTISE_100HALF as u16;
+const ADVERTISE_100FULL: u16 = uapi::ADVERTISE_100FULL as u16;
+const ADVERTISE_PAUSE_CAP: u16 = uapi::ADVERTISE_PAUSE_CAP as u16;
+const ADVERTISE_PAUSE_ASYM: u16 = uapi::ADVERTISE_PAUSE_ASYM as u16;
+/// The ADVERTISE bits `config_aneg` owns; the selector and the rest are kept.
+const ADVERTISE_MANAGED: u16 = ADVERTISE_10HALF
+    | ADVERTISE_10FULL
+    | ADVERTISE_100HALF
+    | ADVERTISE_100FULL
+    | ADVERTISE_PAUSE_CAP
+    | ADVERTISE_PAUSE_ASYM;
+
+const ADVERTISE_1000FULL: u16 = uapi::ADVERTISE_1000FULL as u16;
+const ADVERTISE_1000HALF: u16 = uapi::ADVERTISE_1000HALF as u16;
+
+const PHYSTS_SPEED_SHIFT: u16 = 14;
+const PHYSTS_SPEED_MASK: u16 = 0b11 << PHYSTS_SPEED_SHIFT;
+const PHYSTS_DUPLEX: u16 = 1 << 13;
+const PHYSTS_RESOLVED: u16 = 1 << 11;
+const PHYSTS_LINK: u16 = 1 << 10;
+
+const VCTRL_AUTO_MDIX: u16 = 1 << 4;
+const VCTRL_LED_LINK_ACTIVITY: u16 = 0b10;
+
+/// How often and how long `soft_reset` polls BMCR.RESET (datasheet: done within 500 ms).
+const RESET_POLL_INTERVAL: Delta = Delta::from_millis(10);
+const RESET_TIMEOUT: Delta = Delta::from_millis(600);
+
+/// The RV1000 registers the driver uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reg {
+    Bmcr,
+    Bmsr,
+    Advertise,
+    Ctrl1000,
+    Physts,
+    Vctrl,
+}
+
+/// Register access to one RV1000: the real PHY through phylib, or a test double.
+trait Registers {
+    /// Reads a register.
+    fn read_reg(&mut self, reg: Reg) -> Result<u16>;
+
+    /// Writes a register.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` for the read-only BMSR and PHYSTS; MDIO errors as they come.
+    fn write_reg(&mut self, reg: Reg, val: u16) -> Result;
+
+    /// Read-modify-write: clears the bits of `clear`, then sets those of `set`.
+    fn modify_reg(&mut self, reg: Reg, clear: u16, set: u16) -> Result {
+        let val = self.read_reg(reg)?;
+        self.write_reg(reg, (val & !clear) | set)
+    }
+}
+
+impl Registers for phy::Device {
+    fn read_reg(&mut self, reg: Reg) -> Result<u16> {
+        match reg {
+            Reg::Bmcr => self.read(C22::BMCR),
+            Reg::Bmsr => self.read(C22::BMSR),
+            Reg::Advertise => self.read(C22::ADVERTISE),
+            Reg::Ctrl1000 => self.read(C22::MASTER_SLAVE_CONTROL),
+            Reg::Physts => self.read(C22::vendor_specific::<0x10>()),
+            Reg::Vctrl => self.read(C22::vendor_specific::<0x11>()),
+        }
+    }
+
+    fn write_reg(&mut self, reg: Reg, val: u16) -> Result {
+        match reg {
+            Reg::Bmcr => self.write(C22::BMCR, val),
+            Reg::Advertise => self.write(C22::ADVERTISE, val),
+            Reg::Ctrl1000 => self.write(C22::MASTER_SLAVE_CONTROL, val),
+            Reg::Bmsr | Reg::Physts => Err(EINVAL),
+            Reg::Vctrl => self.write(C22::vendor_specific::<0x11>(), val),
+        }
+    }
+}
+
+/// What `config_aneg` is asked to set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AnegRequest {
+    /// Auto-negotiate, advertising these modes.
+    Advertise(LinkModes),
+    /// No auto-negotiation: force this mode.
+    Force(Mode),
+}
+
+/// The link as `read_status` found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LinkStatus {
+    up: bool,
+    autoneg_complete: bool,
+    /// The resolved mode; `None` while the link is down.
+    mode: Option<Mode>,
+}
+
+/// Programs the one-time configuration (VCTRL survives soft resets).
+fn probe_config(regs: &mut impl Registers) -> Result {
+    regs.write_reg(Reg::Vctrl, VCTRL_AUTO_MDIX | VCTRL_LED_LINK_ACTIVITY)
+}
+
+/// Resets the PHY through BMCR.RESET and waits for the reset to complete.
+///
+/// # Errors
+///
+/// `ETIMEDOUT` if BMCR.RESET is still set after [`RESET_TIMEOUT`]; MDIO errors as they come.
+fn soft_reset(regs: &mut impl Registers) -> Result {
+    regs.write_reg(Reg::Bmcr, BMCR_RESET)?;
+    read_poll_timeout(
+        || regs.read_reg(Reg::Bmcr),
+        |bmcr| bmcr & BMCR_RESET == 0,
+        RESET_POLL_INTERVAL,
+        RESET_TIMEOUT,
+    )?;
+    Ok(())
+}
+
+/// Programs auto-negotiation or a forced mode as `request` says.
+///
+/// # Errors
+///
+/// `EINVAL` when asked to advertise no speed/duplex mode at all (nothing is written then);
+/// MDIO errors as they come.
+fn config_aneg(regs: &mut impl Registers, request: AnegRequest) -> Result {
+    match request {
+        AnegRequest::Force(mode) => {
+            let speed = match mode.speed {
+                Speed::Mbps10 => 0,
+                Speed::Mbps100 => BMCR_SPEED100,
+                Speed::Mbps1000 => BMCR_SPEED1000,
+            };
+            let duplex = if mode.full_duplex { BMCR_FULLDPLX } else { 0 };
+            regs.modify_reg(
+                Reg::Bmcr,
+                BMCR_ANENABLE | BMCR_SPEED100 | BMCR_SPEED1000 | BMCR_FULLDPLX | BMCR_ISOLATE,
+                speed | duplex,
+            )
+        }
+        AnegRequest::Advertise(modes) => {
+            if modes.intersection(LinkModes::ALL_BASET).is_empty() {
+                return Err(EINVAL);
+            }
+            let advertise = [
+                (LinkModes::BASET10_HALF, ADVERTISE_10HALF),
+                (LinkModes::BASET10_FULL, ADVERTISE_10FULL),
+                (LinkModes::BASET100_HALF, ADVERTISE_100HALF),
+                (LinkModes::BASET100_FULL, ADVERTISE_100FULL),
+                (LinkModes::PAUSE, ADVERTISE_PAUSE_CAP),
+                (LinkModes::ASYM_PAUSE, ADVERTISE_PAUSE_ASYM),
+            ];
+            let ctrl1000 = [
+                (LinkModes::BASET1000_HALF, ADVERTISE_1000HALF),
+                (LinkModes::BASET1000_FULL, ADVERTISE_1000FULL),
+            ];
+            let bits = |table: &[(LinkModes, u16)]| {
+                table
+                    .iter()
+                    .filter(|(mode, _)| modes.contains(*mode))
+                    .fold(0, |acc, (_, bit)| acc | bit)
+            };
+            regs.modify_reg(Reg::Advertise, ADVERTISE_MANAGED, bits(&advertise))?;
+            regs.modify_reg(
+                Reg::Ctrl1000,
+                ADVERTISE_1000FULL | ADVERTISE_1000HALF,
+                bits(&ctrl1000),
+            )?;
+            // The new advertisement only takes effect when negotiation restarts.
+            regs.modify_reg(Reg::Bmcr, BMCR_ISOLATE, BMCR_ANENABLE | BMCR_ANRESTART)
+        }
+    }
+}
+
+/// Decodes PHYSTS; `None` unless it reports a link with a valid resolution.
+fn decode_physts(physts: u16) -> Option<Mode> {
+    if physts & (PHYSTS_LINK | PHYSTS_RESOLVED) != PHYSTS_LINK | PHYSTS_RESOLVED {
+        return None;
+    }
+    let speed = match (physts & PHYSTS_SPEED_MASK) >> PHYSTS_SPEED_SHIFT {
+        0b00 => Speed::Mbps10,
+        0b01 => Speed::Mbps100,
+        0b10 => Speed::Mbps1000,
+        _ => return None,
+    };
+    Some(Mode::new(speed, physts & PHYSTS_DUPLEX != 0))
+}
+
+/// Reads the link state.
+///
+/// `was_up` is the link state last reported: BMSR.LSTATUS is latched low, so the first read
+/// after a link loss reads 0 even if the link came back. While the link was up a single read
+/// is taken so that a short drop is reported; while it was down, the second read gives the
+/// current state.
+fn read_status(regs: &mut impl Registers, was_up: bool, autoneg: bool) -> Result<LinkStatus> {
+    let mut bmsr = regs.read_reg(Reg::Bmsr)?;
+    if !was_up {
+        bmsr = regs.read_reg(Reg::Bmsr)?;
+    }
+    let autoneg_complete = bmsr & BMSR_ANEGCOMPLETE != 0;
+    let mut mode = None;
+    if bmsr & BMSR_LSTATUS != 0 && (!autoneg || autoneg_complete) {
+        mode = decode_physts(regs.read_reg(Reg::Physts)?);
+    }
+    Ok(LinkStatus {
+        up: mode.is_some(),
+        autoneg_complete,
+        mode,
+    })
+}
+
+/// Enters power-down, keeping the configuration.
+fn suspend(regs: &mut impl Registers) -> Result {
+    regs.modify_reg(Reg::Bmcr, 0, BMCR_PDOWN)
+}
+
+/// Leaves power-down; the PHY restarts negotiation with the kept configuration.
+fn resume(regs: &mut impl Registers) -> Result {
+    regs.modify_reg(Reg::Bmcr, BMCR_PDOWN, 0)
+}
+
+struct Rv1000;
+
+#[vtable]
+impl Driver for Rv1000 {
+    const NAME: &'static CStr = c"RV1000 Gigabit PHY";
+    const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(RV1000_PHY_ID);
+
+    fn probe(dev: &mut phy::Device) -> Result {
+        probe_config(dev)
+    }
+
+    fn soft_reset(dev: &mut phy::Device) -> Result {
+        soft_reset(dev)
+    }
+
+    fn config_aneg(dev: &mut phy::Device) -> Result {
+        let request = if dev.is_autoneg_enabled() {
+            AnegRequest::Advertise(dev.advertising())
+        } else {
+            AnegRequest::Force(dev.forced_mode().ok_or(EINVAL)?)
+        };
+        config_aneg(dev, request)
+    }
+
+    fn read_status(dev: &mut phy::Device) -> Result<u16> {
+        let was_up = dev.is_link_up();
+        let autoneg = dev.is_autoneg_enabled();
+        let status = read_status(dev, was_up, autoneg)?;
+
+        dev.set_link(status.up);
+        dev.set_autoneg_complete(status.autoneg_complete);
+        match status.mode {
+            Some(mode) => {
+                dev.set_speed(mode.speed.mbps());
+                dev.set_duplex(if mode.full_duplex {
+                    phy::DuplexMode::Full
+                } else {
+                    phy::DuplexMode::Half
+                });
+            }
+            // Without auto-negotiation phylib keeps the forced mode in speed/duplex.
+            None if autoneg => {
+                // CAST: `set_speed` stores the value as a C int, giving back SPEED_UNKNOWN (-1).
+                dev.set_speed(uapi::SPEED_UNKNOWN as u32);
+                dev.set_duplex(phy::DuplexMode::Unknown);
+            }
+            None => {}
+        }
+        if autoneg {
+            // Partner abilities for ethtool; cleared by phylib while negotiation is incomplete.
+            dev.genphy_read_lpa()?;
+            dev.resolve_aneg_pause();
+        }
+        Ok(0)
+    }
+
+    fn suspend(dev: &mut phy::Device) -> Result {
+        suspend(dev)
+    }
+
+    fn resume(dev: &mut phy::Device) -> Result {
+        resume(dev)
+    }
+}
+
+#[kunit_tests(rust_phy)]
+mod tests {
+    use super::*;
+    use kernel::error::code::{EIO, ETIMEDOUT};
+
+    /// Register double of an RV1000: plain storage plus the behaviour the driver relies on.
+    struct RegisterBank {
+        regs: [u16; 6],
+        /// BMCR reads that still show RESET after a reset write.
+        reset_busy_reads: u32,
+        /// A BMSR value returned by the next BMSR read only (a latched link loss).
+        latched_bmsr: Option<u16>,
+        /// Number of reads per register.
+        reads: [u32; 6],
+        /// Every write, in order.
+        writes: KVec<(Reg, u16)>,
+        /// Makes every access fail, like a dead MDIO bus.
+        broken: bool,
+    }
+
+    const RESET_VALUES: [(Reg, u16); 6] = [
+        (Reg::Bmcr, 0x1140),
+        (Reg::Bmsr, 0x7909),
+        (Reg::Advertise, 0x01e1),
+        (Reg::Ctrl1000, 0x0300),
+        (Reg::Physts, 0),
+        (Reg::Vctrl, 0),
+    ];
+
+    fn index(reg: Reg) -> usize {
+        match reg {
+            Reg::Bmcr => 0,
+            Reg::Bmsr => 1,
+            Reg::Advertise => 2,
+            Reg::Ctrl1000 => 3,
+            Reg::Physts => 4,
+            Reg::Vctrl => 5,
+        }
+    }
+
+    impl RegisterBank {
+        fn new() -> Self {
+            let mut bank = Self {
+                regs: [0; 6],
+                reset_busy_reads: 0,
+                latched_bmsr: None,
+                reads: [0; 6],
+                writes: KVec::new(),
+                broken: false,
+            };
+            for (reg, val) in RESET_VALUES {
+                bank.regs[index(reg)] = val;
+            }
+            bank
+        }
+
+        fn get(&self, reg: Reg) -> u16 {
+            self.regs[index(reg)]
+        }
+
+        fn set(&mut self, reg: Reg, val: u16) {
+            self.regs[index(reg)] = val;
+        }
+
+        fn reads_of(&self, reg: Reg) -> u32 {
+            self.reads[index(reg)]
+        }
+
+        fn with_link(physts: u16) -> Self {
+            let mut bank = Self::new();
+            bank.set(Reg::Bmsr, 0x7909 | BMSR_LSTATUS | BMSR_ANEGCOMPLETE);
+            bank.set(Reg::Physts, physts);
+            bank
+        }
+    }
+
+    impl Registers for RegisterBank {
+        fn read_reg(&mut self, reg: Reg) -> Result<u16> {
+            if self.broken {
+                return Err(EIO);
+            }
+            self.reads[index(reg)] += 1;
+            match reg {
+                Reg::Bmcr if self.reset_busy_reads > 0 => {
+                    self.reset_busy_reads -= 1;
+                    Ok(self.get(reg) | BMCR_RESET)
+                }
+                Reg::Bmsr => Ok(self.latched_bmsr.take().unwrap_or(self.get(reg))),
+                _ => Ok(self.get(reg)),
+            }
+        }
+
+        fn write_reg(&mut self, reg: Reg, val: u16) -> Result {
+            if self.broken {
+                return Err(EIO);
+            }
+            self.writes.push((reg, val), GFP_KERNEL)?;
+            if reg == Reg::Bmcr && val & BMCR_RESET != 0 {
+                for (reg, val) in RESET_VALUES {
+                    if reg != Reg::Vctrl && reg != Reg::Physts && reg != Reg::Bmsr {
+                        self.set(reg, val);
+                    }
+                }
+                return Ok(());
+            }
+            // ANRESTART self-clears.
+            let val = if reg == Reg::Bmcr {
+                val & !BMCR_ANRESTART
+            } else {
+                val
+            };
+            self.set(reg, val);
+            Ok(())
+        }
+    }
+
+    const PHYSTS_1000_FULL: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b10 << 14) | PHYSTS_DUPLEX;
+    const PHYSTS_100_HALF: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b01 << 14);
+
+    #[test]
+    fn probe_programs_crossover_and_led() -> Result {
+        let mut bank = RegisterBank::new();
+        probe_config(&mut bank)?;
+        assert_eq!(bank.get(Reg::Vctrl), 0x0012);
+        Ok(())
+    }
+
+    #[test]
+    fn soft_reset_waits_for_reset_to_clear() -> Result {
+        let mut bank = RegisterBank::new();
+        bank.set(Reg::Advertise, 0x0101);
+        bank.reset_busy_reads = 3;
+        soft_reset(&mut bank)?;
+        assert_eq!(bank.writes.first(), Some(&(Reg::Bmcr, BMCR_RESET)));
+        assert_eq!(bank.reads_of(Reg::Bmcr), 4);
+        assert_eq!(bank.get(Reg::Advertise), 0x01e1);
+        Ok(())
+    }
+
+    #[test]
+    fn soft_reset_times_out_when_reset_sticks() {
+        let mut bank = RegisterBank::new();
+        bank.reset_busy_reads = u32::MAX;
+        assert_eq!(soft_reset(&mut bank), Err(ETIMEDOUT));
+    }
+
+    #[test]
+    fn config_aneg_advertises_every_requested_mode() -> Result {
+        let mut bank = RegisterBank::new();
+        bank.set(Reg::Bmcr, 0x1140 | BMCR_ISOLATE);
+        let all = LinkModes::ALL_BASET
+            .union(LinkModes::PAUSE)
+            .union(LinkModes::ASYM_PAUSE);
+        config_aneg(&mut bank, AnegRequest::Advertise(all))?;
+        assert_eq!(bank.get(Reg::Advertise), 0x0de1);
+        assert_eq!(bank.get(Reg::Ctrl1000), 0x0300);
+        // Negotiation restarted (the bit self-clears), isolation lifted.
+        assert_eq!(
+            bank.writes.last(),
+            Some(&(Reg::Bmcr, 0x1140 | BMCR_ANRESTART))
+        );
+        assert_eq!(bank.get(Reg::Bmcr), 0x1140);
+        Ok(())
+    }
+
+    #[test]
+    fn config_aneg_limits_advertisement_and_keeps_other_bits() -> Result {
+        let mut bank = RegisterBank::new();
+        // Remote-fault and manual master/slave bits belong to others.
+        bank.set(Reg::Advertise, 0x21e1);
+        bank.set(Reg::Ctrl1000, 0x1300);
+        config_aneg(
+            &mut bank,
+            AnegRequest::Advertise(LinkModes::BASET100_FULL.union(LinkModes::BASET10_FULL)),
+        )?;
+        assert_eq!(bank.get(Reg::Advertise), 0x2141);
+        assert_eq!(bank.get(Reg::Ctrl1000), 0x1000);
+        Ok(())
+    }
+
+    #[test]
+    fn config_aneg_rejects_an_empty_advertisement() {
+        let mut bank = RegisterBank::new();
+        assert_eq!(
+            config_aneg(&mut bank, AnegRequest::Advertise(LinkModes::PAUSE)),
+            Err(EINVAL)
+        );
+        assert!(bank.writes.is_empty());
+    }
+
+    #[test]
+    fn config_aneg_forces_speed_and_duplex() -> Result {
+        let mut bank = RegisterBank::new();
+        config_aneg(
+            &mut bank,
+            AnegRequest::Force(Mode::new(Speed::Mbps100, true)),
+        )?;
+        assert_eq!(bank.get(Reg::Bmcr), BMCR_SPEED100 | BMCR_FULLDPLX);
+        config_aneg(
+            &mut bank,
+            AnegRequest::Force(Mode::new(Speed::Mbps10, false)),
+        )?;
+        assert_eq!(bank.get(Reg::Bmcr), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn read_status_reports_the_resolved_mode() -> Result {
+        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
+        let status = read_status(&mut bank, true, true)?;
+        assert_eq!(
+            status,
+            LinkStatus {
+                up: true,
+                autoneg_complete: true,
+                mode: Some(Mode::new(Speed::Mbps1000, true)),
+            }
+        );
+        let mut bank = RegisterBank::with_link(PHYSTS_100_HALF);
+        let status = read_status(&mut bank, true, true)?;
+        assert_eq!(status.mode, Some(Mode::new(Speed::Mbps100, false)));
+        Ok(())
+    }
+
+    #[test]
+    fn read_status_needs_a_resolution() -> Result {
+        // BMSR says link, but PHYSTS has no valid resolution (or a reserved speed).
+        for physts in [PHYSTS_LINK, PHYSTS_LINK | PHYSTS_RESOLVED | (0b11 << 14)] {
+            let mut bank = RegisterBank::with_link(physts);
+            let status = read_status(&mut bank, true, true)?;
+            assert!(!status.up);
+            assert_eq!(status.mode, None);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn read_status_honours_the_latched_link_loss() -> Result {
+        let latched = 0x7909 | BMSR_ANEGCOMPLETE;
+
+        // Link was up: one read, and the latched loss is reported.
+        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
+        bank.latched_bmsr = Some(latched);
+        assert!(!read_status(&mut bank, true, true)?.up);
+        assert_eq!(bank.reads_of(Reg::Bmsr), 1);
+
+        // Link was down: the second read gives the current (up) state.
+        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
+        bank.latched_bmsr = Some(latched);
+        assert!(read_status(&mut bank, false, true)?.up);
+        assert_eq!(bank.reads_of(Reg::Bmsr), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn read_status_without_autoneg_ignores_completion() -> Result {
+        let mut bank = RegisterBank::with_link(PHYSTS_100_HALF);
+        bank.set(Reg::Bmsr, 0x7909 | BMSR_LSTATUS);
+        assert!(!read_status(&mut bank, true, true)?.up);
+        assert!(read_status(&mut bank, true, false)?.up);
+        Ok(())
+    }
+
+    #[test]
+    fn suspend_and_resume_toggle_power_down_only() -> Result {
+        let mut bank = RegisterBank::new();
+        bank.set(Reg::Bmcr, 0x1140);
+        suspend(&mut bank)?;
+        assert_eq!(bank.get(Reg::Bmcr), 0x1140 | BMCR_PDOWN);
+        resume(&mut bank)?;
+        assert_eq!(bank.get(Reg::Bmcr), 0x1140);
+        assert_eq!(bank.get(Reg::Advertise), 0x01e1);
+        Ok(())
+    }
+
+    #[test]
+    fn bus_errors_propagate() {
+        let mut bank = RegisterBank::new();
+        bank.broken = true;
+        assert_eq!(read_status(&mut bank, true, true), Err(EIO));
+        assert_eq!(
+            config_aneg(&mut bank, AnegRequest::Advertise(LinkModes::ALL_BASET)),
+            Err(EIO)
+        );
+        assert_eq!(suspend(&mut bank), Err(EIO));
+    }
+}

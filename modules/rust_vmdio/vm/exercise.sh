@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run between load and unload by tests/safety/modload: one pass over every
+# debugfs knob of rust_vmdio, so that each load cycle also detaches,
+# reattaches, stops and restarts the PHY. Nothing here waits for the link.
+
+set -euo pipefail
+D=/sys/kernel/debug/rust_vmdio
+
+echo 0 >"$D/cable"
+echo 1 >"$D/cable"
+echo "100half 100full" >"$D/partner"
+echo "10half 100full" >"$D/advertise"
+echo 0 >"$D/running"
+echo 1 >"$D/running"
+echo 0 >"$D/attached"
+echo 1 >"$D/attached"
+echo 1 >"$D/running"
+cat "$D/link" "$D/link_events" "$D/registers" "$D/access_log" >/dev/null
+echo clear >"$D/access_log"

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rust_phy end to end: the RV1000 driver against the PHY that rust_vmdio
+ * emulates, driven by phylib's real state machine.
+ *
+ * Runs with rust_phy loaded (by the harness); loads rust_vmdio itself and
+ * unloads it at the end, leaving rust_phy loaded. Link changes are awaited
+ * by polling the fixture's debugfs with the bounds in vmdio.h.
+ */
+#include "ktap.h"
+#include "rust_vmdio/vmdio.h"
+
+#define BMCR 0x00
+#define BMCR_RESET 0x8000
+#define BMCR_PDOWN 0x0800
+#define BMCR_ANRESTART 0x0200
+#define ADVERTISE 0x04
+#define LPA 0x05
+#define CTRL1000 0x09
+#define VCTRL 0x11
+
+#define RV1000_DRIVER "RV1000 Gigabit PHY"
+#define GENERIC_DRIVER "Generic PHY"
+
+static bool driver_is(const char *expected)
+{
+	char name[256];
+
+	vmdio_phy_driver(name, sizeof(name));
+	if (strcmp(name, expected)) {
+		ktap_diag("PHY driver is \"%s\", expected \"%s\"", name, expected);
+		return false;
+	}
+	return true;
+}
+
+/* Position in the access log of the first write to @reg with all of @bits set, or -1. */
+static int first_write(const char *log, unsigned int reg, unsigned int bits)
+{
+	const char *line = log;
+	unsigned int seq, r, val;
+	char op;
+	int index = 0;
+
+	while (line && *line) {
+		if (sscanf(line, "%u %c %x %x", &seq, &op, &r, &val) == 4 &&
+		    op == 'W' && r == reg && (val & bits) == bits)
+			return index;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+		index++;
+	}
+	return -1;
+}
+
+static bool link_comes_up(const char *expected)
+{
+	long long ms = wait_for_link(expected, LINK_UP_TIMEOUT_MS);
+
+	if (ms >= 0)
+		ktap_diag("\"%s\" after %lld ms (bound %d ms)", expected, ms, LINK_UP_TIMEOUT_MS);
+	return ms >= 0;
+}
+
+static bool link_goes_down(void)
+{
+	long long ms = wait_for_link("down", LINK_DOWN_TIMEOUT_MS);
+
+	if (ms >= 0)
+		ktap_diag("down after %lld ms (bound %d ms)", ms, LINK_DOWN_TIMEOUT_MS);
+	return ms >= 0;
+}
+
+/* Reattaching runs phy_attach_direct(): driver soft_reset, then phy_start(): config_aneg. */
+static bool reset_precedes_aneg(void)
+{
+	static char log[64 * 1024];
+	int reset, advertise, restart;
+	bool ok = true;
+
+	ok = ktap_check(ok, vmdio_write("access_log", "clear") == 0, "clear log");
+	ok = ktap_check(ok, vmdio_write("attached", "0") == 0, "detach");
+	ok = ktap_check(ok, vmdio_write("attached", "1") == 0, "attach");
+	ok = ktap_check(ok, vmdio_write("running", "1") == 0, "start");
+	ok = ok && link_comes_up("up 1000/full");
+	ok = ktap_check(ok, vmdio_read("access_log", log, sizeof(log)), "read log");
+	if (!ok)
+		return false;
+	reset = first_write(log, BMCR, BMCR_RESET);
+	advertise = first_write(log, ADVERTISE, 0);
+	restart = first_write(log, BMCR, BMCR_ANRESTART);
+	ktap_diag("log positions: reset %d, ADVERTISE write %d, aneg restart %d",
+		  reset, advertise, restart);
+	return reset >= 0 && reset < advertise && advertise < restart;
+}
+
+static bool unplug_takes_link_down(void)
+{
+	return vmdio_write("cable", "0") == 0 && link_goes_down();
+}
+
+static bool replug_brings_link_up(void)
+{
+	return vmdio_write("cable", "1") == 0 && link_comes_up("up 1000/full");
+}
+
+static bool partner_100_full_resolves_100_full(void)
+{
+	bool ok = vmdio_write("partner", "100full") == 0 && link_comes_up("up 100/full");
+
+	/* LPA: partner 100FULL, acknowledge, IEEE 802.3 selector. */
+	ok = ktap_check(ok, vmdio_register(LPA) == 0x4101, "LPA %#x", vmdio_register(LPA));
+	/* Back to a partner with every mode: the best common mode returns. */
+	ok = ok && vmdio_write("partner", "10half 10full 100half 100full 1000half 1000full") == 0;
+	return ok && link_comes_up("up 1000/full");
+}
+
+/* config_aneg writes exactly what phylib asks to advertise. */
+static bool mac_advertisement_is_honoured(void)
+{
+	bool ok = vmdio_write("advertise", "10half 100full") == 0 && link_comes_up("up 100/full");
+
+	ok = ktap_check(ok, vmdio_register(ADVERTISE) == 0x0121, "ADVERTISE %#x",
+			vmdio_register(ADVERTISE));
+	ok = ktap_check(ok, vmdio_register(CTRL1000) == 0x0000, "CTRL1000 %#x",
+			vmdio_register(CTRL1000));
+	return ok;
+}
+
+/*
+ * phy_stop() suspends the PHY (driver suspend: BMCR.PDOWN), phy_start()
+ * resumes it (driver resume) and renegotiates: the configuration made
+ * before (restricted advertisement, VCTRL) must survive.
+ */
+static bool suspend_resume_keeps_configuration(void)
+{
+	int advertise = vmdio_register(ADVERTISE), ctrl1000 = vmdio_register(CTRL1000);
+	int vctrl = vmdio_register(VCTRL);
+	bool ok = true;
+
+	ok = ktap_check(ok, vmdio_write("running", "0") == 0, "stop");
+	ok = ok && link_goes_down();
+	ok = ktap_check(ok, vmdio_register(BMCR) >= 0 && (vmdio_register(BMCR) & BMCR_PDOWN),
+			"BMCR %#x not powered down", vmdio_register(BMCR));
+	ok = ktap_check(ok, vmdio_write("running", "1") == 0, "start");
+	ok = ok && link_comes_up("up 100/full");
+	ok = ktap_check(ok, !(vmdio_register(BMCR) & BMCR_PDOWN), "BMCR %#x",
+			vmdio_register(BMCR));
+	ok = ktap_check(ok, vmdio_register(ADVERTISE) == advertise &&
+			vmdio_register(CTRL1000) == ctrl1000 && vmdio_register(VCTRL) == vctrl,
+			"ADVERTISE %#x CTRL1000 %#x VCTRL %#x, were %#x %#x %#x",
+			vmdio_register(ADVERTISE), vmdio_register(CTRL1000),
+			vmdio_register(VCTRL), advertise, ctrl1000, vctrl);
+	return ok;
+}
+
+/* phylib pins the driver module of an attached PHY: rust_phy stays. */
+static bool attached_driver_cannot_be_removed(void)
+{
+	int err = unload_module("rust_phy");
+	bool ok = true;
+
+	ok = ktap_check(ok, err == EWOULDBLOCK || err == EBUSY, "rmmod rust_phy: %s",
+			strerror(err));
+	ok = ktap_check(ok, module_loaded("rust_phy"), "rust_phy gone");
+	return ok && driver_is(RV1000_DRIVER) && link_comes_up("up 100/full");
+}
+
+/* Without rust_phy, reattaching binds genphy, which must drive the model too. */
+static bool genphy_takes_over_without_rust_phy(void)
+{
+	bool ok = true;
+	int err;
+
+	ok = ktap_check(ok, vmdio_write("attached", "0") == 0, "detach");
+	err = unload_module("rust_phy");
+	ok = ktap_check(ok, err == 0, "rmmod rust_phy: %s", strerror(err));
+	ok = ktap_check(ok, vmdio_write("attached", "1") == 0, "attach");
+	ok = ktap_check(ok, vmdio_write("running", "1") == 0, "start");
+	return ok && driver_is(GENERIC_DRIVER) && link_comes_up("up 1000/full");
+}
+
+static bool vmdio_removed_cleanly(void)
+{
+	bool ok = true;
+
+	ok = ktap_check(ok, unload_module("rust_vmdio") == 0, "rmmod rust_vmdio");
+	ok = ktap_check(ok, access(VMDIO_DEBUGFS, F_OK) && errno == ENOENT, "debugfs left");
+	ok = ktap_check(ok, access(VMDIO_PHY_SYSFS, F_OK) && errno == ENOENT, "PHY left");
+	ok = ktap_check(ok, access("/sys/class/mdio_bus/rust_vmdio", F_OK) && errno == ENOENT,
+			"bus left");
+	return ok;
+}
+
+int main(void)
+{
+	int kmsg = kmsg_open();
+	bool vmdio = false;
+	int err;
+
+	ktap_plan(14);
+
+	err = load_module("rust_vmdio");
+	vmdio = err == 0;
+	if (err)
+		ktap_diag("loading rust_vmdio: %s", strerror(err));
+	ktap_result(vmdio, "rust_vmdio loads next to rust_phy");
+	if (!vmdio) {
+		/* Every later case needs the fixture. */
+		while (ktap_number < ktap_planned)
+			ktap_result(false, "needs rust_vmdio");
+		return ktap_finish();
+	}
+
+	ktap_result(driver_is(RV1000_DRIVER), "rust_phy binds the emulated PHY");
+	ktap_result(vmdio_register(VCTRL) == 0x0012, "probe programs VCTRL (crossover, LEDs)");
+	ktap_result(link_comes_up("up 1000/full"), "link comes up at the best common mode");
+	ktap_result(reset_precedes_aneg(), "access log: soft reset before advertisement and aneg");
+	ktap_result(unplug_takes_link_down(), "unplugged cable: link down in bound");
+	ktap_result(replug_brings_link_up(), "replugged cable: link up in bound");
+	ktap_result(partner_100_full_resolves_100_full(), "partner 100/full only resolves 100/full");
+	ktap_result(mac_advertisement_is_honoured(), "config_aneg honours the advertised modes");
+	ktap_result(suspend_resume_keeps_configuration(), "suspend/resume keeps the configuration");
+	ktap_result(attached_driver_cannot_be_removed(), "rmmod rust_phy refused while attached");
+	ktap_result(genphy_takes_over_without_rust_phy(),
+		    "rust_phy removed after detach, genphy drives the PHY");
+
+	/* Other order: rust_vmdio goes while rust_phy is loaded, and comes back. */
+	err = load_module("rust_phy");
+	ktap_result(err == 0 && vmdio_removed_cleanly() && load_module("rust_vmdio") == 0 &&
+		    driver_is(RV1000_DRIVER) && link_comes_up("up 1000/full"),
+		    "rust_vmdio removed and reloaded with rust_phy loaded");
+
+	ktap_result(vmdio_removed_cleanly() && module_loaded("rust_phy") && kmsg_clean(kmsg),
+		    "final rmmod rust_vmdio clean, no kernel warning");
+	close(kmsg);
+	return ktap_finish();
+}
