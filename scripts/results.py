@@ -195,7 +195,9 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 		ran = {p.stem: p for p in (raw / 'kunit').glob('*.ktap')}
 		for suite in sorted(set(suites) | set(ran)):
 			if suite not in ran:
-				add(lambda n: leaf(n, suite, False,
+				# Not just the suite's name: a leaf named like its module
+				# would end the module's block for the KTAP parser.
+				add(lambda n: leaf(n, f'KUnit suite {suite}', False,
 						   'declared with #[kunit_tests] but did not run'))
 				continue
 			try:

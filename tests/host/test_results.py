@@ -103,7 +103,14 @@ class ComposeTest(unittest.TestCase):
 	def test_declared_suite_that_did_not_run_fails(self):
 		self.run.module('quiet', suites=('ran', 'vanished'), ran_suites=('ran',))
 		test = self.run.parse(['quiet'])
-		self.assertIn('.quiet.vanished', results.failures(test)[0])
+		self.assertIn('.quiet.KUnit suite vanished', results.failures(test)[0])
+
+	def test_missing_suite_named_like_its_module_keeps_the_tree(self):
+		self.run.module('drv', suites=('drv',), ran_suites=())
+		self.run.module('other')
+		test = self.run.parse(['drv', 'other'])
+		self.assertEqual([sub.name for sub in test.subtests], ['drv', 'other'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['drv.KUnit suite drv'])
 
 	def test_program_failing_exit_status_fails_even_if_cases_passed(self):
 		raw = self.run.module('m')
