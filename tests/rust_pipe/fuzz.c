@@ -1653,18 +1653,6 @@ static bool threads_phase(uint64_t seed)
 
 /* ---- the kernel log ---- */
 
-/* Opens /dev/kmsg positioned after the last record logged so far. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Reports every record logged since kmsg_open(); true if there was none. */
 static bool kmsg_silent(int fd)
 {

@@ -42,18 +42,6 @@ static int unload(void)
 	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
 }
 
-/* Opens /dev/kmsg positioned after every record logged so far. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * Counts the records logged since kmsg_open() that mention the module, and
  * copies the last one's text to @last.

@@ -267,4 +267,16 @@ static inline bool rpipe_io_join(struct rpipe_io *io)
 	return rpipe_join(io->thread);
 }
 
+/* Opens /dev/kmsg positioned after every record logged so far. */
+static inline int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 #endif /* RPIPE_TEST_H */
