@@ -42,14 +42,15 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void *stream_write(void *arg)
+/* Moves s->bytes through s->fd in s->chunk pieces: writes, or reads. */
+static void *stream_move(struct stream *s, bool writing)
 {
-	struct stream *s = arg;
 	char *buf = calloc(1, s->chunk);
 	unsigned long long left = s->bytes;
 
 	while (buf && left) {
-		ssize_t n = write(s->fd, buf, left < s->chunk ? left : s->chunk);
+		size_t len = left < s->chunk ? left : s->chunk;
+		ssize_t n = writing ? write(s->fd, buf, len) : read(s->fd, buf, len);
 
 		if (n <= 0) {
 			s->err = n < 0 ? errno : EIO;
@@ -61,23 +62,14 @@ static void *stream_write(void *arg)
 	return NULL;
 }
 
+static void *stream_write(void *arg)
+{
+	return stream_move(arg, true);
+}
+
 static void *stream_read(void *arg)
 {
-	struct stream *s = arg;
-	char *buf = malloc(s->chunk);
-	unsigned long long left = s->bytes;
-
-	while (buf && left) {
-		ssize_t n = read(s->fd, buf, left < s->chunk ? left : s->chunk);
-
-		if (n <= 0) {
-			s->err = n < 0 ? errno : EIO;
-			break;
-		}
-		left -= n;
-	}
-	free(buf);
-	return NULL;
+	return stream_move(arg, false);
 }
 
 static int compare_ll(const void *a, const void *b)
