@@ -103,6 +103,13 @@ pub mod phy_modes;
 #[path = "../common/phy_device.rs"]
 pub mod phy_device;
 
+#[path = "../common/mii.rs"]
+pub mod mii;
+
+use mii::{
+    BMCR_ANENABLE, BMCR_ANRESTART, BMCR_FULLDPLX, BMCR_ISOLATE, BMCR_PDOWN, BMCR_RESET,
+    BMCR_SPEED100, BMCR_SPEED1000, BMSR_ANEGCOMPLETE, BMSR_LSTATUS,
+};
 use phy_device::PhyDeviceExt;
 use phy_modes::{LinkModes, Mode, Speed};
 
@@ -119,18 +126,6 @@ kernel::module_phy_driver! {
 
 /// PHY identifier of the RV1000 (model 1, revision 1).
 const RV1000_PHY_ID: u32 = 0x02ab_c011;
-
-const BMCR_RESET: u16 = uapi::BMCR_RESET as u16;
-const BMCR_SPEED100: u16 = uapi::BMCR_SPEED100 as u16;
-const BMCR_ANENABLE: u16 = uapi::BMCR_ANENABLE as u16;
-const BMCR_PDOWN: u16 = uapi::BMCR_PDOWN as u16;
-const BMCR_ISOLATE: u16 = uapi::BMCR_ISOLATE as u16;
-const BMCR_ANRESTART: u16 = uapi::BMCR_ANRESTART as u16;
-const BMCR_FULLDPLX: u16 = uapi::BMCR_FULLDPLX as u16;
-const BMCR_SPEED1000: u16 = uapi::BMCR_SPEED1000 as u16;
-
-const BMSR_LSTATUS: u16 = uapi::BMSR_LSTATUS as u16;
-const BMSR_ANEGCOMPLETE: u16 = uapi::BMSR_ANEGCOMPLETE as u16;
 
 const ADVERTISE_10HALF: u16 = uapi::ADVERTISE_10HALF as u16;
 const ADVERTISE_10FULL: u16 = uapi::ADVERTISE_10FULL as u16;

@@ -67,7 +67,14 @@ pub mod mdio;
 #[path = "../common/phy_attach.rs"]
 pub mod phy_attach;
 
+#[path = "../common/mii.rs"]
+pub mod mii;
+
 use mdio::{LinkObserver, LinkState, MdioBusOps, Registration};
+use mii::{
+    BMCR_ANENABLE, BMCR_ANRESTART, BMCR_FULLDPLX, BMCR_PDOWN, BMCR_RESET, BMCR_SPEED100,
+    BMCR_SPEED1000, BMSR_ANEGCOMPLETE, BMSR_LSTATUS,
+};
 use phy_attach::StandalonePhy;
 use phy_modes::{LinkModes, Mode, Speed};
 
@@ -121,18 +128,9 @@ const REGISTER_MAP: [u8; 11] = [
     RV_VCTRL,
 ];
 
-const BMCR_RESET: u16 = uapi::BMCR_RESET as u16;
-const BMCR_SPEED100: u16 = uapi::BMCR_SPEED100 as u16;
-const BMCR_ANENABLE: u16 = uapi::BMCR_ANENABLE as u16;
-const BMCR_PDOWN: u16 = uapi::BMCR_PDOWN as u16;
-const BMCR_ANRESTART: u16 = uapi::BMCR_ANRESTART as u16;
-const BMCR_FULLDPLX: u16 = uapi::BMCR_FULLDPLX as u16;
-const BMCR_SPEED1000: u16 = uapi::BMCR_SPEED1000 as u16;
 /// BMCR bits whose change restarts the link.
 const BMCR_LINK_CONFIG: u16 = BMCR_ANENABLE | BMCR_SPEED100 | BMCR_SPEED1000 | BMCR_FULLDPLX;
 
-const BMSR_LSTATUS: u16 = uapi::BMSR_LSTATUS as u16;
-const BMSR_ANEGCOMPLETE: u16 = uapi::BMSR_ANEGCOMPLETE as u16;
 /// 10/100 abilities, extended status, auto-negotiation ability, extended registers.
 const BMSR_ABILITIES: u16 = 0x7909;
 
