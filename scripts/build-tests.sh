@@ -5,7 +5,9 @@
 # a test program, built into .build/tests/<module>/; every
 # tests/<module>/bench/*.c a benchmark, built into .build/bench/<module>/.
 # Both get the module's UAPI headers (modules/<module>/include).
-# tests/safety/*.c are the tools `make check-debug` runs on every module.
+# tests/<module>/safety/*.c are the module's programs that `make check-debug`
+# alone runs (fault injection), built into .build/safety/<module>/;
+# tests/safety/*.c the tools it runs on every module.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,8 +22,8 @@ build_dir() {
 	for src in "$dir"/*.c; do
 		[ -e "$src" ] || continue
 		bin=$out/$(basename "$src" .c)
-		# Rebuild when the program, a header next to it or a UAPI header changed.
-		if [ ! -x "$bin" ] || [ -n "$(find "$dir" "$TOP/tests/ktap.h" "$TOP/modules/$module/include" \
+		# Rebuild when the program, any test header or a UAPI header changed.
+		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TOP/modules/$module/include" \
 			-newer "$bin" 2>/dev/null | head -n1)" ]; then
 			"$CC" "${CFLAGS[@]}" -I "$TOP/modules/$module/include" -o "$bin" "$src" -lm ||
 				die "compiling $src failed"
@@ -37,5 +39,6 @@ for dir in "$TOP"/tests/*/; do
 	[ -f "$TOP/modules/$module/Kbuild" ] || continue
 	build_dir "$dir" "$TOP/.build/tests/$module" "$module"
 	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TOP/.build/bench/$module" "$module"
+	[ -d "$dir/safety" ] && build_dir "$dir/safety" "$TOP/.build/safety/$module" "$module"
 done
 exit 0

@@ -8,8 +8,12 @@
 #
 #   guest-check.sh [--safety] RESULTS_DIR [MODULE...]
 #
-# --safety (the debug flavour) adds tests/safety/modload for each module:
-# allocation fault injection at load, then load/unload cycles.
+# --safety (the debug flavour) adds, for each module: its fault injection
+# programs (.build/safety/<module>/*, with the module loaded), then
+# tests/safety/modload (fault injection at load, load/unload cycles). Their
+# kernel log is kept apart (injected-dmesg.log): the reports of injected
+# allocation failures are expected there. After each module, a kmemleak
+# scan (kmemleak.log).
 
 set -uo pipefail
 
@@ -40,9 +44,21 @@ dmesg -c >"$RESULTS/boot-dmesg.log"
 cat /proc/sys/kernel/tainted >"$RESULTS/boot-taint"
 
 # On a kernel with kmemleak (the debug flavour), forget what booting left
-# behind: every leak reported at the end is the modules' or their tests'.
+# behind: every leak reported after a module is its run's.
 KMEMLEAK=/sys/kernel/debug/kmemleak
 [ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
+
+# Writes what kmemleak finds now to $1 and forgets it.
+kmemleak_scan() {
+	# kmemleak reports only objects older than its minimum age (5 s):
+	# wait that out, then scan twice as its documentation advises
+	# (Documentation/dev-tools/kmemleak.rst) to avoid transient reports.
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$1"
+	echo clear >"$KMEMLEAK"
+}
 
 # Runs "$@" with output to $1.out and exit status to $1.status.
 record() {
@@ -69,29 +85,31 @@ for module in "${modules[@]}"; do
 			echo "    $(basename "$test")" >&2
 			record "$out/tests/$(basename "$test")" "$test"
 		done
+		if [ $safety -eq 1 ]; then
+			dmesg -c >>"$out/dmesg.log"
+			for test in "$TOP/.build/safety/$module"/*; do
+				[ -x "$test" ] || continue
+				echo "    safety/$(basename "$test")" >&2
+				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} \
+					record "$out/tests/safety-$(basename "$test")" "$test"
+			done
+			dmesg -c >>"$out/injected-dmesg.log"
+		fi
 		record "$out/rmmod" rmmod "$module"
 		if [ $safety -eq 1 ]; then
-			# Its kernel log is judged apart: injected allocation
-			# failures print reports that are expected there.
 			dmesg -c >>"$out/dmesg.log"
 			echo "    modload (fault injection, load cycles)" >&2
 			RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record "$out/tests/modload" \
 				"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
-				"${RKM_LOAD_CYCLES:-50}"
-			dmesg -c >"$out/modload-dmesg.log"
+				"${RKM_LOAD_CYCLES:-200}"
+			dmesg -c >>"$out/injected-dmesg.log"
 		fi
 	fi
-	dmesg -c >"$out/dmesg.log"
+	dmesg -c >>"$out/dmesg.log"
 	cat /proc/sys/kernel/tainted >"$out/taint"
+	if [ -w "$KMEMLEAK" ]; then
+		echo "    kmemleak scan" >&2
+		kmemleak_scan "$out/kmemleak.log"
+	fi
 done
-if [ -w "$KMEMLEAK" ]; then
-	# kmemleak reports only objects older than its minimum age (5 s):
-	# wait that out once, then scan twice as its documentation advises
-	# (Documentation/dev-tools/kmemleak.rst) to avoid transient reports.
-	echo "==> kmemleak scan" >&2
-	sleep 6
-	echo scan >"$KMEMLEAK"
-	echo scan >"$KMEMLEAK"
-	cat "$KMEMLEAK" >"$RESULTS/kmemleak.log"
-fi
 touch "$RESULTS/complete"

@@ -13,9 +13,13 @@
 # The default tree is Debian's linux-source-7.3, configured with allnoconfig
 # plus the fragments (configs/*.config of the flavour, modules/*/kernel.config)
 # and built out of the source tree (O=) under $RKM_CACHE/kernel/, in a folder
-# named by a key over the kernel version, the merged fragments and the
-# toolchain's versions: a fresh clone reuses it, a changed fragment or
-# toolchain makes a new one.
+# named by a key over the kernel version, the merged fragments, the patches
+# and the toolchain's versions: a fresh clone reuses it, a changed fragment,
+# patch or toolchain makes a new one.
+#
+# patches/*.patch are fixes of kernel bugs the tests found (each says which
+# and why); they are applied, in name order, to a hard-linked copy of the
+# source, so the unpacked source itself stays pristine.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -50,6 +54,7 @@ cache_key() {
 		echo "recipe $RECIPE"
 		cat "$(src_dir)/.rkm-debian-version"
 		merged_fragments
+		cat_patches
 		rustc --version
 		bindgen --version
 		clang --version | head -n1
@@ -58,6 +63,47 @@ cache_key() {
 
 src_dir() {
 	"$TOP/scripts/fetch-kernel-source.sh"
+}
+
+PATCHES=$TOP/patches
+
+cat_patches() {
+	local patch
+	for patch in "$PATCHES"/*.patch; do
+		[ -f "$patch" ] && cat "$patch"
+	done
+	return 0
+}
+
+# The source the trees are built from: Debian's with the patches applied,
+# made once per set of patches next to the pristine source.
+patched_src() {
+	local src=$1 key dest tmp patch file
+	compgen -G "$PATCHES/*.patch" >/dev/null || {
+		echo "$src"
+		return
+	}
+	key=$(cat_patches | sha256sum | cut -c1-12)
+	dest=$(dirname "$src")/patched-$key
+	if [ ! -d "$dest" ]; then
+		tmp=$dest.tmp.$$
+		rm -rf "$tmp"
+		mkdir "$tmp"
+		cp -al "$src" "$tmp/linux"
+		for patch in "$PATCHES"/*.patch; do
+			# Patch a copy of each file it touches, not the file the
+			# pristine source shares through the hard link.
+			for file in $(sed -n 's|^+++ b/||p' "$patch"); do
+				cp "$tmp/linux/$file" "$tmp/linux/$file.rkm-unlink"
+				mv "$tmp/linux/$file.rkm-unlink" "$tmp/linux/$file"
+			done
+			patch -d "$tmp/linux" -p1 --batch --forward --quiet <"$patch" >&2 ||
+				die "patches/$(basename "$patch") does not apply to $src"
+		done
+		# Another run may have made it meanwhile: theirs is the same.
+		mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"
+	fi
+	echo "$dest/linux"
 }
 
 tree_dir() {
@@ -128,6 +174,7 @@ ensure_tree() {
 	"$TOP/scripts/toolchain.sh"
 	src=$(src_dir)
 	"$TOP/scripts/toolchain.sh" --check-tree "$src"
+	src=$(patched_src "$src")
 	dir=$(tree_dir)
 	if [ -f "$dir/.rkm-complete" ]; then
 		echo "$dir"

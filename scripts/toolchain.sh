@@ -20,6 +20,8 @@ VIRTME_NG_VERSION=1.42
 APT_PACKAGES=(
 	# Kernel build.
 	make gcc flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
+	# The project's kernel fixes (patches/).
+	patch
 	# LLVM matching rustc's own LLVM major version.
 	"clang-$LLVM_VERSION" "lld-$LLVM_VERSION" "llvm-$LLVM_VERSION" "libclang-$LLVM_VERSION-dev"
 	# The test VM: virtme-ng needs udev on the host to see the guest's output.

@@ -118,8 +118,10 @@ impl<T: MdioBusOps> Registration<T> {
     ///
     /// # Errors
     ///
-    /// `EINVAL` if `id` does not fit `MII_BUS_ID_SIZE` or the MDIO core refuses the bus (e.g.
-    /// the id is in use), `ENOMEM` on allocation failure, or the error of the bus scan.
+    /// `EINVAL` if `id` does not fit `MII_BUS_ID_SIZE` or the MDIO core cannot register the bus
+    /// device (it reports every `device_register()` failure so: the id in use, or an allocation
+    /// failure), `ENOMEM` on other allocation failures, or the error of the bus scan. A PHY the
+    /// scan finds but cannot register (e.g. out of memory) is left out without an error.
     pub fn register(name: &'static CStr, id: &CStr, ops: Arc<T>) -> Result<Self> {
         let id = id.to_bytes_with_nul();
         if id.len() > bindings::MII_BUS_ID_SIZE as usize {

@@ -35,6 +35,10 @@
 //!
 //! Mode names: `10half 10full 100half 100full 1000half 1000full pause asym_pause`.
 //!
+//! Loading fails with `ENOMEM` when an allocation fails, or with what phylib makes of it:
+//! `EINVAL` when the bus device cannot be registered, `ENODEV` when the PHY device cannot be
+//! (the bus scan leaves it out, so there is no PHY to attach).
+//!
 //! Bad input fails with `EINVAL` and changes nothing; `advertise` and `running` need the PHY
 //! attached (`ENODEV` otherwise); `attached` forwards attach errors (e.g. `EIO` while the PHY
 //! driver module is being removed). Writing the current value is a no-op.

@@ -2,13 +2,13 @@
 /*
  * Load-path safety of one module, run by `make check-debug` for every module:
  *
- *  1. Allocation fault injection into insmod: for n = 1, 2, ... the n-th
- *     allocation of init_module() fails (fail-nth, failslab and
- *     fail_page_alloc). Each injected failure must make the load fail
- *     cleanly (an error code, the module absent afterwards) or be absorbed
- *     (the load succeeds anyway). It stops at the first n the load no
- *     longer reaches, which is a load without injection: it must succeed,
- *     so no failed load left state behind that blocks a retry.
+ *  1. Allocation fault injection into insmod (tests/safety/faultsweep.h):
+ *     for n = 1, 2, ... the n-th allocation of init_module() fails; the
+ *     load must fail with ENOMEM, the module absent afterwards, or absorb
+ *     the failure and unload, and a load without a fault must succeed.
+ *     A module whose load documents other errors for allocation failures
+ *     lists them in modules/<name>/vm/load-errors, one name per line
+ *     ("EINVAL  why"); '#' starts a comment.
  *  2. Load/unload cycles (CYCLES, default 200): insmod, the module's exercise script
  *     (modules/<name>/vm/exercise.sh, when it has one), rmmod; unreclaimable
  *     slab and vmalloc use must not grow beyond a stated bound.
@@ -19,15 +19,11 @@
  *	modload MODULE.ko [CYCLES]
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <libgen.h>
-#include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
-#include "ktap.h"
+#include "faultsweep.h"
 
 /*
  * Growth allowed over all cycles. On the debug kernel KASAN's quarantine
@@ -37,12 +33,13 @@
  * harness runs afterwards, catches every leaked object.
  */
 #define GROWTH_BOUND_KB 1024
-#define MAX_FAULT_POINTS 20000
 #define KUNIT_FILTER_GLOB "/sys/module/kunit/parameters/filter_glob"
 
 static const char *ko_path;
 static char module_name[256];
 static char exercise[512];
+/* Errors besides ENOMEM the module's load may fail with; 0-terminated. */
+static int load_errors[16];
 
 /*
  * The module image, read once: loading from memory (init_module) keeps
@@ -85,84 +82,56 @@ static bool loaded(void)
 	return access(path, F_OK) == 0;
 }
 
-static bool write_file(const char *path, const char *value)
+/* The errors a load-errors file may name. */
+static const struct {
+	const char *name;
+	int value;
+} errno_names[] = {
+	{ "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "ENXIO", ENXIO }, { "EIO", EIO },
+	{ "EBUSY", EBUSY },   { "EEXIST", EEXIST }, { "ENOSPC", ENOSPC },
+};
+
+/* Reads modules/<name>/vm/load-errors, if there is one; false on a name it does not know. */
+static bool read_load_errors(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok;
+	char line[256], name[32];
+	size_t count = 0, i;
+	FILE *f = fopen(path, "re");
 
-	if (fd < 0)
-		return false;
-	ok = write(fd, value, strlen(value)) == (ssize_t)strlen(value);
-	close(fd);
-	return ok;
-}
-
-static bool fault_injection_setup(void)
-{
-	/* GFP_KERNEL allocations are exempt by default; quiet the stack dump
-	 * each injected fault would otherwise print. */
-	return write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") &&
-	       write_file("/sys/kernel/debug/failslab/verbose", "0") &&
-	       write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") &&
-	       write_file("/sys/kernel/debug/fail_page_alloc/verbose", "0");
-}
-
-static bool fault_injection(void)
-{
-	char path[64], buf[32];
-	int fail_nth, n, ret, err, errnos[4096] = { 0 };
-	int failed = 0, absorbed = 0;
-	bool ok = true;
-	ssize_t len;
-
-	if (!fault_injection_setup()) {
-		ktap_diag("fault injection is not configured (CONFIG_FAULT_INJECTION_DEBUG_FS)");
-		return false;
-	}
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", syscall(SYS_gettid));
-	fail_nth = open(path, O_RDWR | O_CLOEXEC);
-	if (!ktap_check(ok, fail_nth >= 0, "open %s", path))
-		return false;
-
-	for (n = 1; n <= MAX_FAULT_POINTS && ok; n++) {
-		snprintf(buf, sizeof(buf), "%d", n);
-		if (!ktap_check(ok, pwrite(fail_nth, buf, strlen(buf), 0) > 0, "arm fail-nth"))
-			break;
-		ret = load();
-		len = pread(fail_nth, buf, sizeof(buf) - 1, 0);
-		buf[len > 0 ? len : 0] = '\0';
-		/* Disarm, in case the load never reached the n-th allocation. */
-		pwrite(fail_nth, "0", 1, 0);
-
-		if (atoi(buf) != 0) {
-			/* Not reached: every allocation point has been tried. */
-			ok = ktap_check(ok, ret == 0, "clean load failed: %d", ret);
-			if (ret == 0)
-				ok = ktap_check(ok, unload() == 0, "rmmod");
-			break;
-		}
-		if (ret == 0) {
-			absorbed++;
-			ok = ktap_check(ok, unload() == 0, "rmmod after fault %d", n);
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s", name) != 1 || name[0] == '#')
 			continue;
+		for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+			if (!strcmp(name, errno_names[i].name))
+				break;
+		if (i == sizeof(errno_names) / sizeof(errno_names[0]) ||
+		    count + 1 >= sizeof(load_errors) / sizeof(load_errors[0])) {
+			fprintf(stderr, "%s: unknown or one too many: %s\n", path, name);
+			fclose(f);
+			return false;
 		}
-		failed++;
-		err = -ret;
-		if (err > 0 && err < 4096)
-			errnos[err]++;
-		ok = ktap_check(ok, !loaded(), "module present after failed load (fault %d)", n);
-		if (n % 50 == 0)
-			ktap_diag("%d fault points so far", n);
+		load_errors[count++] = errno_names[i].value;
+		ktap_diag("%s may also fail the load (%s)", name, path);
 	}
-	close(fail_nth);
+	fclose(f);
+	return true;
+}
 
-	ktap_diag("stat faults=%d", failed + absorbed);
-	ktap_diag("%d fault points: %d failed the load cleanly, %d absorbed", failed + absorbed,
-		  failed, absorbed);
-	for (err = 1; err < 4096; err++)
-		if (errnos[err])
-			ktap_diag("  %dx %s", errnos[err], strerror(err));
-	return ok && ktap_check(ok, failed + absorbed > 0, "no allocation was reached");
+static void module_state(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", loaded() ? "loaded" : "absent");
+}
+
+static int faulty_load(void)
+{
+	int ret;
+
+	fault_arm();
+	ret = load();
+	fault_disarm();
+	return ret;
 }
 
 /* Reads a "Name:   123 kB" line of /proc/meminfo. */
@@ -230,7 +199,7 @@ static bool load_cycles(int cycles)
 int main(int argc, char **argv)
 {
 	int cycles = argc > 2 ? atoi(argv[2]) : 200;
-	char *copy, *base, *dot;
+	char *copy, *base, *dot, *dir, load_errors_path[512];
 	bool was_loaded;
 
 	if (argc < 2) {
@@ -246,42 +215,50 @@ int main(int argc, char **argv)
 	snprintf(module_name, sizeof(module_name), "%s", base);
 	free(copy);
 	copy = strdup(ko_path);
-	snprintf(exercise, sizeof(exercise), "%s/vm/exercise.sh", dirname(copy));
+	dir = dirname(copy);
+	snprintf(exercise, sizeof(exercise), "%s/vm/exercise.sh", dir);
 	if (access(exercise, R_OK) != 0)
 		exercise[0] = '\0';
+	snprintf(load_errors_path, sizeof(load_errors_path), "%s/vm/load-errors", dir);
 	free(copy);
 
+	ktap_plan(2);
+	if (!read_load_errors(load_errors_path))
+		return 2;
 	if (!read_image()) {
 		perror(ko_path);
 		return 2;
 	}
-	/* No page fault of ours may reach the file system while faults are armed. */
-	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
-		perror("mlockall");
+	if (!fault_injection_init())
 		return 2;
-	}
 
 	/*
 	 * KUnit runs a module's suites at every load; here that would only
 	 * multiply the run time (make check runs them). A glob no suite
 	 * matches skips them while this program loads the module.
 	 */
-	if (!write_file(KUNIT_FILTER_GLOB, "rkm-modload-skips-kunit")) {
+	if (!fault_write_file(KUNIT_FILTER_GLOB, "rkm-modload-skips-kunit")) {
 		perror(KUNIT_FILTER_GLOB);
 		return 2;
 	}
 
-	ktap_plan(2);
 	was_loaded = loaded();
 	if (was_loaded && unload() != 0) {
 		ktap_diag("%s is loaded and cannot be removed", module_name);
 		return 1;
 	}
-	ktap_result(fault_injection(), "allocation failures at load are clean");
+	ktap_result(fault_sweep(&(struct fault_sweep){
+			    .name = "insmod",
+			    .run = faulty_load,
+			    .undo = unload,
+			    .state = module_state,
+			    .also_allowed = load_errors,
+		    }),
+		    "allocation failures at load are clean");
 	ktap_result(load_cycles(cycles), "load/unload cycles leave nothing behind");
 	/* "*" is what an unset filter means (see kunit_filter_glob() users);
 	 * an empty glob would match no suite at all. */
-	write_file(KUNIT_FILTER_GLOB, "*");
+	fault_write_file(KUNIT_FILTER_GLOB, "*");
 	if (was_loaded && load() != 0)
 		ktap_diag("could not reload %s", module_name);
 	return ktap_finish();

@@ -3,8 +3,9 @@
 #
 # Quick use of rust_platform right after insmod, for the load/unload cycles
 # of `make check-debug`: both good banks of vm/rust_platform.dsl are bound,
-# and on each a scratch write and a channels write read back. Shell builtins
-# only, so that a cycle stays fast under TCG. Exits non-zero on any mismatch.
+# on each a scratch write and a channels write read back, then each goes
+# through an unbind/bind cycle and is in use again. Shell builtins only, so
+# that a cycle stays fast under TCG. Exits non-zero on any mismatch.
 
 set -u
 
@@ -15,7 +16,9 @@ fail() {
 }
 
 labels=
+devices=()
 for dev in "$DRIVER"/RKMP0001:*; do
+	devices+=("${dev##*/}")
 	[ -e "$dev/label" ] || continue
 	read -r label <"$dev/label" || fail "$dev: cannot read label"
 	labels+=" $label"
@@ -33,4 +36,13 @@ done
 
 [[ "$labels" == " bank-a bank-b" || "$labels" == " bank-b bank-a" ]] ||
 	fail "bound banks:${labels:- none}; expected bank-a and bank-b"
+
+for name in "${devices[@]}"; do
+	printf %s "$name" >"$DRIVER/unbind" || fail "$name: unbind failed"
+	[ ! -e "$DRIVER/$name" ] || fail "$name: still bound after unbind"
+	printf %s "$name" >"$DRIVER/bind" || fail "$name: bind failed"
+	printf 0x5a5a5a5a >"$DRIVER/$name/scratch" || fail "$name: cannot write scratch after rebinding"
+	read -r value <"$DRIVER/$name/scratch"
+	[ "$value" = 0x5a5a5a5a ] || fail "$name: scratch reads $value after rebinding and writing 0x5a5a5a5a"
+done
 exit 0

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Systematic allocation fault injection into one operation of a module,
+ * with fail-nth (Documentation/fault-injection/fault-injection.rst): for
+ * n = 1, 2, ... the n-th allocation the calling thread makes inside the
+ * operation fails, in the slab and the page allocator alike. Each time the
+ * operation must either
+ *
+ *  - fail with an allowed error code (ENOMEM unless the sweep says more)
+ *    and leave the state it describes as it was, or
+ *  - succeed anyway (the failure was absorbed), and then be undone.
+ *
+ * The sweep ends at the first n the operation no longer reaches: that run
+ * had no failure and must succeed, so no failed attempt left state behind
+ * that blocks a retry. Every n below it was a distinct allocation the
+ * operation reached and failed. Leaks and splats are caught by the
+ * harness (kmemleak, kernel log) after the module's tests.
+ *
+ *	static int bind(void)
+ *	{
+ *		return faulty_write(DRIVER "/bind", "dev0");
+ *	}
+ *
+ *	fault_injection_init();
+ *	ktap_result(fault_sweep(&(struct fault_sweep){
+ *		.name = "bind", .run = bind, .undo = unbind, .state = bound,
+ *	}), "allocation failures in bind are clean");
+ *
+ * Each sweep prints "# stat faults=N" for the summary. The first fault that
+ * fails with an error not allowed is repeated with the stack dumps of
+ * failslab and fail_page_alloc on, so that the kernel log shows where the
+ * failing allocation was made; with RKM_FAULT_TRACES=1 in the environment
+ * the sweep goes on and does so for every such fault.
+ */
+#ifndef RKM_TESTS_SAFETY_FAULTSWEEP_H
+#define RKM_TESTS_SAFETY_FAULTSWEEP_H
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ktap.h"
+
+/* No operation of ours comes near this many allocations. */
+#define FAULT_SWEEP_MAX 20000
+#define FAULT_STATE_SIZE 512
+
+struct fault_sweep {
+	const char *name;
+	/* Puts the module where the operation starts from, without faults; 0 or -errno. */
+	int (*setup)(void);
+	/*
+	 * The operation: returns 0 or -errno of the one call that faults are
+	 * injected into, which it brackets with fault_arm() and
+	 * fault_disarm() (the faulty_*() helpers do).
+	 */
+	int (*run)(void);
+	/* Undoes a successful run; 0 or -errno. NULL: nothing to undo. */
+	int (*undo)(void);
+	/* Describes the state a failed run must leave as it was. NULL: none. */
+	void (*state)(char *buf, size_t size);
+	/* Error codes a failed run may return besides ENOMEM, 0-terminated. */
+	const int *also_allowed;
+};
+
+static int fault_nth_fd = -1;
+static int fault_nth;
+static bool fault_injected;
+
+static inline bool fault_write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+	close(fd);
+	return ok;
+}
+
+/* Stack dumps of each injected failure in the kernel log: on (1) or off (0). */
+static inline bool fault_verbose(const char *on)
+{
+	return fault_write_file("/sys/kernel/debug/failslab/verbose", on) &&
+	       fault_write_file("/sys/kernel/debug/fail_page_alloc/verbose", on);
+}
+
+/*
+ * Makes GFP_KERNEL allocations fail too (exempt by default), quiets the
+ * stack dump each injected fault would print, and locks this process's
+ * memory: a page fault of ours inside the operation must not take the
+ * n-th allocation. Returns false, with a diagnostic, when it cannot.
+ */
+static inline bool fault_injection_init(void)
+{
+	if (!fault_write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
+	    !fault_write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
+	    !fault_verbose("0")) {
+		ktap_diag("fault injection is not configured (CONFIG_FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC)");
+		return false;
+	}
+	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		ktap_diag("mlockall: %s", strerror(errno));
+		return false;
+	}
+	fault_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fault_nth_fd < 0) {
+		ktap_diag("/proc/thread-self/fail-nth: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* From here, the n-th allocation of this thread fails. */
+static inline void fault_arm(void)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", fault_nth);
+	if (pwrite(fault_nth_fd, buf, strlen(buf), 0) <= 0)
+		ktap_diag("cannot arm fail-nth: %s", strerror(errno));
+}
+
+/* Stops injecting and records whether the failure happened. */
+static inline void fault_disarm(void)
+{
+	char buf[16];
+	ssize_t len;
+	int saved_errno = errno;
+
+	len = pread(fault_nth_fd, buf, sizeof(buf) - 1, 0);
+	buf[len > 0 ? len : 0] = '\0';
+	/* What is left of the countdown: 0 once the fault was injected. */
+	fault_injected = len > 0 && atoi(buf) == 0;
+	pwrite(fault_nth_fd, "0", 1, 0);
+	errno = saved_errno;
+}
+
+/* open(2) of @path with faults, then close; 0 or -errno. */
+static inline int faulty_open(const char *path, int flags)
+{
+	int fd;
+
+	fault_arm();
+	fd = open(path, flags | O_CLOEXEC);
+	fault_disarm();
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* One write(2) of @text to @path with faults (the open is not faulted); 0 or -errno. */
+static inline int faulty_write(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	fault_arm();
+	n = write(fd, text, strlen(text));
+	fault_disarm();
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/* ioctl(2) on @path with faults (the open is not faulted); 0 or -errno. */
+static inline int faulty_ioctl(const char *path, unsigned long request, void *arg)
+{
+	int fd, ret, err;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	fault_arm();
+	ret = ioctl(fd, request, arg);
+	fault_disarm();
+	err = errno;
+	close(fd);
+	return ret < 0 ? -err : 0;
+}
+
+/*
+ * Repeats the failing run of fault @fault_nth with stack dumps on, so that
+ * the kernel log shows where the allocation that failed was made.
+ */
+static inline void fault_show_trace(const struct fault_sweep *sweep)
+{
+	if ((sweep->setup && sweep->setup()) || !fault_verbose("1"))
+		return;
+	ktap_diag("%s: fault %d repeated with its call trace in the kernel log", sweep->name,
+		  fault_nth);
+	if (sweep->run() == 0 && sweep->undo)
+		sweep->undo();
+	fault_verbose("0");
+}
+
+static inline bool fault_errno_allowed(const struct fault_sweep *sweep, int err)
+{
+	const int *allowed;
+
+	if (err == ENOMEM)
+		return true;
+	for (allowed = sweep->also_allowed; allowed && *allowed; allowed++)
+		if (*allowed == err)
+			return true;
+	return false;
+}
+
+/* Runs one sweep (see the top of this file); false, with diagnostics, on the first violation. */
+static inline bool fault_sweep(const struct fault_sweep *sweep)
+{
+	char before[FAULT_STATE_SIZE], after[FAULT_STATE_SIZE];
+	int failed = 0, absorbed = 0, disallowed = 0, errnos[256] = { 0 };
+	bool survey = getenv("RKM_FAULT_TRACES") != NULL;
+	bool ok = true;
+	int ret, err;
+
+	if (fault_nth_fd < 0)
+		return ktap_check(ok, false, "%s: fault_injection_init() has not succeeded", sweep->name);
+	for (fault_nth = 1; fault_nth <= FAULT_SWEEP_MAX && ok; fault_nth++) {
+		if (sweep->setup) {
+			ret = sweep->setup();
+			if (!ktap_check(ok, ret == 0, "%s: setup before fault %d: %s", sweep->name,
+					fault_nth, strerror(-ret)))
+				break;
+		}
+		if (sweep->state)
+			sweep->state(before, sizeof(before));
+		fault_injected = false;
+		ret = sweep->run();
+
+		if (!fault_injected) {
+			/* Not reached: every allocation point has been tried. */
+			ok = ktap_check(ok, ret == 0, "%s without a fault failed: %s", sweep->name,
+					strerror(-ret));
+			if (ok && sweep->undo)
+				ok = ktap_check(ok, (ret = sweep->undo()) == 0, "%s: undo: %s",
+						sweep->name, strerror(-ret));
+			break;
+		}
+		if (ret == 0) {
+			absorbed++;
+			if (sweep->undo)
+				ok = ktap_check(ok, (ret = sweep->undo()) == 0,
+						"%s: undo after absorbed fault %d: %s", sweep->name,
+						fault_nth, strerror(-ret));
+			continue;
+		}
+		failed++;
+		err = -ret;
+		if (err > 0 && err < 256)
+			errnos[err]++;
+		if (sweep->state) {
+			sweep->state(after, sizeof(after));
+			ok = ktap_check(ok, !strcmp(before, after),
+					"%s: fault %d changed the state from \"%s\" to \"%s\"",
+					sweep->name, fault_nth, before, after);
+		}
+		if (!fault_errno_allowed(sweep, err)) {
+			disallowed++;
+			ktap_diag("%s: fault %d failed with %s, not an allowed error", sweep->name,
+				  fault_nth, strerror(err));
+			if (disallowed == 1 || survey)
+				fault_show_trace(sweep);
+			ok = ok && survey;
+		}
+	}
+
+	ktap_diag("stat faults=%d", failed + absorbed);
+	ktap_diag("%s: %d fault points: %d failed, %d absorbed", sweep->name,
+		  failed + absorbed, failed, absorbed);
+	for (err = 1; err < 256; err++)
+		if (errnos[err])
+			ktap_diag("  %dx %s", errnos[err], strerror(err));
+	ok = ktap_check(ok, disallowed == 0, "%s: %d faults failed with an error not allowed",
+			sweep->name, disallowed);
+	return ktap_check(ok, failed + absorbed > 0, "%s reached no allocation", sweep->name);
+}
+
+#endif /* RKM_TESTS_SAFETY_FAULTSWEEP_H */
