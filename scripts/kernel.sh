@@ -6,6 +6,8 @@
 #   scripts/kernel.sh [--flavour NAME] kdir    print the default tree's path
 #   scripts/kernel.sh [--flavour NAME] ensure  make the default tree if it is
 #                                              missing, then print its path
+#   scripts/kernel.sh source                   print the source the trees are built
+#                                              from (patched), making it if missing
 #   scripts/kernel.sh check KDIR               verify a tree given by the user
 #   scripts/kernel.sh fragments [--flavour NAME]
 #                                              list the config fragments
@@ -97,8 +99,10 @@ patched_src() {
 				cp "$tmp/linux/$file" "$tmp/linux/$file.rkm-unlink"
 				mv "$tmp/linux/$file.rkm-unlink" "$tmp/linux/$file"
 			done
-			patch -d "$tmp/linux" -p1 --batch --forward --quiet <"$patch" >&2 ||
+			if ! patch -d "$tmp/linux" -p1 --batch --forward --quiet <"$patch" >&2; then
+				rm -rf "$tmp"
 				die "patches/$(basename "$patch") does not apply to $src"
+			fi
 		done
 		# Another run may have made it meanwhile: theirs is the same.
 		mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"
@@ -267,6 +271,10 @@ while [ $# -gt 0 ]; do
 		ensure_tree
 		exit
 		;;
+	source)
+		patched_src "$(src_dir)"
+		exit
+		;;
 	check)
 		check_user_tree "$2"
 		exit
@@ -275,7 +283,7 @@ while [ $# -gt 0 ]; do
 		fragments
 		exit
 		;;
-	*) die "usage: $0 [--flavour NAME] kdir|ensure|check KDIR|fragments" ;;
+	*) die "usage: $0 [--flavour NAME] kdir|ensure|source|check KDIR|fragments" ;;
 	esac
 done
-die "usage: $0 [--flavour NAME] kdir|ensure|check KDIR|fragments"
+die "usage: $0 [--flavour NAME] kdir|ensure|source|check KDIR|fragments"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of scripts/kernel.sh: the checks on a user's KDIR, the merging of
-config fragments, and the cache key of the default tree."""
+config fragments, the cache key of the default tree, and the patched
+source it is built from."""
 
 import os
 import shutil
@@ -12,8 +13,9 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 
 
-def kernel_sh(*args, top=TOP):
-	return subprocess.run([top / 'scripts/kernel.sh', *args], capture_output=True, text=True)
+def kernel_sh(*args, top=TOP, env=None):
+	return subprocess.run([top / 'scripts/kernel.sh', *args], capture_output=True, text=True,
+			      env=env)
 
 
 def required_config(top=TOP) -> str:
@@ -119,6 +121,70 @@ class CacheKeyTest(unittest.TestCase):
 		debug = kernel_sh('--flavour', 'debug', 'kdir', top=self.top).stdout.strip()
 		self.assertNotEqual(self.kdir(), debug)
 		self.assertIn('/debug-', debug)
+
+	def test_changed_patch_new_tree(self):
+		before = self.kdir()
+		(self.top / 'patches').mkdir()
+		(self.top / 'patches/0001-fix.patch').write_text(PATCH)
+		self.assertNotEqual(before, self.kdir())
+
+
+PATCH = """Subject: [PATCH] fix the greeting
+
+--- a/hello.c
++++ b/hello.c
+@@ -1 +1 @@
+-int greeting = 1;
++int greeting = 2;
+"""
+
+
+class PatchedSourceTest(unittest.TestCase):
+	"""patches/*.patch are applied to a copy of the source, never to it."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		root = Path(self.tmp.name)
+		self.top = root / 'checkout'
+		shutil.copytree(TOP / 'scripts', self.top / 'scripts')
+		(self.top / 'patches').mkdir()
+		# An unpacked "source", as fetch-kernel-source.sh leaves it.
+		self.src = root / 'cache/src/1.0/linux'
+		self.src.mkdir(parents=True)
+		(self.src / '.rkm-unpacked').write_text('')
+		(self.src / 'hello.c').write_text('int greeting = 1;\n')
+		(self.src / 'other.c').write_text('int other;\n')
+		self.env = dict(os.environ, RKM_CACHE=str(root / 'cache'))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def source(self):
+		return kernel_sh('source', top=self.top, env=self.env)
+
+	def test_without_patches_the_source_itself(self):
+		result = self.source()
+		self.assertEqual(result.returncode, 0, result.stderr)
+		self.assertEqual(result.stdout.strip(), str(self.src))
+
+	def test_patch_applies_to_a_copy(self):
+		(self.top / 'patches/0001-fix.patch').write_text(PATCH)
+		result = self.source()
+		self.assertEqual(result.returncode, 0, result.stderr)
+		patched = Path(result.stdout.strip())
+		self.assertNotEqual(patched, self.src)
+		self.assertEqual((patched / 'hello.c').read_text(), 'int greeting = 2;\n')
+		self.assertEqual((self.src / 'hello.c').read_text(), 'int greeting = 1;\n')
+		# Untouched files are shared, not copied.
+		self.assertEqual((patched / 'other.c').stat().st_ino, (self.src / 'other.c').stat().st_ino)
+		self.assertEqual(self.source().stdout.strip(), str(patched))
+
+	def test_patch_that_does_not_apply_is_named(self):
+		(self.top / 'patches/0002-stale.patch').write_text(PATCH.replace('= 1;', '= 7;'))
+		result = self.source()
+		self.assertNotEqual(result.returncode, 0)
+		self.assertIn('patches/0002-stale.patch does not apply', result.stderr)
+		self.assertEqual(sorted(p.name for p in self.src.parent.iterdir()), ['linux'])
 
 
 if __name__ == '__main__':

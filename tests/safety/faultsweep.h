@@ -81,7 +81,7 @@ static inline bool fault_write_file(const char *path, const char *value)
 	return ok;
 }
 
-/* Stack dumps of each injected failure in the kernel log: on (1) or off (0). */
+/* Stack dumps of each injected failure in the kernel log: on (2) or off (0). */
 static inline bool fault_verbose(const char *on)
 {
 	return fault_write_file("/sys/kernel/debug/failslab/verbose", on) &&
@@ -194,7 +194,7 @@ static inline int faulty_ioctl(const char *path, unsigned long request, void *ar
  */
 static inline void fault_show_trace(const struct fault_sweep *sweep)
 {
-	if ((sweep->setup && sweep->setup()) || !fault_verbose("1"))
+	if ((sweep->setup && sweep->setup()) || !fault_verbose("2"))
 		return;
 	ktap_diag("%s: fault %d repeated with its call trace in the kernel log", sweep->name,
 		  fault_nth);
