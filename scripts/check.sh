@@ -43,7 +43,9 @@ echo $status >"$RESULTS/host/host-scripts.status"
 
 note "booting the VM: ${modules[*]}"
 vm_status=0
-"$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --rwdir "$RESULTS" \
+# The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
+timeout=${RKM_VM_TIMEOUT:-$([ "${RKM_FLAVOUR:-default}" = debug ] && echo 4200 || echo 1800)}
+"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 	--console-log "$RESULTS/console.log" \
 	--script "$TOP/scripts/guest-check.sh" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
 	"$RESULTS" "${modules[@]}" || vm_status=$?

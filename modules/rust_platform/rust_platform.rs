@@ -86,6 +86,8 @@ mod attributes;
 mod bank;
 #[cfg(CONFIG_KUNIT = "y")]
 mod kunit;
+#[path = "../common/property.rs"]
+mod property;
 mod regs;
 #[path = "../common/sysfs.rs"]
 mod sysfs;
@@ -120,6 +122,8 @@ kernel::acpi_device_table!(
 );
 
 /// Reads property `name`, telling an absent property from one of the wrong type.
+///
+/// Only for properties whose read allocates nothing: any error is taken for the wrong type.
 fn read_property<T: device::property::Property>(fwnode: &FwNode, name: &CStr) -> FwValue<T> {
     if !fwnode.property_present(name) {
         return FwValue::Absent;
@@ -127,6 +131,26 @@ fn read_property<T: device::property::Property>(fwnode: &FwNode, name: &CStr) ->
     match fwnode.property_read(name).optional() {
         Some(value) => FwValue::Present(value),
         None => FwValue::Unreadable,
+    }
+}
+
+/// Reads the string property `name` of `dev`.
+///
+/// # Errors
+///
+/// `ENOMEM`; problems with the property itself are reported in the returned value.
+fn read_string_property(
+    dev: &device::Device,
+    fwnode: &FwNode,
+    name: &CStr,
+) -> Result<FwValue<CString>> {
+    if !fwnode.property_present(name) {
+        return Ok(FwValue::Absent);
+    }
+    match property::read_string(dev, name) {
+        Ok(value) => Ok(FwValue::Present(value)),
+        Err(err) if err == ENOMEM => Err(err),
+        Err(_) => Ok(FwValue::Unreadable),
     }
 }
 
@@ -158,7 +182,7 @@ fn read_u32_array(fwnode: &FwNode, name: &CStr) -> Result<FwValue<KVec<u32>>> {
 fn firmware_config(dev: &device::Device) -> Result<Config> {
     let props = match dev.fwnode() {
         Some(fwnode) => FirmwareProperties {
-            label: read_property(fwnode, bank::PROP_LABEL),
+            label: read_string_property(dev, fwnode, bank::PROP_LABEL)?,
             max_mode: read_property(fwnode, bank::PROP_MAX_MODE),
             channel_limits: read_u32_array(fwnode, bank::PROP_CHANNEL_LIMITS)?,
         },

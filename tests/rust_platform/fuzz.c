@@ -24,7 +24,9 @@
  *    every file of the bank must read back what the model holds, so a failed
  *    write provably changed nothing. The seed fixes the sequence of writes;
  *    a slow kernel (the debug flavour) runs a shorter prefix of it.
- * 2. Concurrent, 8 threads: 5 hostile writers send only input the model
+ * 2. Buffers the kernel cannot copy (NULL, unmapped, a kernel address):
+ *    EFAULT for every read and write, and nothing changes.
+ * 3. Concurrent, 8 threads: 5 hostile writers send only input the model
  *    rejects (or empty writes) to both banks, checking each errno, while one
  *    thread writes valid values to bank A and two read banks A and B. Bank
  *    A must always read consistently, bank B must never change, and both end
@@ -40,6 +42,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "ktap.h"
@@ -790,6 +793,50 @@ static bool sequential(uint64_t seed)
 	return ok;
 }
 
+/* -------- buffers the kernel cannot copy -------- */
+
+/*
+ * Each writable file of both banks, written from and read into NULL, an
+ * unmapped page and a kernel address: EFAULT every time (sysfs copies the
+ * user buffer before store() sees it, and show()'s text after), and no
+ * register changes.
+ */
+static bool bad_buffers(void)
+{
+	void *unmapped = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *const bad[] = { NULL, unmapped, (void *)0xffff888000000000UL };
+	struct regs before[2];
+	struct files f;
+	bool ok = true;
+	int bank, attr;
+	size_t i;
+	ssize_t n;
+
+	ok = ktap_check(ok, unmapped != MAP_FAILED, "mmap") &&
+	     ktap_check(ok, files_open(&f), "opening the files of both banks");
+	if (!ok)
+		return false;
+	for (bank = 0; bank < 2; bank++)
+		ok = ktap_check(ok, regs_read(&f, bank, &before[bank]), "reading bank %d", bank);
+	for (bank = 0; ok && bank < 2; bank++) {
+		for (attr = 0; attr < WRITABLE_ATTRS; attr++) {
+			for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+				__atomic_fetch_add(&calls, 2, __ATOMIC_RELAXED);
+				n = pwrite(f.fd[bank][attr], bad[i], 4, 0);
+				ok = ktap_check(ok, n < 0 && errno == EFAULT, "%s/%s <- %p: %zd",
+						banks[bank].dev.name, attr_names[attr], bad[i], n);
+				n = pread(f.fd[bank][attr], bad[i], 64, 0);
+				ok = ktap_check(ok, n < 0 && errno == EFAULT, "%s/%s -> %p: %zd",
+						banks[bank].dev.name, attr_names[attr], bad[i], n);
+			}
+		}
+		ok = ok && bank_matches(&f, bank, &before[bank], "bad buffers");
+	}
+	files_close(&f);
+	munmap(unmapped, page_size);
+	return ok;
+}
+
 /* -------- phase 2: concurrent -------- */
 
 struct worker {
@@ -1038,7 +1085,7 @@ int main(void)
 	char *end;
 	bool ready;
 
-	ktap_plan(3);
+	ktap_plan(4);
 	page_size = sysconf(_SC_PAGESIZE);
 	if (seed_text) {
 		errno = 0;
@@ -1063,6 +1110,7 @@ int main(void)
 	kmsg_start();
 	ktap_result(sequential(seed),
 		    "each hostile write returns the documented result and changes nothing else");
+	ktap_result(bad_buffers(), "NULL, unmapped and kernel buffers: EFAULT, nothing changes");
 	ktap_result(concurrent(seed),
 		    "8 threads of hostile, valid and reading calls: errnos as documented, state consistent");
 	ktap_result(kmsg_clean(), "nothing from the driver and no kernel warning in the log");

@@ -11,8 +11,8 @@
 set -u
 
 VMDIO=/sys/kernel/debug/rust_vmdio
-PHY=/sys/bus/mdio_bus/devices/rust_vmdio:01
 DRIVER="/sys/bus/mdio_bus/drivers/RV1000 Gigabit PHY"
+PHY=rust_vmdio:01
 
 fail() {
 	echo "exercise: $*" >&2
@@ -20,20 +20,19 @@ fail() {
 	exit 1
 }
 
-driver_is() {
-	local target
-	target=$(readlink "$PHY/driver") || target=none
-	[ "${target##*/}" = "$1" ] || fail "PHY driver is ${target##*/}, expected $1"
+# Builtins only but for insmod and rmmod: every process costs time under TCG.
+bound() {
+	[ -e "$DRIVER/$PHY" ]
 }
 
-insmod "$(dirname "$0")/../../rust_vmdio/rust_vmdio.ko" || fail "insmod rust_vmdio failed"
-driver_is "RV1000 Gigabit PHY"
+insmod "${0%/*}/../../rust_vmdio/rust_vmdio.ko" || fail "insmod rust_vmdio failed"
+bound || fail "the PHY did not bind to rust_phy"
 echo 0 >"$VMDIO/attached" || fail "detach failed"
-printf rust_vmdio:01 >"$DRIVER/unbind" || fail "unbind failed"
-driver_is none
-printf rust_vmdio:01 >"$DRIVER/bind" || fail "bind failed"
-driver_is "RV1000 Gigabit PHY"
+printf %s "$PHY" >"$DRIVER/unbind" || fail "unbind failed"
+! bound || fail "the PHY is still bound after unbind"
+printf %s "$PHY" >"$DRIVER/bind" || fail "bind failed"
+bound || fail "the PHY did not bind again"
 echo 1 >"$VMDIO/attached" || fail "attach failed"
 echo 1 >"$VMDIO/running" || fail "start failed"
-read -r _ <"$VMDIO/registers" || fail "cannot read the registers"
+while read -r _; do :; done <"$VMDIO/registers" || fail "cannot read the registers"
 rmmod rust_vmdio || fail "rmmod rust_vmdio failed"

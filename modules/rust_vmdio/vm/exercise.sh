@@ -17,5 +17,8 @@ echo 1 >"$D/running"
 echo 0 >"$D/attached"
 echo 1 >"$D/attached"
 echo 1 >"$D/running"
-cat "$D/link" "$D/link_events" "$D/registers" "$D/access_log" >/dev/null
+# Each file read through; builtins only, as a process costs time under TCG.
+for file in link link_events registers access_log; do
+	while read -r _; do :; done <"$D/$file"
+done
 echo clear >"$D/access_log"
