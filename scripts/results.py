@@ -282,6 +282,14 @@ def module_stats(raw: Path) -> Dict[str, int]:
 	return stats
 
 
+def module_reports(raw: Path) -> int:
+	"""Bug reports a module's run left: kernel log reports (injected
+	allocation failures aside) and kmemleak reports."""
+	return (len(kernel_log_problems(read_text(raw / 'dmesg.log'))) +
+		len(kernel_log_problems(read_text(raw / 'injected-dmesg.log'), injected_failures=True)) +
+		len(kmemleak_reports(read_text(raw / 'kmemleak.log'))))
+
+
 def summary(test, stats: Dict[str, Dict[str, int]]) -> List[str]:
 	"""One row per group: its case counts, then the figures its programs reported."""
 	names = sorted({name for group in stats.values() for name in group})
@@ -321,7 +329,9 @@ def main(argv: Sequence[str]) -> int:
 		kunit_json.get_json_result(test=test, metadata=kunit_json.Metadata(arch='x86_64')))
 	kunit_junit.write_junit_result(test=test, filename=str(args.results / 'junit.xml'))
 
-	stats = {module: module_stats(args.results / 'modules' / module) for module in args.modules}
+	stats = {module: dict(module_stats(args.results / 'modules' / module),
+			      reports=module_reports(args.results / 'modules' / module))
+		 for module in args.modules}
 	print('\n'.join(summary(test, stats)))
 	failed = failures(test)
 	if failed:

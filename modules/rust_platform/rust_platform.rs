@@ -49,7 +49,8 @@
 //! # Lifecycle
 //!
 //! Probe validates the properties, requests and maps the memory window (`EBUSY` if someone else
-//! owns it) and then creates the sysfs files. On unbind the driver core drops the private data:
+//! owns it, and also when the request cannot allocate its `struct resource`: the C API returns
+//! NULL for both) and then creates the sysfs files. Other allocation failures are `ENOMEM`. On unbind the driver core drops the private data:
 //! the files are removed first (waiting for running readers and writers), then the bank, then
 //! the mapping and the memory region.
 //!

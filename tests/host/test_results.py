@@ -218,6 +218,17 @@ class StatsTest(unittest.TestCase):
 			self.assertEqual(rows[0].split()[-2:], ['faults', 'load_cycles'])
 			self.assertEqual(rows[1].split()[-2:], ['15', '200'])
 
+	def test_reports_count_kernel_log_and_kmemleak_reports(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			run = RunFixture(Path(tmp))
+			raw = run.module('m', dmesg='[ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1\n')
+			self.assertEqual(results.module_reports(raw), 1)
+			(raw / 'injected-dmesg.log').write_text(
+				'[ 2.0] page allocation failure: order:0\n[ 2.1] Call Trace:\n'
+				'[ 2.2] </TASK>\n[ 3.0] BUG: KASAN: use-after-free\n')
+			(raw / 'kmemleak.log').write_text(LEAK)
+			self.assertEqual(results.module_reports(raw), 3)
+
 
 class JudgementTest(unittest.TestCase):
 	def test_declared_suites_are_found_in_every_source_file(self):
