@@ -31,6 +31,8 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 
+#include "fuzz.h"
+
 #define DEFAULT_SEED		20240611
 #define SINGLE_THREAD_OPS	20000
 #define THREADS			8
@@ -109,25 +111,6 @@ static const size_t huge_lengths[] = {
 	SIZE_MAX, SIZE_MAX >> 1, (SIZE_MAX >> 1) + 1, 1UL << 31, MAX_RW_COUNT,
 	MAX_RW_COUNT + 1, 1UL << 40, 1UL << 47, 1UL << 56,
 };
-
-/* ---- random numbers: splitmix64, one state per thread ---- */
-
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* A number in [0, n), or 0 for n == 0. */
-static uint64_t rng_below(uint64_t *state, uint64_t n)
-{
-	return n ? rng_next(state) % n : 0;
-}
-
-#define rng_pick(state, array) ((array)[rng_below(state, sizeof(array) / sizeof((array)[0]))])
 
 /* ---- the memory the pointers point into ---- */
 
@@ -1712,14 +1695,15 @@ static bool case_result(enum test_case c, const char *name)
 
 int main(void)
 {
-	const char *env = getenv("RKM_SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) : DEFAULT_SEED, rng = seed;
 	long long start = rpipe_now_ms();
+	uint64_t seed, rng;
 	int kmsg;
 	bool ok;
 
 	ktap_plan(6);
-	ktap_diag("seed %llu", (unsigned long long)seed);
+	if (!fuzz_seed(DEFAULT_SEED, &seed))
+		return 1;
+	rng = seed;
 	signal(SIGALRM, watchdog);
 	alarm(WATCHDOG_S);
 

@@ -45,6 +45,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "fuzz.h"
 #include "ktap.h"
 #include "bank.h"
 
@@ -98,23 +99,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* -------- random numbers: splitmix64, one state per thread -------- */
-
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static unsigned int below(uint64_t *state, unsigned int n)
-{
-	return (unsigned int)(next_random(state) % n);
 }
 
 /* -------- the model -------- */
@@ -324,9 +308,9 @@ static void shown(const struct fuzz_bank *b, const struct regs *regs, enum attr_
 /* A file to write to: a read-only one every eighth time, they all fail alike. */
 static enum attr_id pick_attr(uint64_t *rng)
 {
-	if (below(rng, 8))
-		return below(rng, WRITABLE_ATTRS);
-	return WRITABLE_ATTRS + below(rng, ATTRS - WRITABLE_ATTRS);
+	if (rng_below(rng, 8))
+		return rng_below(rng, WRITABLE_ATTRS);
+	return WRITABLE_ATTRS + rng_below(rng, ATTRS - WRITABLE_ATTRS);
 }
 
 enum input_kind {
@@ -345,10 +329,10 @@ static size_t put(unsigned char *out, size_t at, const char *text)
 static size_t put_spaces(uint64_t *rng, unsigned char *out, size_t at)
 {
 	static const char spaces[] = " \t\n\f\r";
-	unsigned int i, n = below(rng, 3);
+	unsigned int i, n = rng_below(rng, 3);
 
 	for (i = 0; i < n; i++)
-		out[at++] = spaces[below(rng, sizeof(spaces) - 1)];
+		out[at++] = spaces[rng_below(rng, sizeof(spaces) - 1)];
 	return at;
 }
 
@@ -357,7 +341,7 @@ static size_t put_number(uint64_t *rng, unsigned char *out, size_t at, uint64_t 
 {
 	char text[64];
 
-	switch (below(rng, 4)) {
+	switch (rng_below(rng, 4)) {
 	case 0:
 		snprintf(text, sizeof(text), "0x%llx", (unsigned long long)value);
 		break;
@@ -379,17 +363,17 @@ static size_t put_overflow(uint64_t *rng, unsigned char *out, size_t at)
 {
 	unsigned int i, digits;
 
-	if (below(rng, 2)) {
+	if (rng_below(rng, 2)) {
 		at = put(out, at, "0x");
-		digits = 9 + below(rng, 12);
-		out[at++] = "123456789abcdef"[below(rng, 15)];
+		digits = 9 + rng_below(rng, 12);
+		out[at++] = "123456789abcdef"[rng_below(rng, 15)];
 		for (i = 1; i < digits; i++)
-			out[at++] = "0123456789abcdefABCDEF"[below(rng, 22)];
+			out[at++] = "0123456789abcdefABCDEF"[rng_below(rng, 22)];
 	} else {
-		digits = 11 + below(rng, 30);
-		out[at++] = '1' + below(rng, 9);
+		digits = 11 + rng_below(rng, 30);
+		out[at++] = '1' + rng_below(rng, 9);
 		for (i = 1; i < digits; i++)
-			out[at++] = '0' + below(rng, 10);
+			out[at++] = '0' + rng_below(rng, 10);
 	}
 	return at;
 }
@@ -402,16 +386,16 @@ static size_t put_valid(uint64_t *rng, const struct fuzz_bank *b, enum attr_id a
 
 	switch (attr) {
 	case SCRATCH:
-		return put_number(rng, out, at, (uint32_t)next_random(rng));
+		return put_number(rng, out, at, (uint32_t)rng_next(rng));
 	case ENABLE:
-		return put(out, at, below(rng, 2) ? "1" : "0");
+		return put(out, at, rng_below(rng, 2) ? "1" : "0");
 	case MODE:
-		return put_number(rng, out, at, below(rng, b->max_mode + 1));
+		return put_number(rng, out, at, rng_below(rng, b->max_mode + 1));
 	case CHANNELS:
 		for (i = 0; i < b->channels; i++) {
 			if (i)
-				out[at++] = below(rng, 4) ? ' ' : '\t';
-			at = put_number(rng, out, at, next_random(rng) % (b->limits[i] + 1ULL));
+				out[at++] = rng_below(rng, 4) ? ' ' : '\t';
+			at = put_number(rng, out, at, rng_next(rng) % (b->limits[i] + 1ULL));
 		}
 		return at;
 	default:
@@ -435,15 +419,15 @@ static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id 
 
 	switch (kind) {
 	case JUNK:
-		n = 1 + below(rng, 40);
+		n = 1 + rng_below(rng, 40);
 		for (i = 0; i < n; i++)
-			out[at++] = below(rng, 2) ? alphabet[below(rng, sizeof(alphabet) - 1)]
-						  : (unsigned char)below(rng, 256);
+			out[at++] = rng_below(rng, 2) ? alphabet[rng_below(rng, sizeof(alphabet) - 1)]
+						  : (unsigned char)rng_below(rng, 256);
 		return at;
 	case OVERFLOW:
 		at = put_spaces(rng, out, at);
 		if (attr == CHANNELS) {
-			n = below(rng, b->channels);
+			n = rng_below(rng, b->channels);
 			for (i = 0; i < b->channels; i++) {
 				at = i ? put(out, at, " ") : at;
 				at = i == n ? put_overflow(rng, out, at) : put(out, at, "1");
@@ -457,37 +441,37 @@ static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id 
 		return put_valid(rng, b, attr, out, at);
 	case VALID:
 		/* \v: ASCII whitespace to C's isspace(), but not to the driver. */
-		at = below(rng, 8) ? put_spaces(rng, out, at) : put(out, at, "\v");
+		at = rng_below(rng, 8) ? put_spaces(rng, out, at) : put(out, at, "\v");
 		at = put_valid(rng, b, attr, out, at);
 		at = put_spaces(rng, out, at);
-		return below(rng, 2) ? put(out, at, "\n") : at;
+		return rng_below(rng, 2) ? put(out, at, "\n") : at;
 	case OUT_OF_RANGE:
 		switch (attr) {
 		case ENABLE:
-			return put_number(rng, out, at, 2 + below(rng, 1000));
+			return put_number(rng, out, at, 2 + rng_below(rng, 1000));
 		case MODE:
-			return put_number(rng, out, at, b->max_mode + 1ULL + below(rng, 1000));
+			return put_number(rng, out, at, b->max_mode + 1ULL + rng_below(rng, 1000));
 		case CHANNELS:
-			n = below(rng, b->channels);
+			n = rng_below(rng, b->channels);
 			for (i = 0; i < b->channels; i++) {
 				at = i ? put(out, at, " ") : at;
 				at = put_number(rng, out, at,
-						b->limits[i] + (i == n ? 1ULL + below(rng, 100) : 0));
+						b->limits[i] + (i == n ? 1ULL + rng_below(rng, 100) : 0));
 			}
 			return at;
 		default:
 			return put_overflow(rng, out, at);
 		}
 	case NON_ASCII:
-		n = below(rng, sizeof(non_ascii) / sizeof(non_ascii[0]));
-		if (below(rng, 2))
+		n = rng_below(rng, sizeof(non_ascii) / sizeof(non_ascii[0]));
+		if (rng_below(rng, 2))
 			at = put(out, at, non_ascii[n]);
 		at = put_valid(rng, b, attr, out, at);
-		return at == 0 || below(rng, 2) ? put(out, at, non_ascii[n]) : at;
+		return at == 0 || rng_below(rng, 2) ? put(out, at, non_ascii[n]) : at;
 	case HUGE:
 		/* Beyond the page by 2 or more bytes, for the cut character below. */
-		len = page_size + 2 + below(rng, 2 * page_size - 2);
-		switch (below(rng, 4)) {
+		len = page_size + 2 + rng_below(rng, 2 * page_size - 2);
+		switch (rng_below(rng, 4)) {
 		case 0:	/* digits all the way: no number that long fits */
 			memset(out, '1', len);
 			return len;
@@ -499,7 +483,7 @@ static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id 
 			at = put_valid(rng, b, attr, out, 0);
 			memset(out + at, ' ', page_size - at);
 			for (i = page_size; i < len; i++)
-				out[i] = (unsigned char)below(rng, 256);
+				out[i] = (unsigned char)rng_below(rng, 256);
 			return len;
 		default:	/* a UTF-8 character cut in half by the page boundary */
 			at = put_valid(rng, b, attr, out, 0);
@@ -512,10 +496,10 @@ static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id 
 	case EMPTY:
 		return 0;
 	default:	/* WORD_COUNT: valid words, but how many */
-		n = below(rng, 13);
+		n = rng_below(rng, 13);
 		for (i = 0; i < n; i++) {
 			at = i ? put(out, at, " ") : at;
-			at = put_number(rng, out, at, below(rng, 11));
+			at = put_number(rng, out, at, rng_below(rng, 11));
 		}
 		return at;
 	}
@@ -766,9 +750,9 @@ static bool sequential(uint64_t seed)
 		ok = ktap_check(ok, regs_read(&f, bank, &model[bank]), "reading bank %d", bank);
 
 	for (i = 0; ok && i < SEQUENTIAL_WRITES && now() - start < SEQUENTIAL_SECONDS; i++) {
-		bank = below(&rng, 2);
+		bank = rng_below(&rng, 2);
 		attr = pick_attr(&rng);
-		kind = below(&rng, KINDS);
+		kind = rng_below(&rng, KINDS);
 		len = make_input(&rng, &banks[bank], attr, kind, input);
 
 		expected = predict(&banks[bank], attr, input, len, &model[bank]);
@@ -883,9 +867,9 @@ static void hostile(struct worker *w)
 	size_t len;
 
 	while (worker_running(w)) {
-		bank = below(&w->rng, 2);
+		bank = rng_below(&w->rng, 2);
 		attr = pick_attr(&w->rng);
-		len = make_input(&w->rng, &banks[bank], attr, below(&w->rng, KINDS), input);
+		len = make_input(&w->rng, &banks[bank], attr, rng_below(&w->rng, KINDS), input);
 		expected = predict(&banks[bank], attr, input, len, &scratch_model);
 		if (expected > 0)
 			continue;	/* accepted input would change what the others check */
@@ -944,7 +928,7 @@ static void valid_writer(struct worker *w)
 			}
 			break;
 		}
-		len = below(&w->rng, 2) ? put(input, len, "\n") : len;
+		len = rng_below(&w->rng, 2) ? put(input, len, "\n") : len;
 		result = file_write(&w->files, 0, attr, input, len);
 		w->operations++;
 		if (result != (long)len)
@@ -1080,22 +1064,13 @@ static bool concurrent(uint64_t seed)
 
 int main(void)
 {
-	const char *seed_text = getenv("RKM_SEED");
-	uint64_t seed = DEFAULT_SEED;
-	char *end;
+	uint64_t seed;
 	bool ready;
 
 	ktap_plan(4);
 	page_size = sysconf(_SC_PAGESIZE);
-	if (seed_text) {
-		errno = 0;
-		seed = strtoull(seed_text, &end, 0);
-		if (errno || end == seed_text || *end) {
-			ktap_diag("RKM_SEED=%s is not a number", seed_text);
-			return 1;
-		}
-	}
-	printf("# seed %llu\n", (unsigned long long)seed);
+	if (!fuzz_seed(DEFAULT_SEED, &seed))
+		return 1;
 	signal(SIGALRM, watchdog_fired);
 	alarm(WATCHDOG_SECONDS);
 

@@ -40,6 +40,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "fuzz.h"
 #include "ktap.h"
 #include "vmdio.h"
 
@@ -91,23 +92,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* -------- random numbers: splitmix64, one state per thread -------- */
-
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static unsigned int below(uint64_t *state, unsigned int n)
-{
-	return (unsigned int)(next_random(state) % n);
 }
 
 /* -------- the model -------- */
@@ -268,7 +252,7 @@ static size_t put(unsigned char *out, size_t at, const char *text)
 
 static size_t put_space(uint64_t *rng, unsigned char *out, size_t at)
 {
-	return put(out, at, spaces[below(rng, sizeof(spaces) / sizeof(spaces[0]))]);
+	return put(out, at, spaces[rng_below(rng, sizeof(spaces) / sizeof(spaces[0]))]);
 }
 
 /* A value in the file's grammar, or close to it. */
@@ -285,19 +269,19 @@ static size_t put_value(uint64_t *rng, enum file_id file, unsigned char *out, si
 	switch (file) {
 	case PARTNER:
 	case ADVERTISE:
-		words = below(rng, 4);
+		words = rng_below(rng, 4);
 		for (i = 0; i <= words; i++) {
 			if (i)
 				at = put_space(rng, out, at);
-			at = put(out, at, below(rng, 8) ? mode_names[below(rng, MODES)] :
-				 near_modes[below(rng, sizeof(near_modes) / sizeof(near_modes[0]))]);
+			at = put(out, at, rng_below(rng, 8) ? mode_names[rng_below(rng, MODES)] :
+				 near_modes[rng_below(rng, sizeof(near_modes) / sizeof(near_modes[0]))]);
 		}
 		return at;
 	case ACCESS_LOG:
-		return put(out, at, below(rng, 4) ? "clear" : "Clear");
+		return put(out, at, rng_below(rng, 4) ? "clear" : "Clear");
 	default:
-		return put(out, at, below(rng, 3) ? (below(rng, 2) ? "1" : "0") :
-			   near_bools[below(rng, sizeof(near_bools) / sizeof(near_bools[0]))]);
+		return put(out, at, rng_below(rng, 3) ? (rng_below(rng, 2) ? "1" : "0") :
+			   near_bools[rng_below(rng, sizeof(near_bools) / sizeof(near_bools[0]))]);
 	}
 }
 
@@ -306,26 +290,26 @@ static size_t make_input(uint64_t *rng, enum file_id file, unsigned char *out)
 {
 	size_t at = 0, len, i;
 
-	switch (below(rng, 8)) {
+	switch (rng_below(rng, 8)) {
 	case 0:		/* random bytes */
-		len = below(rng, 2 * WRITE_MAX);
+		len = rng_below(rng, 2 * WRITE_MAX);
 		for (i = 0; i < len; i++)
-			out[i] = (unsigned char)next_random(rng);
+			out[i] = (unsigned char)rng_next(rng);
 		return len;
 	case 1:		/* longer than the module's buffer */
-		len = WRITE_MAX + 1 + below(rng, INPUT_MAX - WRITE_MAX - 1);
+		len = WRITE_MAX + 1 + rng_below(rng, INPUT_MAX - WRITE_MAX - 1);
 		memset(out, ' ', len);
 		put_value(rng, file, out, 0);
 		return len;
 	case 2:		/* empty */
 		return 0;
 	default:	/* a value with white space around it, or none */
-		while (below(rng, 3) == 0)
+		while (rng_below(rng, 3) == 0)
 			at = put_space(rng, out, at);
 		at = put_value(rng, file, out, at);
-		while (below(rng, 2) == 0)
+		while (rng_below(rng, 2) == 0)
 			at = put_space(rng, out, at);
-		if (below(rng, 2))
+		if (rng_below(rng, 2))
 			at = put(out, at, "\n");
 		return at;
 	}
@@ -333,58 +317,55 @@ static size_t make_input(uint64_t *rng, enum file_id file, unsigned char *out)
 
 /* -------- calls -------- */
 
-/* One write(2) of @len bytes from @buf to @file; 0 or -errno. */
-static int write_call(enum file_id file, const void *buf, size_t len)
+/* Opens @file of the fixture for the one call about to be counted; the fd or -errno. */
+static int open_for_call(enum file_id file, int flags)
 {
 	char path[256];
-	ssize_t n;
-	int fd, err;
+	int fd;
 
 	snprintf(path, sizeof(path), VMDIO_DEBUGFS "/%s", file_names[file]);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-	n = write(fd, buf, len);
-	err = errno;
+	return fd;
+}
+
+/* Closes @fd and returns @result, or -errno of the call when it failed (@result < 0). */
+static long close_after_call(int fd, long result)
+{
+	int err = errno;
+
 	close(fd);
-	if (n < 0)
-		return -err;
-	return (size_t)n == len ? 0 : -EIO;
+	return result < 0 ? -err : result;
+}
+
+/* One write(2) of @len bytes from @buf to @file; 0 or -errno. */
+static int write_call(enum file_id file, const void *buf, size_t len)
+{
+	int fd = open_for_call(file, O_WRONLY);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = close_after_call(fd, write(fd, buf, len));
+	return n < 0 ? (int)n : (size_t)n == len ? 0 : -EIO;
 }
 
 /* One read(2) of up to @len bytes of @file into @buf; the length or -errno. */
 static long read_call(enum file_id file, void *buf, size_t len)
 {
-	char path[256];
-	ssize_t n;
-	int fd, err;
+	int fd = open_for_call(file, O_RDONLY);
 
-	snprintf(path, sizeof(path), VMDIO_DEBUGFS "/%s", file_names[file]);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-	n = read(fd, buf, len);
-	err = errno;
-	close(fd);
-	return n < 0 ? -err : n;
+	return fd < 0 ? fd : close_after_call(fd, read(fd, buf, len));
 }
 
 static long ioctl_call(enum file_id file, unsigned long request)
 {
-	char path[256], arg[64] = "";
-	int fd, ret, err;
+	char arg[64] = "";
+	int fd = open_for_call(file, O_RDWR);
 
-	snprintf(path, sizeof(path), VMDIO_DEBUGFS "/%s", file_names[file]);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-	ret = ioctl(fd, request, arg);
-	err = errno;
-	close(fd);
-	return ret < 0 ? -err : ret;
+	return fd < 0 ? fd : close_after_call(fd, ioctl(fd, request, arg));
 }
 
 static const char *escaped(const unsigned char *s, size_t len, char *out, size_t size)
@@ -481,19 +462,19 @@ static bool state_reset(void)
  */
 static bool hostile_call(uint64_t *rng)
 {
-	enum file_id file = below(rng, FILES);
+	enum file_id file = rng_below(rng, FILES);
 	unsigned char input[INPUT_MAX];
 	struct fixture_state scratch = { 0 };
 	char text[64], shown[INPUT_MAX * 4 + 32];
 	long expected, result;
 	size_t len;
 
-	switch (below(rng, 6)) {
+	switch (rng_below(rng, 6)) {
 	case 0:		/* a buffer the kernel cannot read */
 		if (file >= WRITABLE_FILES)
 			file = CABLE;
-		len = 1 + below(rng, WRITE_MAX);
-		switch (below(rng, 3)) {
+		len = 1 + rng_below(rng, WRITE_MAX);
+		switch (rng_below(rng, 3)) {
 		case 0:
 			result = write_call(file, NULL, len);
 			break;
@@ -501,28 +482,28 @@ static bool hostile_call(uint64_t *rng)
 			result = write_call(file, unmapped, len);
 			break;
 		default:
-			result = write_call(file, KERNEL_ADDRESS, len + below(rng, 1 << 20));
+			result = write_call(file, KERNEL_ADDRESS, len + rng_below(rng, 1 << 20));
 			break;
 		}
 		snprintf(shown, sizeof(shown), "a write of %zu bytes from a bad buffer", len);
 		expected = -EFAULT;
 		break;
 	case 1:		/* a buffer the kernel cannot write */
-		file = below(rng, 2) ? CABLE : ATTACHED;
-		result = read_call(file, below(rng, 2) ? NULL : KERNEL_ADDRESS, 64);
+		file = rng_below(rng, 2) ? CABLE : ATTACHED;
+		result = read_call(file, rng_below(rng, 2) ? NULL : KERNEL_ADDRESS, 64);
 		snprintf(shown, sizeof(shown), "a read into a bad buffer");
 		expected = -EFAULT;
 		break;
 	case 2:		/* a huge length: clamped by the VFS, too long for the module */
-		file = below(rng, WRITABLE_FILES);
+		file = rng_below(rng, WRITABLE_FILES);
 		/* From the program's data, low enough that the range stays in user space. */
-		result = write_call(file, mode_names, 1UL << (32 + below(rng, 8)));
+		result = write_call(file, mode_names, 1UL << (32 + rng_below(rng, 8)));
 		snprintf(shown, sizeof(shown), "a write of 2^32 bytes or more");
 		expected = -EINVAL;
 		break;
 	case 3:		/* the wrong direction */
 		if (file < WRITABLE_FILES && file != ADVERTISE) {
-			file = LINK + below(rng, FILES - LINK);
+			file = LINK + rng_below(rng, FILES - LINK);
 			result = write_call(file, "1", 1);
 			snprintf(shown, sizeof(shown), "a write to a read-only file");
 		} else {
@@ -533,12 +514,12 @@ static bool hostile_call(uint64_t *rng)
 		expected = -EINVAL;
 		break;
 	case 4:		/* an ioctl */
-		result = ioctl_call(file, (unsigned long)next_random(rng) & 0xffffffffUL);
+		result = ioctl_call(file, (unsigned long)rng_next(rng) & 0xffffffffUL);
 		snprintf(shown, sizeof(shown), "a random ioctl");
 		expected = -ENOTTY;
 		break;
 	default:	/* input the grammar rejects */
-		file = below(rng, WRITABLE_FILES);
+		file = rng_below(rng, WRITABLE_FILES);
 		do
 			len = make_input(rng, file, input);
 		while (predict_write(&scratch, file, input, len) != -EINVAL);
@@ -587,13 +568,13 @@ static bool sequential(uint64_t seed)
 	if (!state_reset())
 		return false;
 	for (i = 0; i < SEQUENTIAL_CALLS && now() < deadline; i++) {
-		if (below(&rng, 4) == 0) {
+		if (rng_below(&rng, 4) == 0) {
 			if (!hostile_call(&rng))
 				return false;
 			rejected++;
 			continue;
 		}
-		file = below(&rng, WRITABLE_FILES);
+		file = rng_below(&rng, WRITABLE_FILES);
 		len = make_input(&rng, file, input);
 		expected = model;
 		predicted = predict_write(&expected, file, input, len);
@@ -649,7 +630,7 @@ static void valid_writer(struct worker *w)
 	int ret;
 
 	while (!stop && !w->failed) {
-		file = below(&w->rng, WRITABLE_FILES);
+		file = rng_below(&w->rng, WRITABLE_FILES);
 		/* Valid input for an attached PHY, whatever the other threads do. */
 		do {
 			scratch = (struct fixture_state){ .attached = 1 };
@@ -676,7 +657,7 @@ static void reader(struct worker *w)
 	long n;
 
 	while (!stop && !w->failed) {
-		file = readable[below(&w->rng, sizeof(readable) / sizeof(readable[0]))];
+		file = readable[rng_below(&w->rng, sizeof(readable) / sizeof(readable[0]))];
 		n = read_call(file, text, sizeof(text) - 1);
 		ok = n >= 0;
 		if (ok) {
@@ -739,14 +720,13 @@ static bool concurrent(uint64_t seed)
 
 int main(void)
 {
-	const char *seed_text = getenv("RKM_SEED");
-	uint64_t seed = seed_text ? strtoull(seed_text, NULL, 0) : DEFAULT_SEED;
 	int kmsg = kmsg_open();
+	uint64_t seed;
 	bool ok;
 
 	ktap_plan(3);
-	ktap_diag("seed %llu (RKM_SEED=%llu replays this run)", (unsigned long long)seed,
-		  (unsigned long long)seed);
+	if (!fuzz_seed(DEFAULT_SEED, &seed))
+		return 1;
 	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (unmapped == MAP_FAILED) {
 		ktap_diag("mmap: %s", strerror(errno));
