@@ -12,26 +12,39 @@
 //!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
 
-use crate::phy_modes::{Mode, Speed};
-use core::ptr::{null_mut, NonNull};
+use core::ptr::{
+    null_mut,
+    NonNull, //
+};
+
 use kernel::{
     bindings,
     error::to_result,
-    ffi::{c_char, c_int, c_void},
     new_mutex,
     prelude::*,
-    sync::{Arc, Mutex}, //
+    sync::{
+        Arc,
+        Mutex, //
+    },
+};
+
+use crate::phy_modes::{
+    Mode,
+    Speed, //
 };
 
 /// Number of addresses on an MDIO bus.
-pub const PHY_MAX_ADDR: usize = bindings::PHY_MAX_ADDR as usize;
+pub(crate) const PHY_MAX_ADDR: usize = bindings::PHY_MAX_ADDR as usize;
 
 /// The register accesses of an MDIO bus.
 ///
 /// Called in process context with the bus's `mdio_lock` held (so calls never overlap), from
 /// registration until the end of [`Registration`]'s drop. Implementations may sleep but must
 /// not access the same bus through phylib (that would deadlock on `mdio_lock`).
-pub trait MdioBusOps: Send + Sync {
+///
+/// `'static`: the callbacks run for as long as the bus is registered, which a leaked
+/// [`Registration`] (`mem::forget` is safe) makes unbounded, so they must not borrow anything.
+pub(crate) trait MdioBusOps: Send + Sync + 'static {
     /// Reads clause-22 register `regnum` (0..32) of the device at `addr` (0..32). An address
     /// without a device should read `0xffff`, as a bus with pull-ups does.
     fn read(&self, addr: u8, regnum: u8) -> Result<u16>;
@@ -42,15 +55,15 @@ pub trait MdioBusOps: Send + Sync {
 
 /// A link state phylib reported for a PHY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LinkState {
+pub(crate) struct LinkState {
     /// Whether the link is up.
-    pub up: bool,
+    pub(crate) up: bool,
     /// The mode the link runs in; `None` while down or when not a BASE-T mode.
-    pub mode: Option<Mode>,
+    pub(crate) mode: Option<Mode>,
 }
 
 /// Receiver of the link changes phylib's state machine reports for a standalone PHY.
-pub trait LinkObserver: Send + Sync {
+pub(crate) trait LinkObserver: Send + Sync {
     /// The link of the PHY at `addr` changed to `state`.
     ///
     /// Called by phylib with the PHY's `phydev->lock` held (from its state machine, or
@@ -92,11 +105,19 @@ impl<T: MdioBusOps> BusData<T> {
 /// during unregistration (a PHY driver's `remove` may access its PHY) still sees `data`, and
 /// any later one sees NULL and fails with `ENODEV` instead of touching freed memory.
 ///
-/// The bus is registered without an owner module, so attaching one of its PHYs does not pin
-/// the module that registered it (otherwise a module attaching its own PHY could never be
-/// unloaded): attach its PHYs only through [`crate::phy_attach::StandalonePhy`], which keeps
-/// the registration alive until it has detached.
-pub struct Registration<T: MdioBusOps> {
+/// That guard covers a registration dropped while the module that made it stays loaded. It does
+/// not cover the module's unload: `bus->read` and `bus->write` point into the module's code. The
+/// bus is registered without an owner module (otherwise a module attaching its own PHY could
+/// never be unloaded), which also disables phylib's only protection against a foreign attacher
+/// (`phy_attach_direct()` pins `bus->owner`): a MAC driver given this bus's PHY by name would not
+/// keep the module loaded, and its next `phy_read()` after the unload would jump into freed
+/// memory. Hence the requirement on users of this type: attach its PHYs only through
+/// [`crate::phy_attach::StandalonePhy`], which keeps the registration alive until it has
+/// detached, and drop every `StandalonePhy` and the registration before the module's exit
+/// returns (which holds when they are owned by the module's state). Nothing outside the module
+/// can attach such a PHY from user space: phylib attaches PHYs only on behalf of in-kernel MAC
+/// drivers.
+pub(crate) struct Registration<T: MdioBusOps> {
     bus: NonNull<bindings::mii_bus>,
     data: Pin<KBox<BusData<T>>>,
 }
@@ -122,7 +143,7 @@ impl<T: MdioBusOps> Registration<T> {
     /// device (it reports every `device_register()` failure so: the id in use, or an allocation
     /// failure), `ENOMEM` on other allocation failures, or the error of the bus scan. A PHY the
     /// scan finds but cannot register (e.g. out of memory) is left out without an error.
-    pub fn register(name: &'static CStr, id: &CStr, ops: Arc<T>) -> Result<Self> {
+    pub(crate) fn register(name: &'static CStr, id: &CStr, ops: Arc<T>) -> Result<Self> {
         let id = id.to_bytes_with_nul();
         if id.len() > bindings::MII_BUS_ID_SIZE as usize {
             return Err(EINVAL);
@@ -263,6 +284,12 @@ unsafe extern "C" fn write_callback<T: MdioBusOps>(
 }
 
 impl LinkState {
+    /// The link is down.
+    pub(crate) const DOWN: Self = Self {
+        up: false,
+        mode: None,
+    };
+
     /// The state phylib reports through `phy_link_change(phydev, up)`.
     pub(crate) fn from_phylib(up: bool, speed: c_int, duplex: c_int) -> Self {
         let full_duplex = match u32::try_from(duplex) {

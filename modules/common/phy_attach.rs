@@ -12,17 +12,27 @@
 //!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
 
-use crate::{
-    mdio::{bus_data, LinkObserver, LinkState, MdioBusOps, Registration},
-    phy_modes::LinkModes, //
+use core::ptr::{
+    null_mut,
+    NonNull, //
 };
-use core::ptr::{null_mut, NonNull};
+
 use kernel::{
     bindings,
     error::to_result,
-    ffi::c_int,
     prelude::*,
     sync::Arc, //
+};
+
+use crate::{
+    mdio::{
+        bus_data,
+        LinkObserver,
+        LinkState,
+        MdioBusOps,
+        Registration, //
+    },
+    phy_modes::LinkModes,
 };
 
 /// A PHY of a [`Registration`] bus, attached without a `net_device`.
@@ -36,7 +46,8 @@ use kernel::{
 ///   detached only by `drop`.
 /// - The observer slot `addr` of `bus` holds this attachment's observer until `drop` has
 ///   detached the PHY.
-/// - `started` is true exactly when `phy_start()` was called without a `phy_stop()` since.
+/// - `pinned` is the module of the driver bound when the PHY was attached, on which
+///   `phy_attach_direct()` took a reference (NULL for a built-in driver such as genphy).
 ///
 /// # Soundness
 ///
@@ -47,16 +58,46 @@ use kernel::{
 /// callback always finds the bus registered and its observer slot filled. Nothing can call the
 /// default callback in the window before [`StandalonePhy::attach`] replaces it: the state
 /// machine does not run before `phy_start()` and PHYs of these buses are polled (no IRQ).
-pub struct StandalonePhy<T: MdioBusOps> {
+///
+/// # The PHY's driver may change under the attachment
+///
+/// Root can unbind the PHY's driver through sysfs while it is attached, and bind it (or another)
+/// again; phylib does not prevent it. Unbinding (`phy_remove()`) cancels the state machine and
+/// leaves the PHY in `PHY_DOWN` without a driver, without reporting the link down; binding again
+/// (`phy_probe()`) leaves it `PHY_READY`, not started. phylib's state, not a flag of this type, is
+/// therefore what [`StandalonePhy::start`], [`StandalonePhy::stop`] and
+/// [`StandalonePhy::is_started`] act on, under the PHY device's lock (which the driver core holds
+/// across bind and unbind): starting a PHY without a driver fails with `ENODEV` instead of
+/// reaching `phy_start()`'s "called from state DOWN" WARN, and stopping one that is not running
+/// does nothing instead of reaching `phy_stop()`'s WARN or its state machine's NULL `drv`.
+///
+/// `phy_detach()` drops the module reference `phy_attach_direct()` took on the driver bound at
+/// attach time by looking at the driver bound at detach time. `drop` balances what that gets
+/// wrong when the driver changed (see [`StandalonePhy::detach`]), so the driver's module stays
+/// removable.
+pub(crate) struct StandalonePhy<T: MdioBusOps> {
     bus: Arc<Registration<T>>,
     phydev: NonNull<bindings::phy_device>,
     addr: u8,
-    started: bool,
+    pinned: *mut bindings::module,
 }
 
 // SAFETY: The phylib functions used here may be called from any thread in process context,
-// and every mutating method takes `&mut self`.
+// every mutating method takes `&mut self`, and `pinned` is only passed to `module_put()`.
 unsafe impl<T: MdioBusOps> Send for StandalonePhy<T> {}
+
+/// What phylib's state says about a PHY's state machine.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Machine {
+    /// No driver is bound (`phy_remove()` ran): the state machine cannot run.
+    NoDriver,
+    /// `PHY_READY` or `PHY_HALTED`: stopped, `phy_start()` may be called.
+    Stopped,
+    /// `PHY_UP` or later: started, `phy_stop()` may be called.
+    Started,
+    /// Any other state (`PHY_ERROR` after a failed bus access): neither may be called.
+    Failed,
+}
 
 impl<T: MdioBusOps> StandalonePhy<T> {
     /// Attaches the PHY at `addr` of `bus`, reporting its link changes to `observer`.
@@ -70,7 +111,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
     /// `EINVAL` for an address beyond the bus, `ENODEV` when no PHY is there, `EBUSY` when it
     /// is already attached through this type, or the error of `phy_attach_direct()` (e.g.
     /// `EIO` when its driver module is going away).
-    pub fn attach(
+    pub(crate) fn attach(
         bus: &Arc<Registration<T>>,
         addr: u8,
         observer: Arc<dyn LinkObserver>,
@@ -92,16 +133,29 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             *entry = Some(observer);
         }
 
-        // SAFETY: `phydev` is a PHY device of our registered bus; the bus (kept by `bus`)
-        // keeps it alive, and `phy_attach_direct()` takes its own reference. A NULL
-        // `net_device` is allowed and makes the PHY standalone.
-        let ret = unsafe {
-            bindings::phy_attach_direct(
+        let raw = phydev.as_ptr();
+        // SAFETY: `phydev` is a PHY device of our registered bus; the bus (kept by `bus`) keeps
+        // it alive, and `phy_attach_direct()` takes its own reference. A NULL `net_device` is
+        // allowed and makes the PHY standalone. The device lock keeps the driver that
+        // `phy_attach_direct()` pins bound until `pinned` is read; `phy_attach_direct()` does
+        // not take it itself when a driver is bound, and binds genphy (which does) only when
+        // none is, so it is taken only when a driver is.
+        let (ret, pinned) = unsafe {
+            let locked = !(*raw).drv.is_null();
+            if locked {
+                bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex);
+            }
+            let ret = bindings::phy_attach_direct(
                 null_mut(),
-                phydev.as_ptr(),
+                raw,
                 0,
                 bindings::phy_interface_t_PHY_INTERFACE_MODE_GMII,
-            )
+            );
+            let pinned = driver_module(raw);
+            if locked {
+                bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex);
+            }
+            (ret, pinned)
         };
         if let Err(err) = to_result(ret) {
             if let Some(entry) = bus.data().observers().lock().get_mut(slot) {
@@ -110,7 +164,6 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             return Err(err);
         }
 
-        let raw = phydev.as_ptr();
         // SAFETY: The PHY is attached, so valid; the lock serialises us with any reader of the
         // callback pointer. See the type's soundness notes for why nothing ran the default one.
         unsafe {
@@ -119,51 +172,105 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             bindings::mutex_unlock(&raw mut (*raw).lock);
         }
 
-        // INVARIANT: Attached standalone with our callback, observer in its slot, not started.
+        // INVARIANT: Attached standalone with our callback, observer in its slot; `pinned` is
+        // the module `phy_attach_direct()` took a reference on.
         Ok(Self {
             bus: bus.clone(),
             phydev,
             addr,
-            started: false,
+            pinned,
         })
+    }
+
+    /// Runs `f` with the PHY device's lock held, which excludes binding and unbinding its driver.
+    fn with_device_lock<R>(&self, f: impl FnOnce(*mut bindings::phy_device) -> R) -> R {
+        let raw = self.phydev.as_ptr();
+        // SAFETY: The PHY is attached (type invariant), so valid; this is `device_lock()`.
+        unsafe { bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex) };
+        let result = f(raw);
+        // SAFETY: Locked above.
+        unsafe { bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex) };
+        result
+    }
+
+    /// phylib's state of the PHY's state machine.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is this attachment's PHY and the caller holds its device lock, so that the state
+    /// cannot change except through calls of this type (which hold `&mut self`) or phylib's state
+    /// machine (which only moves between started states or to `PHY_ERROR`).
+    unsafe fn machine(raw: *mut bindings::phy_device) -> Machine {
+        // SAFETY: `raw` is valid (safety requirements); `phydev->lock` protects `state`.
+        let (state, drv) = unsafe {
+            bindings::mutex_lock(&raw mut (*raw).lock);
+            let state = ((*raw).state, (*raw).drv);
+            bindings::mutex_unlock(&raw mut (*raw).lock);
+            state
+        };
+        if drv.is_null() {
+            return Machine::NoDriver;
+        }
+        match state {
+            bindings::phy_state_PHY_READY | bindings::phy_state_PHY_HALTED => Machine::Stopped,
+            // `phy_is_started()`: every state from `PHY_UP` on.
+            s if s >= bindings::phy_state_PHY_UP => Machine::Started,
+            _ => Machine::Failed,
+        }
     }
 
     /// Starts phylib's state machine (`phy_start()`): resumes the PHY, configures
     /// auto-negotiation and polls the link. Does nothing if already started.
-    pub fn start(&mut self) {
-        if !self.started {
-            // SAFETY: The PHY is attached (type invariant) and halted or ready, as required by
-            // `phy_start()`: it was never started or was stopped since.
-            unsafe { bindings::phy_start(self.phydev.as_ptr()) };
-            // INVARIANT: `phy_start()` was called.
-            self.started = true;
-        }
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` when no driver is bound to the PHY (it was unbound through sysfs), `EIO` when
+    /// phylib put it in its error state.
+    pub(crate) fn start(&mut self) -> Result {
+        self.with_device_lock(|raw| {
+            // SAFETY: `raw` is our PHY and its device lock is held.
+            match unsafe { Self::machine(raw) } {
+                Machine::Stopped => {
+                    // SAFETY: The PHY is attached and READY or HALTED, as `phy_start()`
+                    // requires; the device lock keeps its driver bound meanwhile.
+                    unsafe { bindings::phy_start(raw) };
+                    Ok(())
+                }
+                Machine::Started => Ok(()),
+                Machine::NoDriver => Err(ENODEV),
+                Machine::Failed => Err(EIO),
+            }
+        })
     }
 
     /// Stops phylib's state machine (`phy_stop()`): reports the link down and suspends the
     /// PHY (its driver's `suspend`). Does nothing if not started.
-    pub fn stop(&mut self) {
-        if self.started {
-            // SAFETY: The PHY is attached and started (type invariants), as `phy_stop()`
-            // requires. It returns after the state machine work was cancelled.
-            unsafe { bindings::phy_stop(self.phydev.as_ptr()) };
-            // INVARIANT: `phy_stop()` was called.
-            self.started = false;
-        }
+    pub(crate) fn stop(&mut self) {
+        self.with_device_lock(|raw| {
+            // SAFETY: `raw` is our PHY and its device lock is held.
+            if unsafe { Self::machine(raw) } == Machine::Started {
+                // SAFETY: The PHY is attached, started and has a driver, as `phy_stop()`
+                // requires. It returns after the state machine work was cancelled.
+                unsafe { bindings::phy_stop(raw) };
+            }
+        })
     }
 
     /// Whether the state machine is started.
-    pub fn is_started(&self) -> bool {
-        self.started
+    pub(crate) fn is_started(&self) -> bool {
+        // SAFETY: `raw` is our PHY and its device lock is held.
+        self.with_device_lock(|raw| unsafe { Self::machine(raw) }) == Machine::Started
     }
 
     /// Restricts auto-negotiation to `modes` (intersected with what the PHY supports), as
-    /// `ethtool -s <dev> autoneg on advertise ...` would, and restarts negotiation.
+    /// `ethtool -s <dev> autoneg on advertise ...` would; negotiation restarts if the PHY's
+    /// driver finds the advertisement changed and the state machine runs.
     ///
     /// # Errors
     ///
-    /// `EINVAL` when no mode of `modes` is supported by the PHY; nothing changes then.
-    pub fn set_advertising(&mut self, modes: LinkModes) -> Result {
+    /// `EINVAL` when no mode of `modes` is supported by the PHY: nothing changes then.
+    /// `ENODEV` when no driver is bound to the PHY.
+    pub(crate) fn set_advertising(&mut self, modes: LinkModes) -> Result {
         let raw = self.phydev.as_ptr();
         let mut settings = bindings::ethtool_link_ksettings::default();
         // SAFETY: The PHY is attached, so valid; its lock protects the fields read here.
@@ -176,18 +283,75 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         settings.base.phy_address = self.addr;
         settings.base.autoneg = bindings::AUTONEG_ENABLE as u8;
         modes.to_ethtool(&mut settings.link_modes.advertising);
-        // SAFETY: The PHY is attached and `settings` is a valid, initialised request; the
-        // function takes `phydev->lock` itself.
-        to_result(unsafe { bindings::phy_ethtool_ksettings_set(raw, &settings) })
+        self.with_device_lock(|raw| {
+            // SAFETY: `raw` is our PHY and its device lock is held.
+            if unsafe { Self::machine(raw) } == Machine::NoDriver {
+                return Err(ENODEV);
+            }
+            // SAFETY: The PHY is attached and has a driver (kept bound by the device lock), and
+            // `settings` is a valid, initialised request; the function takes `phydev->lock`.
+            to_result(unsafe { bindings::phy_ethtool_ksettings_set(raw, &settings) })
+        })
+    }
+
+    /// `phy_detach()`, balancing its module reference.
+    ///
+    /// `phy_detach()` puts the module of the driver bound now, while `phy_attach_direct()` got
+    /// the one bound then (`pinned`). If they differ (the driver was unbound, or another bound),
+    /// get the current one for phylib to put, and put `pinned` ourselves. With the device lock
+    /// held, nobody can change the driver in between. `phy_detach()` takes that lock itself to
+    /// release the driver when phylib bound genphy at attach time (`is_genphy_driven`, which
+    /// stays set when root rebinds another driver), so then the lock is dropped first and a
+    /// rebind racing with this detach is not excluded: a phylib limitation of C MAC drivers too.
+    fn detach(&mut self) {
+        let raw = self.phydev.as_ptr();
+        // SAFETY: Attached (type invariant), not started (`stop()` ran). The device lock is held
+        // around `phy_detach()` unless it takes it itself (see above); `current` and `pinned`
+        // are modules with a reference held (by phylib and by the bound driver's binding).
+        unsafe {
+            bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex);
+            let current = driver_module(raw);
+            let genphy = (*raw).is_genphy_driven() != 0;
+            if current != self.pinned && !current.is_null() {
+                bindings::__module_get(current);
+            }
+            if genphy {
+                bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex);
+            }
+            // `phy_detach()` clears `phy_link_change` and drops its device reference.
+            bindings::phy_detach(raw);
+            if !genphy {
+                bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex);
+            }
+            if current != self.pinned && !self.pinned.is_null() {
+                bindings::module_put(self.pinned);
+            }
+        }
+    }
+}
+
+/// The module of the driver bound to `phydev`, NULL when none is or it is built in.
+///
+/// # Safety
+///
+/// `phydev` must be valid, and its driver must stay bound while the result is used (device lock
+/// held, or a module reference on it).
+unsafe fn driver_module(phydev: *mut bindings::phy_device) -> *mut bindings::module {
+    // SAFETY: By the safety requirements `phydev` and its bound driver are valid.
+    unsafe {
+        let driver = (*phydev).mdio.dev.driver;
+        if driver.is_null() {
+            null_mut()
+        } else {
+            (*driver).owner
+        }
     }
 }
 
 impl<T: MdioBusOps> Drop for StandalonePhy<T> {
     fn drop(&mut self) {
         self.stop();
-        // SAFETY: Attached by `attach` (type invariant) and not started, so the state machine
-        // is not running; `phy_detach()` clears `phy_link_change` and drops its reference.
-        unsafe { bindings::phy_detach(self.phydev.as_ptr()) };
+        self.detach();
         // The callback can no longer run: release the observer.
         if let Some(entry) = self
             .bus

@@ -7,16 +7,28 @@
 //! (`phydev->speed`, `phydev->duplex`). A `read_status` that does not use the genphy helpers
 //! must report the link (`phydev->link`, `phydev->autoneg_complete`) and resolve pause. The
 //! kernel crate exposes none of these yet; [`PhyDeviceExt`] adds them with the same contract
-//! as the methods of [`kernel::net::phy::Device`].
+//! as the methods of [`kernel::net::phy::Device`]. They are generic and belong there: this file
+//! is meant to go away once they are upstream.
 //!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
 
-use crate::phy_modes::{LinkModes, Mode, Speed};
-use kernel::{bindings, net::phy};
+use kernel::{
+    bindings,
+    net::phy, //
+};
+
+use crate::phy_modes::{
+    LinkModes,
+    Mode,
+    Speed, //
+};
 
 /// Extra accessors of a PHY device for use inside [`phy::Driver`] callbacks.
-pub trait PhyDeviceExt {
+pub(crate) trait PhyDeviceExt {
     /// The modes phylib asks the PHY to advertise (`phydev->advertising`).
+    ///
+    /// For `config_aneg` and `read_status`, which phylib calls with `phydev->lock` held; not
+    /// for `suspend`, `resume` or `probe`, which can run while another thread changes it.
     fn advertising(&self) -> LinkModes;
 
     /// The mode to force when auto-negotiation is off (`phydev->speed`, `phydev->duplex`),
@@ -49,8 +61,10 @@ impl PhyDeviceExt for phy::Device {
         let phydev = raw(self);
         // SAFETY: By the type invariant of `phy::Device`, `phydev` points to a valid
         // `struct phy_device` and we are in a context (a driver callback) where its fields may
-        // be accessed without more synchronisation; phylib only changes `advertising` with
-        // `phydev->lock` held, which it also holds across the callbacks that call this.
+        // be accessed, as for the kernel crate's own accessors. This is meant for `config_aneg`
+        // and `read_status`, which phylib calls with `phydev->lock` held, the lock it holds
+        // whenever it changes `advertising` (`suspend` and `probe` run without it and must not
+        // call this).
         let bitmap = unsafe { &(*phydev).advertising };
         LinkModes::from_ethtool(bitmap)
     }
@@ -70,8 +84,12 @@ impl PhyDeviceExt for phy::Device {
     fn set_link(&mut self, up: bool) {
         let phydev = raw(self);
         // SAFETY: A valid `phy_device` (type invariant of `phy::Device`); `&mut self` is the
-        // callback's exclusive access to it, as for `phy::Device::set_speed`. The accessor
-        // only touches the `link` bit of the bitfield unit.
+        // callback's exclusive access to it, as for `phy::Device::set_speed`. The accessor does
+        // a read-modify-write of the whole bitfield unit (`link` shares it with `autoneg`,
+        // `pause`, `interrupts` and others); phylib writes those bits only with `phydev->lock`
+        // held, as `genphy_update_link()` does, and holds it across `read_status`, the callback
+        // this is for. (`irq_rerun`, written by `phy_interrupt()` without the lock, is C's own
+        // race and concerns only PHYs with an interrupt; these are polled.)
         unsafe { bindings::phy_device::set_link_raw(phydev, up.into()) };
     }
 

@@ -8,11 +8,14 @@
 //! types here and convert at the boundary with [`LinkModes::from_ethtool`] and
 //! [`LinkModes::to_ethtool`].
 
-use kernel::{bindings, ffi::c_ulong};
+use kernel::{
+    bindings,
+    ffi::c_ulong, //
+};
 
 /// Line rate of a BASE-T link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Speed {
+pub(crate) enum Speed {
     /// 10BASE-T.
     Mbps10,
     /// 100BASE-TX.
@@ -23,7 +26,7 @@ pub enum Speed {
 
 impl Speed {
     /// The speed in Mb/s, as phylib stores it in `phydev->speed`.
-    pub const fn mbps(self) -> u32 {
+    pub(crate) const fn mbps(self) -> u32 {
         match self {
             Speed::Mbps10 => 10,
             Speed::Mbps100 => 100,
@@ -32,7 +35,7 @@ impl Speed {
     }
 
     /// The speed for a phylib `phydev->speed` value, `None` for values no BASE-T mode has.
-    pub const fn from_mbps(mbps: i32) -> Option<Self> {
+    pub(crate) const fn from_mbps(mbps: i32) -> Option<Self> {
         match mbps {
             10 => Some(Speed::Mbps10),
             100 => Some(Speed::Mbps100),
@@ -44,21 +47,21 @@ impl Speed {
 
 /// One operating mode: a speed and a duplex.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mode {
+pub(crate) struct Mode {
     /// Line rate.
-    pub speed: Speed,
+    pub(crate) speed: Speed,
     /// `true` for full duplex, `false` for half duplex.
-    pub full_duplex: bool,
+    pub(crate) full_duplex: bool,
 }
 
 impl Mode {
     /// Creates a mode.
-    pub const fn new(speed: Speed, full_duplex: bool) -> Self {
+    pub(crate) const fn new(speed: Speed, full_duplex: bool) -> Self {
         Self { speed, full_duplex }
     }
 
     /// The single-mode set holding this mode.
-    pub const fn as_set(self) -> LinkModes {
+    pub(crate) const fn as_set(self) -> LinkModes {
         match (self.speed, self.full_duplex) {
             (Speed::Mbps10, false) => LinkModes::BASET10_HALF,
             (Speed::Mbps10, true) => LinkModes::BASET10_FULL,
@@ -72,32 +75,32 @@ impl Mode {
 
 /// A set of BASE-T modes plus the two pause abilities, e.g. what a PHY advertises.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LinkModes(u8);
+pub(crate) struct LinkModes(u8);
 
 impl LinkModes {
     /// No mode at all.
-    pub const EMPTY: Self = Self(0);
+    pub(crate) const EMPTY: Self = Self(0);
     /// 10BASE-T half duplex.
-    pub const BASET10_HALF: Self = Self(1 << 0);
+    pub(crate) const BASET10_HALF: Self = Self(1 << 0);
     /// 10BASE-T full duplex.
-    pub const BASET10_FULL: Self = Self(1 << 1);
+    pub(crate) const BASET10_FULL: Self = Self(1 << 1);
     /// 100BASE-TX half duplex.
-    pub const BASET100_HALF: Self = Self(1 << 2);
+    pub(crate) const BASET100_HALF: Self = Self(1 << 2);
     /// 100BASE-TX full duplex.
-    pub const BASET100_FULL: Self = Self(1 << 3);
+    pub(crate) const BASET100_FULL: Self = Self(1 << 3);
     /// 1000BASE-T half duplex.
-    pub const BASET1000_HALF: Self = Self(1 << 4);
+    pub(crate) const BASET1000_HALF: Self = Self(1 << 4);
     /// 1000BASE-T full duplex.
-    pub const BASET1000_FULL: Self = Self(1 << 5);
+    pub(crate) const BASET1000_FULL: Self = Self(1 << 5);
     /// Symmetric pause (IEEE 802.3 annex 28B "PAUSE").
-    pub const PAUSE: Self = Self(1 << 6);
+    pub(crate) const PAUSE: Self = Self(1 << 6);
     /// Asymmetric pause (IEEE 802.3 annex 28B "ASM_DIR").
-    pub const ASYM_PAUSE: Self = Self(1 << 7);
+    pub(crate) const ASYM_PAUSE: Self = Self(1 << 7);
     /// Every speed/duplex mode, no pause.
-    pub const ALL_BASET: Self = Self(0x3f);
+    pub(crate) const ALL_BASET: Self = Self(0x3f);
 
     /// The modes in priority order of IEEE 802.3 annex 28B.3, best first.
-    pub const PRIORITY: [Mode; 6] = [
+    pub(crate) const PRIORITY: [Mode; 6] = [
         Mode::new(Speed::Mbps1000, true),
         Mode::new(Speed::Mbps1000, false),
         Mode::new(Speed::Mbps100, true),
@@ -143,27 +146,27 @@ impl LinkModes {
     ];
 
     /// Whether every member of `other` is in `self`.
-    pub const fn contains(self, other: Self) -> bool {
+    pub(crate) const fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// Whether the set has no member.
-    pub const fn is_empty(self) -> bool {
+    pub(crate) const fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// The members of both sets.
-    pub const fn intersection(self, other: Self) -> Self {
+    pub(crate) const fn intersection(self, other: Self) -> Self {
         Self(self.0 & other.0)
     }
 
     /// The members of either set.
-    pub const fn union(self, other: Self) -> Self {
+    pub(crate) const fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
     }
 
     /// The highest-priority speed/duplex mode of the set, as auto-negotiation resolves it.
-    pub fn best(self) -> Option<Mode> {
+    pub(crate) fn best(self) -> Option<Mode> {
         Self::PRIORITY
             .into_iter()
             .find(|mode| self.contains(mode.as_set()))
@@ -171,7 +174,7 @@ impl LinkModes {
 
     /// The modes of an `ethtool` link-mode bitmap that this type can represent; others are
     /// ignored.
-    pub fn from_ethtool(bitmap: &[c_ulong]) -> Self {
+    pub(crate) fn from_ethtool(bitmap: &[c_ulong]) -> Self {
         Self::ETHTOOL_BITS
             .into_iter()
             .filter(|&(_, index)| {
@@ -183,7 +186,7 @@ impl LinkModes {
 
     /// Sets the bits of this set's members in an `ethtool` link-mode bitmap (other bits are
     /// left alone).
-    pub fn to_ethtool(self, bitmap: &mut [c_ulong]) {
+    pub(crate) fn to_ethtool(self, bitmap: &mut [c_ulong]) {
         for (mode, index) in Self::ETHTOOL_BITS {
             if !self.contains(mode) {
                 continue;
