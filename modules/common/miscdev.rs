@@ -35,8 +35,14 @@
 //!   [`ForeignOwnable::from_foreign`]. All other callbacks run between the two and only
 //!   [`ForeignOwnable::borrow`] it.
 //! - `file_operations.owner` is the module implementing [`MiscDevice`]: the VFS holds a reference
-//!   on it while a file is open, so the module (and hence the registration) cannot go away while
-//!   any callback can still run; `delete_module(2)` fails with `EWOULDBLOCK` instead ("in use").
+//!   on it while a file is open, so the module's code cannot go away while any callback can still
+//!   run; `delete_module(2)` fails with `EWOULDBLOCK` instead ("in use").
+//! - Files may outlive the registration: a driver that owns it in its device's private data
+//!   drops it at unbind while files stay open. After `open`, no callback touches the
+//!   registration, only the per-open [`MiscDevice::Ptr`]; and since `open` may copy anything out
+//!   of [`MiscDevice::RegistrationData`] into it, both are `'static`: the compiler then refuses
+//!   per-open state that borrows what the registration's owner drops (a `&Device<Bound>`, an
+//!   `IoMem` mapping), rather than letting a later `read(2)` use it.
 //! - [`File`] requires that no `fdget_pos()` region that skipped `f_pos_lock` is active on the
 //!   file, because such a region may access `f_pos` without synchronisation. Character devices
 //!   never have `FMODE_ATOMIC_POS`, so `read(2)` and `write(2)` on another thread may hold such a
@@ -58,22 +64,32 @@ use kernel::{
     types::{ForeignOwnable, Opaque},
 };
 
-/// How an open file may be used, from the access mode it was opened with.
+/// How an open file may be used: the `FMODE_READ` and `FMODE_WRITE` bits of its `f_mode`.
 ///
-/// This mirrors the `FMODE_READ` and `FMODE_WRITE` bits that the VFS derives from `O_ACCMODE`
-/// at open time (`OPEN_FMODE()`): `O_ACCMODE` itself (3) opens a file for neither.
+/// The VFS derives them from `O_ACCMODE` at open time (`OPEN_FMODE()`), so `O_ACCMODE` itself (3)
+/// opens a file for neither; reading them, not the flags, means this cannot disagree with the
+/// checks `read(2)` and `write(2)` make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct AccessMode {
     read: bool,
     write: bool,
 }
 
+/// `FMODE_READ` and `FMODE_WRITE` of `include/linux/fs.h`, which bindgen cannot translate (they
+/// are `__force` casts); their values are fixed by `OPEN_FMODE()` (`O_ACCMODE + 1`).
+const FMODE_READ: bindings::fmode_t = 1 << 0;
+const FMODE_WRITE: bindings::fmode_t = 1 << 1;
+
 impl AccessMode {
-    fn of(file: &File) -> Self {
-        let mode = file.flags() & file::flags::O_ACCMODE;
+    /// # Safety
+    ///
+    /// `file` must point at a valid `struct file` whose `f_mode` is not being changed.
+    unsafe fn of(file: *const bindings::file) -> Self {
+        // SAFETY: By the safety requirements the read is valid and not racing with a writer.
+        let mode = unsafe { (*file).f_mode };
         Self {
-            read: mode == file::flags::O_RDONLY || mode == file::flags::O_RDWR,
-            write: mode == file::flags::O_WRONLY || mode == file::flags::O_RDWR,
+            read: mode & FMODE_READ != 0,
+            write: mode & FMODE_WRITE != 0,
         }
     }
 
@@ -219,12 +235,22 @@ impl<T: MiscDevice> PinnedDrop for MiscDeviceRegistration<T> {
 #[vtable]
 pub(crate) trait MiscDevice: Sized {
     /// The per-open state, stored as the file's private data. Dropped when the file is released.
-    type Ptr: ForeignOwnable + Send + Sync;
+    ///
+    /// `'static`: an open file outlives the registration (see the [module docs](self)), so the
+    /// state must not borrow anything the registration's owner may drop.
+    type Ptr: ForeignOwnable + Send + Sync + 'static;
 
     /// State shared by every open file, owned by the [`MiscDeviceRegistration`].
-    type RegistrationData: Send + Sync;
+    ///
+    /// `'static`, because [`MiscDevice::open`] may copy any part of it into the per-open state,
+    /// which outlives the registration.
+    type RegistrationData: Send + Sync + 'static;
 
     /// Called when the device is opened; the returned value becomes the file's state.
+    ///
+    /// It runs with the misc core's global `misc_mtx` held (`misc_open()`), which
+    /// `misc_register()` and `misc_deregister()` take too: `open` must not register or deregister
+    /// a misc device, nor wait for anything that does (e.g. an unbind), or it deadlocks.
     ///
     /// # Errors
     ///
@@ -304,11 +330,12 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         // device cannot be deregistered, hence the registration cannot be freed, during this call.
         let misc = unsafe { &*misc_ptr.cast::<MiscDeviceRegistration<T>>() };
 
-        // SAFETY: The file is valid for the whole open call, and nothing has had a chance to call
-        // `fdget_pos()` on a file that is not installed in any file table yet.
-        let file = unsafe { File::from_raw_file(raw_file) };
+        // SAFETY: The file is valid for the whole open call, and only the VFS (not running
+        // concurrently on a file that is not installed yet) and `stream_open()` below write
+        // `f_mode`.
+        let access = unsafe { AccessMode::of(raw_file) };
 
-        let ptr = match T::open(misc, AccessMode::of(file)) {
+        let ptr = match T::open(misc, access) {
             Ok(ptr) => ptr,
             Err(err) => return err.to_errno(),
         };
@@ -479,12 +506,20 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         ..pin_init::zeroed()
     };
 
+    /// The `file_operations` every file of the device uses.
+    ///
+    /// Returning `&'static` makes the compiler prove that [`Self::FOPS`] is promoted to a static,
+    /// which a raw-pointer assignment of `&Self::FOPS` would not check.
+    const fn fops() -> &'static bindings::file_operations {
+        &Self::FOPS
+    }
+
     /// Builds the `struct miscdevice` to register as `/dev/<name>`.
     const fn miscdevice(name: &'static CStr) -> bindings::miscdevice {
         let mut misc: bindings::miscdevice = pin_init::zeroed();
         misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
         misc.name = kernel::str::as_char_ptr_in_const_context(name);
-        misc.fops = &Self::FOPS;
+        misc.fops = Self::fops();
         misc
     }
 }

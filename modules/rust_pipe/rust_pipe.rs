@@ -10,32 +10,57 @@
 //! [`Pipe::wake_waiters`]). A write copies everything that fits in one go under the mutex, so
 //! the bytes of one `write(2)` stay contiguous in the FIFO however many writers race.
 
-#[path = "../common/miscdev.rs"]
-mod miscdev;
-mod ring;
-mod uapi;
-
 use kernel::{
     fs::File,
-    iov::{IovIterDest, IovIterSource},
+    iov::{
+        IovIterDest,
+        IovIterSource, //
+    },
     new_mutex, new_poll_condvar,
     prelude::*,
     seq_file::SeqFile,
     seq_print,
     sync::{
-        poll::{PollCondVar, PollTable},
-        Arc, Mutex, MutexGuard,
+        poll::{
+            PollCondVar,
+            PollTable, //
+        },
+        Arc,
+        Mutex,
+        MutexGuard, //
     },
-    uaccess::{UserPtr, UserSlice},
+    uaccess::{
+        UserPtr,
+        UserSlice, //
+    },
 };
-use miscdev::{AccessMode, IoMode, MiscDevice, MiscDeviceRegistration, PollEvents};
+
+// The shared misc-device abstraction, compiled into each module that uses it.
+#[path = "../common/miscdev.rs"]
+mod miscdev;
+mod ring;
+mod uapi;
+
+use miscdev::{
+    AccessMode,
+    IoMode,
+    MiscDevice,
+    MiscDeviceRegistration,
+    PollEvents, //
+};
 use ring::RingBuffer;
-use uapi::{RpipeStats, CAPACITY_RANGE, RPIPE_CLEAR, RPIPE_GET_STATS, RPIPE_SET_CAPACITY};
+use uapi::{
+    RpipeStats,
+    CAPACITY_RANGE,
+    RPIPE_CLEAR,
+    RPIPE_GET_STATS,
+    RPIPE_SET_CAPACITY, //
+};
 
 module! {
     type: RustPipeModule,
     name: "rust_pipe",
-    authors: ["Rust kernel modules contributors"],
+    authors: ["Rust kernel module collection contributors"],
     description: "Blocking FIFO misc device with poll and ioctls",
     license: "GPL",
     params: {
@@ -288,6 +313,12 @@ impl MiscDevice for PipeFile {
     }
 
     /// Like `pipe(2)`, reports readability only to readers and writability only to writers.
+    ///
+    /// Unlike `pipe_poll()`, which reads the pipe's indices locklessly, this takes the state
+    /// mutex, which a reader or writer holds while it copies from or to user memory. A copy
+    /// stalled on a page fault (e.g. on a userfaultfd-backed buffer) therefore stalls `poll`,
+    /// `epoll_wait` and `RPIPE_GET_STATS` of every opener for as long. That is accepted for a
+    /// sample: keeping the lengths in atomics updated under the lock would remove it.
     fn poll(file: &Self, raw_file: &File, table: &PollTable<'_>) -> PollEvents {
         let pipe = &file.pipe;
         if file.access.can_read() {

@@ -5,9 +5,17 @@
 //! The constant assertions pin every value to the numbers the C header produces, so the two
 //! cannot drift apart silently.
 
-use core::{mem::offset_of, ops::RangeInclusive};
+use core::{
+    mem::offset_of,
+    ops::RangeInclusive, //
+};
+
 use kernel::{
-    ioctl::{_IO, _IOR, _IOW},
+    ioctl::{
+        _IO,
+        _IOR,
+        _IOW, //
+    },
     prelude::*,
 };
 use zerocopy_derive::Immutable;

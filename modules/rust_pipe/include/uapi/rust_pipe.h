@@ -8,6 +8,13 @@
  * O_NONBLOCK. poll(2) reports POLLIN | POLLRDNORM on files open for reading
  * while bytes are buffered, POLLOUT | POLLWRNORM on files open for writing
  * while there is space. lseek(2) fails with ESPIPE.
+ *
+ * Unlike pipe(2) there is no end of file and no EPIPE: closing the last
+ * writer does not wake readers, and a reader with no writer blocks until a
+ * writer appears (or a signal, or O_NONBLOCK's EAGAIN). The readers and
+ * writers counts of RPIPE_GET_STATS are for information only.
+ *
+ * While a file is open the module is in use: rmmod fails until it is closed.
  */
 #ifndef _UAPI_RUST_PIPE_H
 #define _UAPI_RUST_PIPE_H
