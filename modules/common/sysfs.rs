@@ -21,7 +21,7 @@
 //! # Errors seen by userspace
 //!
 //! - A `read(2)` fails with whatever error `show` returns, or with `EFBIG` when the text does not
-//!   fit in the page sysfs provides.
+//!   fit in the page sysfs provides (`PAGE_SIZE - 1` bytes, see [`ShowBuffer`]).
 //! - A `write(2)` fails with `EINVAL` when the input is not UTF-8, and otherwise with whatever
 //!   `store` returns. [`parse`] returns `EINVAL` for text that is not a number and `ERANGE` for a
 //!   number that does not fit the requested type; drivers return `ERANGE` for values outside the
@@ -56,10 +56,16 @@
 //! group's owner to go away (e.g. by unbinding their own device): that would deadlock, exactly as
 //! it would in C.
 //!
-//! As with every registration in the kernel crate, leaking an [`AttributeGroup`] (e.g. with
-//! [`core::mem::forget`]) leaks its data too and keeps the files alive; the group must be dropped
-//! before the module that implements the callbacks is unloaded, which holds when it is part of
-//! a driver's device private data.
+//! Leaking an [`AttributeGroup`] (e.g. with [`core::mem::forget`], which is safe) leaks its data
+//! too and keeps the files alive, so the callbacks may run for ever. [`AttributeGroup::new`]
+//! therefore requires `T: 'static`: a leaked group then only leaks. Data that borrows (e.g. an
+//! `ExclusiveIoMem<'bound>` mapping valid while the device is bound) needs the `unsafe`
+//! [`AttributeGroup::new_with_lt`], whose caller promises that the group is dropped before the
+//! borrow ends, as the kernel crate does for `irq::Registration::new` and
+//! `auxiliary::Registration::new_with_lt`. In both cases the group must be dropped before the
+//! module that implements the callbacks is unloaded, which holds when it is part of a driver's
+//! device private data (the driver core drops it at unbind, and every device is unbound before
+//! its driver's module goes).
 
 use core::{
     fmt,
@@ -157,6 +163,10 @@ pub(crate) trait DeviceAttributes: Sync {
 }
 
 /// The page a `show` callback formats into.
+///
+/// sysfs hands `show` a page but accepts at most `PAGE_SIZE - 1` bytes back (it keeps room for
+/// the terminating NUL, as `sysfs_emit()` does, and WARNs "OOB write or bad count" otherwise), so
+/// [`show_callback`] gives it one byte less than the page.
 ///
 /// # Invariants
 ///
@@ -387,7 +397,7 @@ unsafe impl<T: DeviceAttributes + Send> Send for AttributeGroup<T> {}
 // modified after initialisation.
 unsafe impl<T: DeviceAttributes> Sync for AttributeGroup<T> {}
 
-impl<T: DeviceAttributes> AttributeGroup<T> {
+impl<T: DeviceAttributes + 'static> AttributeGroup<T> {
     /// Initialises `data` and creates the files of `T::ATTRIBUTES` in `dev`'s sysfs directory.
     ///
     /// # Errors
@@ -395,6 +405,26 @@ impl<T: DeviceAttributes> AttributeGroup<T> {
     /// Errors of `data`, `ENOMEM`, or the error of `sysfs_create_group()` (e.g. `EEXIST` when a
     /// file of the same name exists). Nothing is left registered on failure.
     pub(crate) fn new(
+        dev: &Device<Bound>,
+        data: impl PinInit<T, Error>,
+    ) -> impl PinInit<Self, Error> {
+        // SAFETY: `T: 'static`, so the data borrows nothing that could end while the files exist.
+        unsafe { Self::new_with_lt(dev, data) }
+    }
+}
+
+impl<T: DeviceAttributes> AttributeGroup<T> {
+    /// As [`AttributeGroup::new`], for data that borrows (is not `'static`).
+    ///
+    /// # Errors
+    ///
+    /// As for [`AttributeGroup::new`].
+    ///
+    /// # Safety
+    ///
+    /// The group must be dropped (not leaked with [`core::mem::forget`] or a reference cycle)
+    /// before any lifetime `T` contains ends: its files call into `T` until it is dropped.
+    pub(crate) unsafe fn new_with_lt(
         dev: &Device<Bound>,
         data: impl PinInit<T, Error>,
     ) -> impl PinInit<Self, Error> {
@@ -448,6 +478,9 @@ impl<T: DeviceAttributes> PinnedDrop for AttributeGroup<T> {
     }
 }
 
+/// How many bytes a `show` callback may return: a page but its last byte.
+pub(crate) const SHOW_CAPACITY: usize = PAGE_SIZE - 1;
+
 /// Returns the kobject embedded in `dev`.
 fn kobject(dev: &Device) -> *mut bindings::kobject {
     // CAST: `Device` is a `#[repr(transparent)]` wrapper of `Opaque<bindings::device>`, which is
@@ -485,12 +518,13 @@ unsafe extern "C" fn show_callback<T: DeviceAttributes>(
     let slot = unsafe { slot::<T>(attr) };
     // SAFETY: By the invariants of `Slot`, `data` is valid while the group is registered.
     let data = unsafe { &*slot.data };
-    // SAFETY: sysfs passes a buffer of `PAGE_SIZE` bytes that only this call uses.
-    let page = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE) };
+    // SAFETY: sysfs passes a buffer of `PAGE_SIZE` bytes that only this call uses; the last byte
+    // is left out (see `ShowBuffer`).
+    let page = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), SHOW_CAPACITY) };
 
     let mut out = ShowBuffer::new(page);
     match data.show(slot.id, &mut out) {
-        // CAST: `len <= PAGE_SIZE` by the invariant of `ShowBuffer`, which fits in `isize`.
+        // CAST: `len <= SHOW_CAPACITY` by the invariant of `ShowBuffer`, which fits in `isize`.
         Ok(()) => out.len as isize,
         Err(e) => e.to_errno() as isize,
     }
