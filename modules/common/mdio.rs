@@ -163,6 +163,7 @@ impl<T: MdioBusOps> Registration<T> {
         // `name` is `'static`; `data` is pinned and stays alive as long as the registration.
         unsafe {
             (*raw).name = name.as_char_ptr();
+            // `copy_from_slice` would need a `[u8]` to `[c_char]` cast: a checked zip instead.
             for (dst, &src) in (*raw).id.iter_mut().zip(id) {
                 *dst = src as c_char;
             }

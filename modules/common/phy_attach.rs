@@ -75,6 +75,15 @@ use crate::{
 /// attach time by looking at the driver bound at detach time. `drop` balances what that gets
 /// wrong when the driver changed (see [`StandalonePhy::detach`]), so the driver's module stays
 /// removable.
+///
+/// # Another attacher
+///
+/// phylib refuses a second attachment only through `phydev->attached_dev`, which stays NULL for
+/// a standalone PHY: an in-kernel MAC driver given this PHY could attach it too, replacing
+/// `phy_link_change` (the observer would stop hearing of changes), and this type's `drop` would
+/// then detach the MAC's attachment. Nothing in this collection does that and user space cannot;
+/// the buses of [`Registration`] are meant for their module's own use (see its soundness
+/// notes).
 pub(crate) struct StandalonePhy<T: MdioBusOps> {
     bus: Arc<Registration<T>>,
     phydev: NonNull<bindings::phy_device>,
@@ -269,7 +278,9 @@ impl<T: MdioBusOps> StandalonePhy<T> {
     /// # Errors
     ///
     /// `EINVAL` when no mode of `modes` is supported by the PHY: nothing changes then.
-    /// `ENODEV` when no driver is bound to the PHY.
+    /// `ENODEV` when no driver is bound to the PHY. When the state machine is not started,
+    /// phylib stores the advertisement and ignores the driver's `config_aneg` result, so an
+    /// error the driver would return then is not reported here.
     pub(crate) fn set_advertising(&mut self, modes: LinkModes) -> Result {
         let raw = self.phydev.as_ptr();
         let mut settings = bindings::ethtool_link_ksettings::default();

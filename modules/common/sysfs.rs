@@ -26,6 +26,10 @@
 //!   `store` returns. [`parse`] returns `EINVAL` for text that is not a number and `ERANGE` for a
 //!   number that does not fit the requested type; drivers return `ERANGE` for values outside the
 //!   range their device accepts.
+//! - [`parse`] and [`parse_bool`] are stricter than the `kstrtouint(buf, 0, ..)` and
+//!   `kstrtobool()` of C attributes: no octal, no sign, only `0`/`1` for booleans, and `ERANGE`
+//!   (not `EINVAL`) for a number too large, as `kstrto*()` return but the kernel crate's
+//!   `ParseInt` does not.
 //! - A read-only attribute has no `store` callback, so sysfs refuses to open it for writing
 //!   (`EACCES`), even for root.
 //!
@@ -291,6 +295,12 @@ pub(crate) fn parse_bool(input: &str) -> Result<bool> {
 ///   [`show_callback::<T>`] and `store` set to [`store_callback::<T>`] for read-write attributes.
 /// - `data` points to the data of the [`AttributeGroup`] owning this slot and is valid for as long
 ///   as `attr` is registered with sysfs.
+///
+/// `attr` is shared with C, which holds pointers to it, without the kernel crate's usual
+/// `Opaque` wrapper: C only reads it (sysfs never writes a `device_attribute`), and Rust writes
+/// it only before the group is registered. 7.3's `include/linux/device.h` is migrating `show`
+/// and `store` to `show_const`/`store_const` (a union unless `CONFIG_CFI`); this uses the
+/// non-const members, which every 7.3 configuration still accepts.
 #[repr(C)]
 struct Slot<T: DeviceAttributes> {
     attr: bindings::device_attribute,
