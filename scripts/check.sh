@@ -41,6 +41,11 @@ status=0
 RKM_KUNIT_TOOL=$KUNIT_TOOL python3 "$TOP/tests/host/run.py" >"$RESULTS/host/host-scripts.ktap" || status=$?
 echo $status >"$RESULTS/host/host-scripts.status"
 
+note "compile-fail tests of the soundness bounds (tests/compile-fail/)"
+status=0
+"$TOP/scripts/compile-fail.sh" "$KDIR" >"$RESULTS/host/compile-fail.ktap" || status=$?
+echo $status >"$RESULTS/host/compile-fail.status"
+
 note "booting the VM: ${modules[*]}"
 vm_status=0
 # The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
@@ -61,8 +66,16 @@ fi
 		echo "===== kernel log of $module"
 		cat "$RESULTS/modules/$module/dmesg.log" 2>/dev/null || echo "(none)"
 	done
+	for log in "$RESULTS"/lifecycle/*/*.dmesg; do
+		[ -e "$log" ] || continue
+		echo "===== kernel log of lifecycle case ${log#"$RESULTS"/lifecycle/}"
+		cat "$log"
+	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
 echo
+# The debug flavour's programs must have run too (results.py --safety).
 python3 "$TOP/scripts/results.py" --results "$RESULTS" --modules-dir "$TOP/modules" \
-	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" "${modules[@]}"
+	--tests-dir "$TOP/tests" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
+	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" \
+	--host-tests "$RESULTS/host/compile-fail.ktap" "${modules[@]}"

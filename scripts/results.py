@@ -4,10 +4,13 @@
 
 scripts/guest-check.sh leaves, per module, the status and output of insmod,
 the KUnit suites' debugfs results, the output and exit status of every
-userspace test program, rmmod, the kernel log and the taint flags. This
-script composes them into one KTAP document (one subtest per module, in
-which every suite, program and step is a subtest), parses that with the
-kernel's own KTAP parser (tools/testing/kunit), and writes:
+userspace test program, rmmod, the kernel log and the taint flags; then,
+per lifecycle case (tests/<module>/lifecycle/*.sh), its output, exit
+status, kernel log and taint before and after. This script composes them
+into one KTAP document (a subtest for the boot, one per module, in which
+every suite, program and step is a subtest, and one per module with
+lifecycle cases), parses that with the kernel's own KTAP parser
+(tools/testing/kunit), and writes:
 
   report.ktap   the composed document
   results.json  KernelCI-style JSON (kunit_json)
@@ -15,6 +18,11 @@ kernel's own KTAP parser (tools/testing/kunit), and writes:
 
 It prints a summary table and, last, "N passed, N failed, N skipped".
 The exit status is 1 when anything failed, crashed or did not parse.
+
+What must have run comes from the source tree, not from what the run left:
+a declared KUnit suite, a test program of tests/<module>/ (and of
+tests/<module>/safety/, plus modload, with --safety) or a lifecycle case
+that left no status fails as "did not run".
 """
 
 import argparse
@@ -101,6 +109,40 @@ def taint_problems(taint: int) -> List[str]:
 		for bit in range(len(TAINT_FLAGS)) if unexpected & (1 << bit)]
 
 
+def taint_leaf(number: int, name: str, taint: Optional[int], before: Optional[int],
+	       what: str) -> List[str]:
+	"""Judges the taint flags a step added: /proc/sys/kernel/tainted only
+	ever gains flags, so a flag an earlier step set (@before) would fail
+	every later one. Flags already set are named in a diagnostic."""
+	if taint is None:
+		return leaf(number, name, False, 'taint not recorded')
+	inherited = taint_problems(before or 0)
+	note = ([f'# already tainted before {what}: {", ".join(inherited)}; '
+		 'only flags set since are judged'] if inherited else [])
+	bad = taint_problems(taint & ~(before or 0))
+	return note + leaf(number, name, not bad, ', '.join(bad))
+
+
+def lost_records(path: Path) -> int:
+	"""How many times guest-check.sh found kernel log records overwritten
+	before it read them (one count a line, a line per drain)."""
+	try:
+		return sum(int(line) for line in path.read_text().split())
+	except (OSError, ValueError):
+		return 0
+
+
+def log_problems(log: Path, injected_failures: bool = False) -> List[str]:
+	"""kernel_log_problems() of a kernel log file, and, first, whether
+	records of it were lost (its .lost file): reports may have gone with them."""
+	problems = kernel_log_problems(read_text(log), injected_failures=injected_failures)
+	lost = lost_records(log.with_suffix('.lost'))
+	if lost:
+		problems.insert(0, f'kernel log records were overwritten before they were read '
+				f'({lost} times): reports may be missing')
+	return problems
+
+
 def ktap_safe(text: str) -> str:
 	"""One line of text that cannot be mistaken for KTAP syntax."""
 	return ' '.join(text.replace('#', '').split())[:200]
@@ -150,12 +192,34 @@ def program_block(number: int, name: str, output: str, status: Optional[int]) ->
 	if status == 0:
 		return indent(block) + [f'ok {number} {name}']
 	if status is None:
-		why = 'no exit status recorded'
+		why = 'did not run to its end: no exit status recorded'
 	elif status in (124, 137):
 		why = 'timed out'
 	else:
 		why = f'exit status {status}'
 	return indent(block) + [f'not ok {number} {name} # {why}']
+
+
+def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
+	"""The names under which guest-check.sh records the status of the
+	programs a module's run must run: tests/<module>/*.c (by their binary's
+	name) and *.sh; with @safety, tests/<module>/safety/*.c and modload."""
+	mine = tests_dir / module
+	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
+	if safety:
+		names += [f'safety-{p.stem}' for p in (mine / 'safety').glob('*.c')] + ['modload']
+	return sorted(names)
+
+
+def lifecycle_cases(tests_dir: Path, module: str) -> List[str]:
+	"""The lifecycle cases of a module: tests/<module>/lifecycle/<case>.sh."""
+	return sorted(p.stem for p in (tests_dir / module / 'lifecycle').glob('*.sh'))
+
+
+def distinct(name: str, parent: str, prefix: str) -> str:
+	"""@name, made different from its parent's: the KTAP parser ends a test
+	at the first result line named like it, even inside its subtests."""
+	return f'{prefix} {name}' if name == parent else name
 
 
 def read_status(path: Path) -> Optional[int]:
@@ -172,8 +236,25 @@ def read_text(path: Path) -> str:
 		return ''
 
 
-def module_block(number: int, module: str, raw: Path, suites: Sequence[str]) -> List[str]:
+def program_result(number: int, name: str, tests: Path, shown: str = '') -> List[str]:
+	"""The result of the program that guest-check.sh recorded as
+	@tests/@name.{out,status}, named @shown (default: @name); one that
+	left nothing did not run."""
+	shown = shown or name
+	status_file = tests / f'{name}.status'
+	output = read_text(tests / f'{name}.out')
+	if not status_file.exists() and not output:
+		return leaf(number, shown, False, 'did not run')
+	return program_block(number, shown, output, read_status(status_file))
+
+
+def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
+		 programs: Sequence[str] = (), taint_before: Optional[int] = None) -> List[str]:
 	"""Everything one module's run produced, as subtest @number.
+
+	@programs are the test programs that must have run (a program that
+	ran but is not listed is judged too); @taint_before the taint flags
+	before the module's run (see taint_leaf()).
 
 	On a kernel with kmemleak, the harness scans for leaks after each
 	module's run (raw/kmemleak.log): every report fails the module, with or
@@ -204,23 +285,22 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str]) -> 
 			if suite not in suites:
 				block = ['# suite not declared by the module sources'] + block
 			cases.append(block)
-		for status_file in sorted((raw / 'tests').glob('*.status')):
-			name = status_file.name[:-len('.status')]
-			add(lambda n: program_block(n, name, read_text(raw / 'tests' / f'{name}.out'),
-						    read_status(status_file)))
+		ran = {p.name[:-len('.status')] for p in (raw / 'tests').glob('*.status')}
+		for name in sorted(ran | set(programs)):
+			add(lambda n: program_result(n, name, raw / 'tests',
+						     distinct(name, module, 'program')))
 		rmmod = read_status(raw / 'rmmod.status')
 		add(lambda n: leaf(n, 'rmmod', rmmod == 0,
 				   read_text(raw / 'rmmod.out') or 'rmmod did not run'))
 
-	problems = kernel_log_problems(read_text(raw / 'dmesg.log'))
+	problems = log_problems(raw / 'dmesg.log')
 	add(lambda n: leaf(n, 'kernel log clean', not problems, '\n'.join(problems[:3])))
 	if (raw / 'injected-dmesg.log').exists():
-		injected = kernel_log_problems(read_text(raw / 'injected-dmesg.log'), injected_failures=True)
+		injected = log_problems(raw / 'injected-dmesg.log', injected_failures=True)
 		add(lambda n: leaf(n, 'kernel log clean under fault injection', not injected,
 				   '\n'.join(injected[:3])))
-	taint = read_status(raw / 'taint')
-	bad_taint = taint_problems(taint) if taint is not None else ['taint not recorded']
-	add(lambda n: leaf(n, 'no unexpected taint', not bad_taint, ', '.join(bad_taint)))
+	add(lambda n: taint_leaf(n, 'no unexpected taint', read_status(raw / 'taint'),
+				 taint_before, 'this module'))
 	if (raw / 'kmemleak.log').exists():
 		leaks = kmemleak_reports(read_text(raw / 'kmemleak.log'))
 		add(lambda n: leaf(n, 'no memory leak (kmemleak)', not leaks,
@@ -233,18 +313,96 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str]) -> 
 	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {module}']
 
 
+def boot_block(number: int, results: Path) -> List[str]:
+	"""The kernel log and taint of the boot, up to the first module."""
+	problems = log_problems(results / 'boot-dmesg.log')
+	cases = leaf(1, 'kernel log clean', not problems, '\n'.join(problems[:3]))
+	cases += taint_leaf(2, 'no unexpected taint', read_status(results / 'boot-taint'), 0, 'boot')
+	body = [KTAP_HEADER, '# Subtest: boot', '1..2'] + cases
+	failed = any(re.match(r'^not ok \d+ ', line) for line in cases)
+	return indent(body) + [f'{"not ok" if failed else "ok"} {number} boot']
+
+
+def read_taints(path: Path) -> Optional[List[int]]:
+	"""The taint flags before and after a lifecycle case (its .taint file)."""
+	try:
+		before, after = (int(word) for word in path.read_text().split())
+	except (OSError, ValueError):
+		return None
+	return [before, after]
+
+
+def lifecycle_case(number: int, case: str, raw: Path, parent: str) -> List[str]:
+	"""One lifecycle case, as subtest @number: its script's exit status,
+	what stayed loaded after it, and the kernel log and taint flags of its
+	run alone, so that a report fails only the case that caused it."""
+	shown = distinct(case, parent, 'case')
+	status = read_status(raw / f'{case}.status')
+	output = read_text(raw / f'{case}.out')
+	if status is None:
+		return leaf(number, shown, False, 'did not run' + (f'\n{output}' if output else ''))
+	tail = output.splitlines()[-40:]
+	cases = [f'# {ktap_safe(line)}' for line in tail if ktap_safe(line)]
+	why = ('timed out' if status in (124, 137) else f'exit status {status}')
+	cases += leaf(1, 'exits with status 0', status == 0, why)
+	unload = raw / f'{case}.unload'
+	stuck = read_text(unload).strip() if unload.exists() else 'not recorded'
+	cases += leaf(2, 'collection unloads after it', not stuck, f'still loaded: {stuck}')
+	if (raw / f'{case}.dmesg').exists():
+		problems = log_problems(raw / f'{case}.dmesg')
+	else:
+		problems = ['kernel log not recorded']
+	cases += leaf(3, 'kernel log clean', not problems, '\n'.join(problems[:3]))
+	taints = read_taints(raw / f'{case}.taint')
+	cases += taint_leaf(4, 'no new taint', taints[1] if taints else None,
+			    taints[0] if taints else None, 'this case')
+	body = [KTAP_HEADER, f'# Subtest: {shown}', '1..4'] + cases
+	failed = any(re.match(r'^not ok \d+ ', line) for line in cases)
+	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {shown}']
+
+
+def lifecycle_block(number: int, module: str, raw: Path, cases: Sequence[str]) -> List[str]:
+	"""A module's lifecycle cases (@cases, from the source tree, and any
+	other that left a status in @raw) as subtest @number."""
+	name = f'{module} lifecycle'
+	ran = {p.name[:-len('.status')] for p in raw.glob('*.status')}
+	blocks = [lifecycle_case(i, case, raw, name)
+		  for i, case in enumerate(sorted(set(cases) | ran), start=1)]
+	body = [KTAP_HEADER, f'# Subtest: {name}', f'1..{len(blocks)}']
+	for block in blocks:
+		body += block
+	failed = any(block[-1].startswith('not ok ') for block in blocks)
+	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {name}']
+
+
 def compose(results: Path, modules_dir: Path, modules: Sequence[str],
-	    extra_programs: Sequence[Path] = ()) -> List[str]:
+	    extra_programs: Sequence[Path] = (), tests_dir: Optional[Path] = None,
+	    safety: bool = False) -> List[str]:
 	"""The whole run as one KTAP document.
 
 	@extra_programs are KTAP outputs of test programs run on the host,
-	each next to a file of the same name ending in .status.
+	each next to a file of the same name ending in .status. @tests_dir
+	(default: next to @modules_dir) says which programs and lifecycle
+	cases each module has; @safety that the debug flavour's ran too.
 	"""
+	if tests_dir is None:
+		tests_dir = modules_dir.parent / 'tests'
 	blocks = []
+	if (results / 'boot-taint').exists():
+		blocks.append(boot_block(len(blocks) + 1, results))
+	taint_before = read_status(results / 'boot-taint')
 	for module in modules:
-		blocks.append(module_block(len(blocks) + 1, module,
-					   results / 'modules' / module,
-					   declared_suites(modules_dir / module)))
+		raw = results / 'modules' / module
+		blocks.append(module_block(len(blocks) + 1, module, raw,
+					   declared_suites(modules_dir / module),
+					   expected_programs(tests_dir, module, safety), taint_before))
+		taint = read_status(raw / 'taint')
+		taint_before = taint if taint is not None else taint_before
+	for module in modules:
+		raw = results / 'lifecycle' / module
+		cases = lifecycle_cases(tests_dir, module)
+		if cases or raw.is_dir():
+			blocks.append(lifecycle_block(len(blocks) + 1, module, raw, cases))
 	for output in extra_programs:
 		blocks.append(program_block(len(blocks) + 1, output.stem, read_text(output),
 					    read_status(output.with_suffix('.status'))))
@@ -273,8 +431,13 @@ STAT_LINE = re.compile(r'^# stat (\w+)=(\d+)$')
 
 def module_stats(raw: Path) -> Dict[str, int]:
 	"""Figures test programs report with "# stat NAME=VALUE" lines, summed."""
+	return output_stats(raw / 'tests')
+
+
+def output_stats(folder: Path) -> Dict[str, int]:
+	"""The "# stat NAME=VALUE" figures of the outputs (*.out) in @folder, summed."""
 	stats: Dict[str, int] = {}
-	for output in sorted((raw / 'tests').glob('*.out')):
+	for output in sorted(folder.glob('*.out')):
 		for line in read_text(output).splitlines():
 			match = STAT_LINE.match(line)
 			if match:
@@ -312,6 +475,10 @@ def main(argv: Sequence[str]) -> int:
 			    help="the kernel's tools/testing/kunit")
 	parser.add_argument('--host-tests', type=Path, action='append', default=[],
 			    help='KTAP output of a host-side test program')
+	parser.add_argument('--tests-dir', type=Path,
+			    help='the tests/ folder (default: next to --modules-dir)')
+	parser.add_argument('--safety', action='store_true',
+			    help="the run was the debug flavour's (guest-check.sh --safety)")
 	parser.add_argument('modules', nargs='+')
 	args = parser.parse_args(argv)
 
@@ -321,7 +488,8 @@ def main(argv: Sequence[str]) -> int:
 	import kunit_parser
 	from kunit_printer import null_printer
 
-	document = compose(args.results, args.modules_dir, args.modules, args.host_tests)
+	document = compose(args.results, args.modules_dir, args.modules, args.host_tests,
+			   args.tests_dir, args.safety)
 	(args.results / 'report.ktap').write_text('\n'.join(document) + '\n')
 	test = kunit_parser.parse_run_tests(document, null_printer)
 	test.name = 'rust-kernel-modules'
@@ -332,6 +500,13 @@ def main(argv: Sequence[str]) -> int:
 	stats = {module: dict(module_stats(args.results / 'modules' / module),
 			      reports=module_reports(args.results / 'modules' / module))
 		 for module in args.modules}
+	for module in args.modules:
+		lifecycle = args.results / 'lifecycle' / module
+		if lifecycle.is_dir():
+			stats[f'{module} lifecycle'] = dict(
+				output_stats(lifecycle),
+				reports=sum(len(kernel_log_problems(read_text(log)))
+					    for log in lifecycle.glob('*.dmesg')))
 	print('\n'.join(summary(test, stats)))
 	failed = failures(test)
 	if failed:

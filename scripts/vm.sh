@@ -99,7 +99,10 @@ esac
 extras_dir=$TOP/.build/vm
 mkdir -p "$extras_dir"
 qemu_opts=()
-append=()
+# A kernel log big enough for a whole test run (check-debug's load cycles and
+# fault injection print thousands of records between two reads): the default
+# 128 KiB would overwrite records, reports among them, before they are read.
+append=(--append=log_buf_len=16M)
 for dsl in "$TOP"/modules/*/vm/*.dsl; do
 	[ -e "$dsl" ] || continue
 	aml=$extras_dir/$(basename "$(dirname "$(dirname "$dsl")")")-$(basename "$dsl" .dsl).aml

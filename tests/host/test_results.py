@@ -50,6 +50,7 @@ class RunFixture:
 	def __init__(self, root: Path):
 		self.results = root / 'results'
 		self.modules = root / 'modules'
+		self.tests = root / 'tests'
 
 	def module(self, name, suites=('demo_suite',), insmod=0, rmmod=0,
 		   dmesg='', taint=TAINT_O_AND_N, ran_suites=None):
@@ -76,9 +77,33 @@ class RunFixture:
 		(raw / 'tests' / f'{name}.out').write_text(output)
 		(raw / 'tests' / f'{name}.status').write_text(f'{status}\n')
 
-	def parse(self, names):
-		document = results.compose(self.results, self.modules, names)
-		return kunit_parser.parse_run_tests(document, null_printer)
+	def sources(self, module, *paths):
+		"""Test sources of @module in the tree (tests/<module>/@paths)."""
+		for path in paths:
+			source = self.tests / module / path
+			source.parent.mkdir(parents=True, exist_ok=True)
+			source.write_text('')
+
+	def lifecycle(self, module, case, status=0, output='', dmesg='',
+		      taint=(TAINT_O_AND_N, TAINT_O_AND_N), unload=''):
+		"""A lifecycle case as guest-check.sh records it (status None: no status)."""
+		self.sources(module, f'lifecycle/{case}.sh')
+		raw = self.results / 'lifecycle' / module
+		raw.mkdir(parents=True, exist_ok=True)
+		(raw / f'{case}.out').write_text(output)
+		if status is not None:
+			(raw / f'{case}.status').write_text(f'{status}\n')
+			(raw / f'{case}.dmesg').write_text(dmesg)
+			(raw / f'{case}.taint').write_text(f'{taint[0]} {taint[1]}\n')
+			(raw / f'{case}.unload').write_text(unload)
+		return raw
+
+	def document(self, names, safety=False):
+		return results.compose(self.results, self.modules, names,
+				       tests_dir=self.tests, safety=safety)
+
+	def parse(self, names, safety=False):
+		return kunit_parser.parse_run_tests(self.document(names, safety), null_printer)
 
 
 PROGRAM_OK = 'KTAP version 1\n1..3\nok 1 a\nok 2 b\nok 3 c\n'
@@ -163,6 +188,230 @@ class ComposeTest(unittest.TestCase):
 		self.assertEqual(out.getvalue().splitlines()[-1], '7 passed, 1 failed, 0 skipped')
 		for report in ('report.ktap', 'results.json', 'junit.xml'):
 			self.assertTrue((self.run.results / report).stat().st_size > 0, report)
+
+
+class ExpectedProgramsTest(unittest.TestCase):
+	"""Every test program in the tree must have run (H1)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_program_without_status_did_not_run(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'ran.c', 'lost.c', 'script.sh')
+		self.run.program(raw, 'ran', PROGRAM_OK, 0)
+		self.run.program(raw, 'script.sh', PROGRAM_OK, 0)
+		test = self.run.parse(['m'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['m.lost'])
+		self.assertIn('# did not run', [line.strip() for line in self.run.document(['m'])])
+
+	def test_program_not_built_fails(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'unbuilt.c')
+		self.run.program(raw, 'unbuilt', '/x/.build/tests/m/unbuilt is missing or not executable\n', 127)
+		test = self.run.parse(['m'])
+		self.assertTrue(results.failures(test)[0].endswith('.m.unbuilt'))
+
+	def test_safety_programs_are_expected_only_in_the_debug_flavour(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'basics.c', 'safety/faults.c')
+		self.run.program(raw, 'basics', PROGRAM_OK, 0)
+		self.assertEqual(results.failures(self.run.parse(['m'])), [])
+		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m'], safety=True))]
+		self.assertEqual(failed, ['m.modload', 'm.safety-faults'])
+
+	def test_missing_program_named_like_its_module_keeps_the_tree(self):
+		self.run.module('drv')
+		self.run.module('other')
+		self.run.sources('drv', 'drv.c')
+		test = self.run.parse(['drv', 'other'])
+		self.assertEqual([sub.name for sub in test.subtests], ['drv', 'other'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['drv.program drv'])
+
+	def test_nothing_expected_when_insmod_failed(self):
+		self.run.module('broken', insmod=1)
+		self.run.sources('broken', 'a.c')
+		test = self.run.parse(['broken'])
+		self.assertEqual([f.split('.')[-1] for f in results.failures(test)], ['insmod'])
+
+
+class LostRecordsTest(unittest.TestCase):
+	"""Kernel log records overwritten before they were read fail the log (H2)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_lost_records_fail_the_kernel_log(self):
+		raw = self.run.module('m')
+		(raw / 'dmesg.lost').write_text('0\n2\n0\n')
+		document = '\n'.join(self.run.document(['m']))
+		self.assertIn('not ok 4 kernel log clean', document)
+		self.assertIn('overwritten before they were read (2 times)', document)
+
+	def test_no_lost_records_pass(self):
+		raw = self.run.module('m')
+		(raw / 'dmesg.lost').write_text('0\n0\n')
+		self.assertEqual(results.failures(self.run.parse(['m'])), [])
+
+	def test_lost_records_under_fault_injection_fail_that_log(self):
+		raw = self.run.module('m')
+		(raw / 'injected-dmesg.log').write_text('')
+		(raw / 'injected-dmesg.lost').write_text('1\n')
+		failed = results.failures(self.run.parse(['m']))
+		self.assertEqual(len(failed), 1)
+		self.assertTrue(failed[0].endswith('kernel log clean under fault injection'), failed)
+
+
+W = 1 << 9
+
+
+class TaintDeltaTest(unittest.TestCase):
+	"""Taint is cumulative: each module is judged on the flags it added (H4)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_warning_of_one_module_does_not_blame_the_next(self):
+		self.run.module('first')
+		self.run.module('warns', taint=TAINT_O_AND_N | W)
+		self.run.module('after', taint=TAINT_O_AND_N | W)
+		(self.run.results / 'boot-taint').write_text('0\n')
+		test = self.run.parse(['first', 'warns', 'after'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+				 ['warns.no unexpected taint'])
+		document = '\n'.join(self.run.document(['first', 'warns', 'after']))
+		self.assertIn('# already tainted before this module: W (bit 9)', document)
+
+	def test_taint_at_boot_fails_the_boot_not_the_first_module(self):
+		self.run.module('first', taint=TAINT_O_AND_N | W)
+		(self.run.results / 'boot-taint').write_text(f'{W}\n')
+		(self.run.results / 'boot-dmesg.log').write_text('')
+		test = self.run.parse(['first'])
+		self.assertEqual([sub.name for sub in test.subtests], ['boot', 'first'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+				 ['boot.no unexpected taint'])
+
+	def test_module_after_one_without_taint_record_is_judged_on_the_last_known(self):
+		self.run.module('warns', taint=TAINT_O_AND_N | W)
+		self.run.module('crashed')
+		(self.run.results / 'modules/crashed/taint').unlink()
+		self.run.module('after', taint=TAINT_O_AND_N | W)
+		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['warns', 'crashed', 'after']))]
+		self.assertEqual(failed, ['warns.no unexpected taint', 'crashed.no unexpected taint'])
+
+
+class LifecycleTest(unittest.TestCase):
+	"""Judging the lifecycle cases (tests/<module>/lifecycle/*.sh)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+		self.run.module('m')
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def failed(self):
+		return [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m']))]
+
+	def test_clean_cases_pass_in_their_own_block(self):
+		self.run.lifecycle('m', 'reload', output='loaded\nunloaded\n')
+		self.run.lifecycle('m', 'open_across_rmmod')
+		test = self.run.parse(['m'])
+		self.assertEqual([sub.name for sub in test.subtests], ['m', 'm lifecycle'])
+		self.assertEqual([sub.name for sub in test.subtests[1].subtests],
+				 ['open_across_rmmod', 'reload'])
+		self.assertEqual(test.subtests[1].counts.passed, 8)
+		self.assertEqual(results.failures(test), [])
+
+	def test_no_lifecycle_cases_no_block(self):
+		self.assertEqual([sub.name for sub in self.run.parse(['m']).subtests], ['m'])
+
+	def test_case_in_the_tree_without_status_did_not_run(self):
+		self.run.lifecycle('m', 'ran')
+		self.run.sources('m', 'lifecycle/never.sh')
+		self.assertEqual(self.failed(), ['m lifecycle.never'])
+
+	def test_case_not_run_says_why(self):
+		self.run.lifecycle('m', 'blocked', status=None,
+				   output='harness: not run: rust_phy still loaded before the case\n')
+		document = '\n'.join(self.run.document(['m']))
+		self.assertIn('# did not run', document)
+		self.assertIn('# harness: not run: rust_phy still loaded', document)
+		self.assertEqual(self.failed(), ['m lifecycle.blocked'])
+
+	def test_exit_status_and_timeout(self):
+		self.run.lifecycle('m', 'fails', status=1, output='rmmod: ERROR: Module m is in use\n')
+		self.run.lifecycle('m', 'hangs', status=124)
+		self.assertEqual(self.failed(), ['m lifecycle.fails.exits with status 0',
+						 'm lifecycle.hangs.exits with status 0'])
+		document = '\n'.join(self.run.document(['m']))
+		self.assertIn('# rmmod: ERROR: Module m is in use', document)
+		self.assertIn('# timed out', document)
+
+	def test_report_fails_only_its_case_and_later_cases_say_the_kernel_was_tainted(self):
+		warning = '[ 9.0] WARNING: CPU: 0 PID: 7 at x.c:1 f+0x1/0x2\n'
+		self.run.lifecycle('m', 'a_warns', dmesg=warning, taint=(TAINT_O_AND_N, TAINT_O_AND_N | W))
+		self.run.lifecycle('m', 'b_after', taint=(TAINT_O_AND_N | W, TAINT_O_AND_N | W))
+		self.assertEqual(self.failed(), ['m lifecycle.a_warns.kernel log clean',
+						 'm lifecycle.a_warns.no new taint'])
+		document = '\n'.join(self.run.document(['m']))
+		self.assertIn('# already tainted before this case: W (bit 9)', document)
+
+	def test_taint_allowed_flags_are_not_new_taint(self):
+		self.run.lifecycle('m', 'loads', taint=(0, TAINT_O_AND_N))
+		self.assertEqual(self.failed(), [])
+
+	def test_module_left_loaded_fails_its_case(self):
+		self.run.lifecycle('m', 'leaves', unload='m')
+		self.assertEqual(self.failed(), ['m lifecycle.leaves.collection unloads after it'])
+
+	def test_missing_records_fail(self):
+		raw = self.run.lifecycle('m', 'died')
+		(raw / 'died.dmesg').unlink()
+		(raw / 'died.taint').unlink()
+		self.assertEqual(self.failed(), ['m lifecycle.died.kernel log clean',
+						 'm lifecycle.died.no new taint'])
+
+	def test_lost_records_fail_the_case(self):
+		raw = self.run.lifecycle('m', 'noisy')
+		(raw / 'noisy.lost').write_text('0\n3\n')
+		self.assertEqual(self.failed(), ['m lifecycle.noisy.kernel log clean'])
+
+	def test_case_named_like_its_block_keeps_the_tree(self):
+		self.run.lifecycle('m', 'm lifecycle', status=1)
+		self.run.module('other')
+		test = self.run.parse(['m', 'other'])
+		self.assertEqual([sub.name for sub in test.subtests], ['m', 'other', 'm lifecycle'])
+		failed = [f.split('.', 1)[1] for f in results.failures(test)]
+		self.assertEqual(failed, ['m lifecycle.case m lifecycle.exits with status 0'])
+
+	def test_main_shows_a_lifecycle_row(self):
+		self.run.lifecycle('m', 'reload', output='# stat reloads=5\n')
+		out = io.StringIO()
+		with redirect_stdout(out):
+			status = results.main(['--results', str(self.run.results),
+					       '--modules-dir', str(self.run.modules),
+					       '--tests-dir', str(self.run.tests),
+					       '--kunit-tool', str(kunit_tool()), 'm'])
+		self.assertEqual(status, 0, out.getvalue())
+		rows = out.getvalue().splitlines()
+		self.assertEqual(rows[0].split()[-2:], ['reloads', 'reports'])
+		self.assertTrue(rows[2].startswith('m lifecycle'), rows)
+		self.assertEqual(rows[2].split()[2:], ['4', '0', '0', '5', '0'])
+		self.assertEqual(rows[-1], '10 passed, 0 failed, 0 skipped')
 
 
 LEAK = '''unreferenced object 0xffff888003a1c000 (size 64):

@@ -160,7 +160,8 @@ static double now(void)
 static bool race_unbind(void)
 {
 	double start = now();
-	pid_t pids[WORKERS];
+	/* 0: not forked (the wait loop skips it), whatever fork() did to the rest. */
+	pid_t pids[WORKERS] = { 0 };
 	int i, status, err;
 	bool ok = true;
 

@@ -181,7 +181,9 @@ static inline bool module_loaded(const char *name)
 
 /*
  * Kernel log watch: kmsg_open() positions at the end of the log, kmsg_clean()
- * reports whether any later record is a warning, a BUG or an oops.
+ * reports whether any later record is a warning, a BUG or an oops. Records
+ * overwritten before they were read (read(2) fails with EPIPE) fail it too:
+ * a report may have been among them.
  */
 static inline int kmsg_open(void)
 {
@@ -206,9 +208,11 @@ static inline bool kmsg_clean(int fd)
 	for (;;) {
 		len = read(fd, record, sizeof(record) - 1);
 		if (len < 0) {
-			if (errno == EPIPE)	/* overwritten records: go on */
-				continue;
-			break;			/* EAGAIN: no more records */
+			if (errno != EPIPE)
+				break;	/* EAGAIN: no more records */
+			printf("# kernel log: records were overwritten before they were read\n");
+			clean = false;
+			continue;	/* the next read starts at the oldest record left */
 		}
 		record[len] = '\0';
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

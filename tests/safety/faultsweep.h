@@ -43,8 +43,13 @@
 
 #include "ktap.h"
 
-/* No operation of ours comes near this many allocations. */
+/*
+ * No operation of ours comes near this many allocations: a sweep that
+ * reaches it without a run free of faults fails.
+ */
+#ifndef FAULT_SWEEP_MAX
 #define FAULT_SWEEP_MAX 20000
+#endif
 #define FAULT_STATE_SIZE 512
 
 struct fault_sweep {
@@ -67,7 +72,11 @@ struct fault_sweep {
 
 static int fault_nth_fd = -1;
 static int fault_nth;
+/* fault_arm() has armed fail-nth and fault_disarm() has not run since. */
+static bool fault_armed;
 static bool fault_injected;
+/* fail-nth could not be armed, read or disarmed since the sweep reset it. */
+static bool fault_broken;
 
 static inline bool fault_write_file(const char *path, const char *value)
 {
@@ -114,28 +123,48 @@ static inline bool fault_injection_init(void)
 	return true;
 }
 
-/* From here, the n-th allocation of this thread fails. */
-static inline void fault_arm(void)
+/*
+ * From here, the n-th allocation of this thread fails. False, with a
+ * diagnostic, when fail-nth cannot be armed: the sweep then fails, since
+ * no fault would be injected.
+ */
+static inline bool fault_arm(void)
 {
 	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", fault_nth);
 
-	snprintf(buf, sizeof(buf), "%d", fault_nth);
-	if (pwrite(fault_nth_fd, buf, strlen(buf), 0) <= 0)
+	fault_armed = pwrite(fault_nth_fd, buf, len, 0) == len;
+	if (!fault_armed) {
+		fault_broken = true;
 		ktap_diag("cannot arm fail-nth: %s", strerror(errno));
+	}
+	return fault_armed;
 }
 
-/* Stops injecting and records whether the failure happened. */
+/*
+ * Stops injecting and records whether the failure happened. Only an armed
+ * countdown says so: fail-nth of a thread that was never armed reads 0 too.
+ */
 static inline void fault_disarm(void)
 {
 	char buf[16];
 	ssize_t len;
 	int saved_errno = errno;
 
+	fault_injected = false;
+	if (!fault_armed)
+		return;
+	fault_armed = false;
 	len = pread(fault_nth_fd, buf, sizeof(buf) - 1, 0);
-	buf[len > 0 ? len : 0] = '\0';
+	if (len <= 0 || pwrite(fault_nth_fd, "0", 1, 0) != 1) {
+		fault_broken = true;
+		ktap_diag("cannot read or disarm fail-nth: %s", strerror(errno));
+		errno = saved_errno;
+		return;
+	}
+	buf[len] = '\0';
 	/* What is left of the countdown: 0 once the fault was injected. */
-	fault_injected = len > 0 && atoi(buf) == 0;
-	pwrite(fault_nth_fd, "0", 1, 0);
+	fault_injected = atoi(buf) == 0;
 	errno = saved_errno;
 }
 
@@ -144,7 +173,8 @@ static inline int faulty_open(const char *path, int flags)
 {
 	int fd;
 
-	fault_arm();
+	if (!fault_arm())
+		return -EIO;
 	fd = open(path, flags | O_CLOEXEC);
 	fault_disarm();
 	if (fd < 0)
@@ -162,7 +192,10 @@ static inline int faulty_write(const char *path, const char *text)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	fault_arm();
+	if (!fault_arm()) {
+		close(fd);
+		return -EIO;
+	}
 	n = write(fd, text, strlen(text));
 	fault_disarm();
 	err = errno;
@@ -180,7 +213,10 @@ static inline int faulty_ioctl(const char *path, unsigned long request, void *ar
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	fault_arm();
+	if (!fault_arm()) {
+		close(fd);
+		return -EIO;
+	}
 	ret = ioctl(fd, request, arg);
 	fault_disarm();
 	err = errno;
@@ -221,7 +257,7 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 	char before[FAULT_STATE_SIZE], after[FAULT_STATE_SIZE];
 	int failed = 0, absorbed = 0, disallowed = 0, errnos[256] = { 0 };
 	bool survey = getenv("RKM_FAULT_TRACES") != NULL;
-	bool ok = true;
+	bool ok = true, finished = false;
 	int ret, err;
 
 	if (fault_nth_fd < 0)
@@ -236,10 +272,16 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 		if (sweep->state)
 			sweep->state(before, sizeof(before));
 		fault_injected = false;
+		fault_broken = false;
 		ret = sweep->run();
 
+		ok = ktap_check(ok, !fault_broken, "%s: fault %d: fail-nth does not work",
+				sweep->name, fault_nth);
+		if (!ok)
+			break;
 		if (!fault_injected) {
 			/* Not reached: every allocation point has been tried. */
+			finished = true;
 			ok = ktap_check(ok, ret == 0, "%s without a fault failed: %s", sweep->name,
 					strerror(-ret));
 			if (ok && sweep->undo)
@@ -283,6 +325,10 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 			ktap_diag("  %dx %s", errnos[err], strerror(err));
 	ok = ktap_check(ok, disallowed == 0, "%s: %d faults failed with an error not allowed",
 			sweep->name, disallowed);
+	/* Only a failed check may end the sweep before a run without a fault. */
+	if (ok)
+		ok = ktap_check(ok, finished, "%s: %d faults and no run without one",
+				sweep->name, FAULT_SWEEP_MAX);
 	return ktap_check(ok, failed + absorbed > 0, "%s reached no allocation", sweep->name);
 }
 

@@ -38,6 +38,17 @@
 #define GROWTH_BOUND_KB 256
 #define KUNIT_FILTER_GLOB "/sys/module/kunit/parameters/filter_glob"
 
+/* The kernel's files it reads; tests/host/ compiles it with others. */
+#ifndef PROC_MEMINFO
+#define PROC_MEMINFO "/proc/meminfo"
+#endif
+#ifndef PROC_SLABINFO
+#define PROC_SLABINFO "/proc/slabinfo"
+#endif
+#ifndef SYS_SLAB
+#define SYS_SLAB "/sys/kernel/slab"
+#endif
+
 static const char *ko_path;
 static char module_name[256];
 static char exercise[512];
@@ -131,26 +142,36 @@ static int faulty_load(void)
 {
 	int ret;
 
-	fault_arm();
+	if (!fault_arm())
+		return -EIO;
 	ret = load();
 	fault_disarm();
 	return ret;
 }
 
-/* Reads a "Name:   123 kB" line of /proc/meminfo. */
-static long meminfo_kb(const char *name)
+/*
+ * Reads a "Name:   123 kB" line of /proc/meminfo into @kb; false, with a
+ * diagnostic, when there is none to read: a growth computed from a value
+ * that was never read would pass its bound.
+ */
+static bool meminfo_kb(const char *name, long *kb)
 {
+	size_t len = strlen(name);
+	bool found = false;
 	char line[256];
-	long value = -1;
-	FILE *f = fopen("/proc/meminfo", "re");
+	FILE *f = fopen(PROC_MEMINFO, "re");
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ':')
-			value = atol(line + strlen(name) + 1);
+	if (!f) {
+		ktap_diag("%s: %s", PROC_MEMINFO, strerror(errno));
+		return false;
+	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, len) && line[len] == ':' &&
+			sscanf(line + len + 1, "%ld", kb) == 1;
 	fclose(f);
-	return value;
+	if (!found)
+		ktap_diag("%s: no %s", PROC_MEMINFO, name);
+	return found;
 }
 
 static bool cycle(void)
@@ -193,14 +214,14 @@ static void shrink_slabs(void)
 {
 	char path[512];
 	struct dirent *entry;
-	DIR *dir = opendir("/sys/kernel/slab");
+	DIR *dir = opendir(SYS_SLAB);
 
 	if (!dir)
 		return;
 	while ((entry = readdir(dir))) {
 		if (entry->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", entry->d_name);
+		snprintf(path, sizeof(path), SYS_SLAB "/%s/shrink", entry->d_name);
 		fault_write_file(path, "1");
 	}
 	closedir(dir);
@@ -209,7 +230,7 @@ static void shrink_slabs(void)
 static bool slab_counts_read(struct slab_counts *counts)
 {
 	char line[512];
-	FILE *f = fopen("/proc/slabinfo", "re");
+	FILE *f = fopen(PROC_SLABINFO, "re");
 
 	counts->n = 0;
 	if (!f)
@@ -264,7 +285,8 @@ static long largest_growth(const struct slab_counts *before, const struct slab_c
 static bool load_cycles(int cycles)
 {
 	static struct slab_counts slabs_before, slabs_after;
-	long slab_before, vmalloc_before, slab_growth, vmalloc_growth, objects, size;
+	long slab_before, vmalloc_before, slab_after, vmalloc_after, objects, size;
+	long slab_growth, vmalloc_growth;
 	const char *cache;
 	bool ok = true;
 	int i;
@@ -272,18 +294,26 @@ static bool load_cycles(int cycles)
 	/* Warm up caches the first loads populate for good. */
 	for (i = 0; i < 10 && ok; i++)
 		ok = cycle();
+	if (!ktap_check(ok, ok, "warm-up cycle %d failed", i))
+		return false;
 	shrink_slabs();
-	ok = ktap_check(ok, slab_counts_read(&slabs_before), "reading /proc/slabinfo");
-	slab_before = meminfo_kb("SUnreclaim");
-	vmalloc_before = meminfo_kb("VmallocUsed");
+	ok = ktap_check(ok, slab_counts_read(&slabs_before), "reading " PROC_SLABINFO);
+	ok = ktap_check(ok, meminfo_kb("SUnreclaim", &slab_before) &&
+			meminfo_kb("VmallocUsed", &vmalloc_before), "reading " PROC_MEMINFO);
+	if (!ok)
+		return false;
 	for (i = 0; i < cycles && ok; i++)
 		ok = cycle();
 	if (!ktap_check(ok, ok, "cycle %d failed", i))
 		return false;
 	shrink_slabs();
-	ok = ktap_check(ok, slab_counts_read(&slabs_after), "reading /proc/slabinfo");
-	slab_growth = meminfo_kb("SUnreclaim") - slab_before;
-	vmalloc_growth = meminfo_kb("VmallocUsed") - vmalloc_before;
+	ok = ktap_check(ok, slab_counts_read(&slabs_after), "reading " PROC_SLABINFO);
+	ok = ktap_check(ok, meminfo_kb("SUnreclaim", &slab_after) &&
+			meminfo_kb("VmallocUsed", &vmalloc_after), "reading " PROC_MEMINFO);
+	if (!ok)
+		return false;
+	slab_growth = slab_after - slab_before;
+	vmalloc_growth = vmalloc_after - vmalloc_before;
 	objects = largest_growth(&slabs_before, &slabs_after, &cache, &size);
 	ktap_diag("stat load_cycles=%d", cycles);
 	ktap_diag("%d cycles%s: SUnreclaim %+ld kB, VmallocUsed %+ld kB (bound %d kB); "

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of the C helpers the VM's test programs judge with, compiled on the
+host into the harnesses of tests/host/fixtures/ (which replace the kernel
+files and system calls they use): fault sweeps (tests/safety/faultsweep.h),
+the kernel log watch of tests/rust_vmdio/vmdio.h, the worker bookkeeping of
+tests/rust_platform/unbind_race.c and modload's memory figures."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+TESTS = TOP / 'tests'
+FIXTURES = TESTS / 'host' / 'fixtures'
+CC = os.environ.get('CC', 'cc')
+
+
+class Harness(unittest.TestCase):
+	def setUp(self):
+		if not shutil.which(CC):
+			self.skipTest(f'no C compiler ({CC})')
+		self.tmp = tempfile.TemporaryDirectory()
+		self.dir = Path(self.tmp.name)
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def build(self, source, *flags):
+		"""Compiles fixtures/@source like scripts/build-tests.sh does (but
+		-O0: the unbind_race harness relies on what the stack holds)."""
+		binary = self.dir / Path(source).stem
+		subprocess.run([CC, '-O0', '-g', '-Wall', '-Wextra', '-Werror', '-pthread',
+				'-I', TESTS, *flags, '-o', binary, FIXTURES / source],
+			       check=True, capture_output=True, text=True)
+		return binary
+
+	def run_harness(self, binary, *args):
+		return subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
+
+
+class FaultSweepTest(Harness):
+	"""A sweep fails unless fail-nth demonstrably works (H3)."""
+
+	def setUp(self):
+		super().setUp()
+		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety')
+		self.nth = self.dir / 'fail-nth'
+		self.nth.write_text('0')
+
+	def test_sweep_passes_over_a_working_fail_nth(self):
+		result = self.run_harness(self.binary, self.nth, 'rw', 'three')
+		self.assertEqual(result.returncode, 0, result.stdout)
+		self.assertIn('3 fault points: 3 failed, 0 absorbed', result.stdout)
+
+	def test_fail_nth_that_cannot_be_armed_fails_the_sweep(self):
+		# A read-only fail-nth still reads 0: the old sweep took that for an
+		# injected fault absorbed, FAULT_SWEEP_MAX times, and passed.
+		result = self.run_harness(self.binary, self.nth, 'ro', 'open')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('cannot arm fail-nth', result.stdout)
+		self.assertIn('fail-nth does not work', result.stdout)
+
+	def test_disarm_of_an_unarmed_thread_injects_nothing(self):
+		# fail-nth of a thread that was never armed reads 0 as well.
+		result = self.run_harness(self.binary, self.nth, 'rw', 'unarmed')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('reached no allocation', result.stdout)
+
+	def test_sweep_without_a_fault_free_run_fails(self):
+		# /dev/zero: armed fine, and reads 0 (injected) for ever.
+		result = self.run_harness(self.binary, '/dev/zero', 'rw', 'open')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('50 faults and no run without one', result.stdout)
+
+
+class KmsgCleanTest(Harness):
+	"""Overwritten kernel log records fail kmsg_clean() (H2)."""
+
+	def setUp(self):
+		super().setUp()
+		self.binary = self.build('kmsg_harness.c', '-I', TESTS / 'rust_vmdio')
+
+	def test_harmless_records_are_clean(self):
+		self.assertEqual(self.run_harness(self.binary, 'rr').returncode, 0)
+
+	def test_warning_is_not_clean(self):
+		self.assertEqual(self.run_harness(self.binary, 'rwr').returncode, 1)
+
+	def test_overwritten_records_are_not_clean(self):
+		result = self.run_harness(self.binary, 'rer')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('overwritten', result.stdout)
+
+
+class UnbindRaceTest(Harness):
+	"""After a failed fork(), only forked workers are waited for (H5)."""
+
+	def test_only_forked_workers_are_waited_for(self):
+		binary = self.build('unbind_race_harness.c', '-I', TESTS / 'rust_platform')
+		result = self.run_harness(binary)
+		self.assertEqual(result.returncode, 0, result.stdout)
+		self.assertEqual([line for line in result.stdout.splitlines()
+				  if line.startswith('waited')],
+				 ['waited for 1000', 'waited for 1001'])
+
+
+class ModloadMeminfoTest(Harness):
+	"""A /proc/meminfo figure modload cannot read fails the cycles (H6)."""
+
+	def setUp(self):
+		super().setUp()
+		(self.dir / 'slab').mkdir()
+		(self.dir / 'slabinfo').write_text(
+			'slabinfo - version: 2.1\n'
+			'kmalloc-8 100 120 8 512 1 : tunables 0 0 0 : slabdata 0 0 0\n')
+
+	def load_cycles(self, meminfo):
+		binary = self.build('modload_harness.c', '-I', TESTS / 'safety',
+				    f'-DPROC_MEMINFO="{meminfo}"',
+				    f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
+				    f'-DSYS_SLAB="{self.dir / "slab"}"')
+		return self.run_harness(binary)
+
+	def test_cycles_with_readable_meminfo_pass(self):
+		meminfo = self.dir / 'meminfo'
+		meminfo.write_text('MemTotal: 2000 kB\nSUnreclaim:  1000 kB\nVmallocUsed:  200 kB\n')
+		result = self.load_cycles(meminfo)
+		self.assertEqual(result.returncode, 0, result.stdout)
+		self.assertIn('SUnreclaim +0 kB, VmallocUsed +0 kB', result.stdout)
+
+	def test_unreadable_meminfo_fails(self):
+		result = self.load_cycles(self.dir / 'no-meminfo')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('No such file or directory', result.stdout)
+
+	def test_missing_meminfo_line_fails(self):
+		meminfo = self.dir / 'meminfo'
+		meminfo.write_text('SUnreclaim:  1000 kB\n')
+		result = self.load_cycles(meminfo)
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('no VmallocUsed', result.stdout)
+
+
+if __name__ == '__main__':
+	unittest.main()

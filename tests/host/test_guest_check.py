@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/guest-check.sh, run on the host against a fake kernel:
+its /sys, /proc and /dev/kmsg are folders and files of the test
+(RKM_GUEST_SYS, RKM_GUEST_PROC, RKM_GUEST_KMSG) and dmesg, insmod, rmmod,
+mount and mountpoint are stand-ins that keep the fake's state (a module is
+loaded while sys/module/<name>/initstate exists; rmmod refuses while a
+module named in its holders/ is loaded, or when a file stuck-<name> exists).
+The raw results are then judged by scripts/results.py, as make check does."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+import results
+from test_results import kunit_parser, null_printer
+
+TOP = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / 'fixtures'
+
+STUBS = {
+	'dmesg': '''
+[ "$1" = -c ] || exit 2
+cat "$FAKE_ROOT/klog"
+: >"$FAKE_ROOT/klog"
+''',
+	'insmod': '''
+name=$(basename "$1" .ko)
+m=$FAKE_ROOT/sys/module/$name
+[ -f "$1" ] || { echo "insmod: ERROR: could not load module $1: No such file" >&2; exit 1; }
+[ ! -e "$m/initstate" ] || { echo "insmod: ERROR: File exists" >&2; exit 1; }
+mkdir -p "$m/holders"
+echo live >"$m/initstate"
+echo "$name: loaded" >>"$FAKE_ROOT/klog"
+''',
+	'rmmod': '''
+m=$FAKE_ROOT/sys/module/$1
+[ -e "$m/initstate" ] || { echo "rmmod: ERROR: Module $1 is not currently loaded" >&2; exit 1; }
+[ ! -e "$FAKE_ROOT/stuck-$1" ] || { echo "rmmod: ERROR: Module $1 is in use" >&2; exit 1; }
+for holder in "$m"/holders/*; do
+	[ -e "$holder" ] || continue
+	[ ! -e "$FAKE_ROOT/sys/module/$(basename "$holder")/initstate" ] && continue
+	echo "rmmod: ERROR: Module $1 is in use by: $(basename "$holder")" >&2
+	exit 1
+done
+rm -r "$m"
+echo "$1: unloaded" >>"$FAKE_ROOT/klog"
+''',
+	'mount': 'exit 0\n',
+	'mountpoint': 'exit 0\n',
+}
+
+PROGRAM = '''#!/bin/sh
+echo "KTAP version 1"
+echo "1..1"
+echo "ok 1 works"
+'''
+
+TAINT_O = 1 << 12
+W = 1 << 9
+
+
+class GuestCheckTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.root = Path(self.tmp.name)
+		self.top = self.root / 'top'
+		(self.top / 'scripts').mkdir(parents=True)
+		shutil.copy(TOP / 'scripts/guest-check.sh', self.top / 'scripts')
+		for module in ('alpha', 'beta'):
+			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
+			self.file(f'top/modules/{module}/{module}.ko', '')
+		self.file('proc/sys/kernel/tainted', '0\n')
+		self.file('klog', 'boot messages\n')
+		(self.root / 'sys/kernel/debug').mkdir(parents=True)
+		for name, body in STUBS.items():
+			self.file(f'bin/{name}', '#!/bin/sh\n' + body, executable=True)
+		self.results = self.root / 'results'
+		self.results.mkdir()
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def file(self, path, text, executable=False):
+		target = self.root / path
+		target.parent.mkdir(parents=True, exist_ok=True)
+		target.write_text(text)
+		if executable:
+			target.chmod(0o755)
+		return target
+
+	def case(self, module, name, body):
+		"""A lifecycle case script of @module."""
+		return self.file(f'top/tests/{module}/lifecycle/{name}.sh',
+				 '#!/bin/sh\nset -eu\n' + body, executable=True)
+
+	def guest_check(self, *args, timeout='300'):
+		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
+			   FAKE_ROOT=str(self.root), RESULTS_DIR=str(self.results),
+			   RKM_GUEST_SYS=str(self.root / 'sys'),
+			   RKM_GUEST_PROC=str(self.root / 'proc'),
+			   RKM_GUEST_KMSG='/dev/null', RKM_TEST_TIMEOUT=timeout,
+			   TMPDIR=str(self.root))
+		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *args,
+				self.results, 'alpha', 'beta'],
+			       env=env, check=True, capture_output=True, text=True, timeout=120)
+		self.assertTrue((self.results / 'complete').exists())
+
+	def failures(self, safety=False):
+		document = results.compose(self.results, self.top / 'modules', ['alpha', 'beta'],
+					   tests_dir=self.top / 'tests', safety=safety)
+		test = kunit_parser.parse_run_tests(document, null_printer)
+		return [f.split('.', 1)[1] for f in results.failures(test)]
+
+	def test_every_expected_program_gets_a_status(self):
+		self.file('top/tests/alpha/built.c', '')
+		self.file('top/tests/alpha/unbuilt.c', '')
+		self.file('top/.build/tests/alpha/built', PROGRAM, executable=True)
+		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
+		self.file('top/tests/alpha/noexec.sh', PROGRAM)
+		self.guest_check()
+		tests = self.results / 'modules/alpha/tests'
+		statuses = {p.name: p.read_text().strip() for p in tests.glob('*.status')}
+		self.assertEqual(statuses, {'built.status': '0', 'unbuilt.status': '127',
+					    'script.sh.status': '0', 'noexec.sh.status': '127'})
+		self.assertIn('.build/tests/alpha/unbuilt is missing or not executable',
+			      (tests / 'unbuilt.out').read_text())
+		self.assertEqual(self.failures(), ['alpha.noexec.sh', 'alpha.unbuilt'])
+
+	def test_debug_flavour_programs_get_a_status(self):
+		self.file('top/tests/alpha/safety/faults.c', '')
+		self.guest_check('--safety')
+		tests = self.results / 'modules/alpha/tests'
+		self.assertEqual((tests / 'safety-faults.status').read_text().strip(), '127')
+		self.assertEqual((tests / 'modload.status').read_text().strip(), '127')
+		self.assertEqual(self.failures(safety=True),
+				 ['alpha.modload', 'alpha.safety-faults', 'beta.modload'])
+
+	def test_lifecycle_cases_run_after_the_modules_one_at_a_time(self):
+		(self.top / 'tests/alpha/lifecycle').mkdir(parents=True)
+		shutil.copy(FIXTURES / 'lifecycle/example.sh', self.top / 'tests/alpha/lifecycle/')
+		self.case('alpha', 'b_pins', '''
+insmod "$RKM_MODULES_DIR/alpha/alpha.ko"
+insmod "$RKM_MODULES_DIR/beta/beta.ko"
+touch "$FAKE_ROOT/sys/module/alpha/holders/beta"
+''')
+		# Starts clean although b_pins left alpha pinned by beta; after
+		# every module's regular results (beta's are the last).
+		self.case('alpha', 'c_starts_clean', '''
+test ! -e "$FAKE_ROOT/sys/module/alpha"
+test ! -e "$FAKE_ROOT/sys/module/beta"
+test -f "$RESULTS_DIR/modules/beta/taint"
+test "$RKM_MODULES_DIR" = "$(cd "$(dirname "$0")/../../../modules" && pwd)"
+test -d "$RKM_LIFECYCLE_TMP" && test -z "$(ls -A "$RKM_LIFECYCLE_TMP")"
+touch "$RKM_LIFECYCLE_TMP/scratch"
+''')
+		self.case('alpha', 'd_warns', '''
+echo "WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2" >>"$FAKE_ROOT/klog"
+echo 512 >"$FAKE_ROOT/proc/sys/kernel/tainted"
+''')
+		self.case('alpha', 'e_after_warning', 'insmod "$RKM_MODULES_DIR/alpha/alpha.ko"\n')
+		self.case('alpha', 'f_fails', 'echo "no such thing" >&2\nexit 3\n')
+		self.case('beta', 'hangs', 'sleep 30\n')
+		self.guest_check(timeout='2')
+
+		alpha = self.results / 'lifecycle/alpha'
+		statuses = {p.stem: p.read_text().strip() for p in alpha.glob('*.status')}
+		self.assertEqual(statuses, {'example': '0', 'b_pins': '0', 'c_starts_clean': '0',
+					    'd_warns': '0', 'e_after_warning': '0', 'f_fails': '3'})
+		self.assertEqual((self.results / 'lifecycle/beta/hangs.status').read_text().strip(),
+				 '124')
+		self.assertEqual((alpha / 'b_pins.unload').read_text(), '')
+		self.assertIn('alpha: loaded\nalpha: unloaded\nalpha: loaded\nalpha: unloaded\n',
+			      (alpha / 'example.dmesg').read_text())
+		self.assertIn('WARNING', (alpha / 'd_warns.dmesg').read_text())
+		self.assertNotIn('WARNING', (alpha / 'e_after_warning.dmesg').read_text())
+		self.assertEqual((alpha / 'd_warns.taint').read_text().split(), ['0', '512'])
+		self.assertEqual((alpha / 'e_after_warning.taint').read_text().split(), ['512', '512'])
+		self.assertEqual(list(self.root.glob('rkm-lifecycle.*')), [])
+		self.assertEqual(self.failures(), [
+			'alpha lifecycle.d_warns.kernel log clean',
+			'alpha lifecycle.d_warns.no new taint',
+			'alpha lifecycle.f_fails.exits with status 0',
+			'beta lifecycle.hangs.exits with status 0',
+		])
+
+	def test_module_that_cannot_be_unloaded(self):
+		self.case('alpha', 'a_sticks', '''
+insmod "$RKM_MODULES_DIR/alpha/alpha.ko"
+touch "$FAKE_ROOT/stuck-alpha"
+''')
+		self.case('alpha', 'b_next', 'exit 0\n')
+		self.guest_check()
+		alpha = self.results / 'lifecycle/alpha'
+		self.assertEqual((alpha / 'a_sticks.unload').read_text().strip(), 'alpha')
+		self.assertFalse((alpha / 'b_next.status').exists())
+		self.assertIn('not run: alpha still loaded', (alpha / 'b_next.out').read_text())
+		self.assertEqual(self.failures(), ['alpha lifecycle.a_sticks.collection unloads after it',
+						   'alpha lifecycle.b_next'])
+
+	def test_each_drain_counts_lost_records(self):
+		self.guest_check()
+		for lost in ('boot-dmesg.lost', 'modules/alpha/dmesg.lost'):
+			self.assertEqual((self.results / lost).read_text().split(), ['0'], lost)
+		self.assertEqual(self.failures(), [])
+
+
+if __name__ == '__main__':
+	unittest.main()
