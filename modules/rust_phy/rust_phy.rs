@@ -79,39 +79,77 @@
 //! - `probe`: sets VCTRL to automatic crossover with link/activity LED (`0x0012`).
 //! - `soft_reset`: sets BMCR.RESET and polls until it clears (every 10 ms, at most 600 ms).
 //! - `config_aneg`: with auto-negotiation, writes the requested modes and pause bits into
-//!   ADVERTISE and CTRL1000 (other bits kept) and restarts negotiation; without, forces the
-//!   requested speed and duplex in BMCR.
+//!   ADVERTISE and CTRL1000 (other bits kept, a register only written when its value changes),
+//!   then restarts negotiation (BMCR.ANENABLE and ANRESTART set, ISOLATE cleared) only if
+//!   either register changed, or BMCR has ANENABLE clear or ISOLATE set; as C's
+//!   `genphy_check_and_restart_aneg()` does, so that asking again for the same advertisement
+//!   keeps the link. Without auto-negotiation, forces the requested speed and duplex in BMCR.
 //! - `read_status`: link from BMSR (read twice when the link was down, to skip the latched
 //!   low), speed and duplex from PHYSTS, partner abilities from LPA/STAT1000.
-//! - `suspend`/`resume`: set/clear BMCR.PDOWN.
+//! - `suspend`/`resume`: set/clear BMCR.PDOWN through phylib's `genphy_suspend()` and
+//!   `genphy_resume()`, one read-modify-write under the MDIO bus lock (phylib calls `suspend`
+//!   without `phydev->lock`).
 //!
 //! The 7.3 `net::phy` abstraction has no `config_init` nor interrupt callbacks, hence `probe`
 //! for the one-time configuration and polling for link changes.
 
 use kernel::{
-    error::code::EINVAL,
     io::poll::read_poll_timeout,
-    net::phy::{self, reg::C22, DeviceId, Driver},
+    net::phy::{
+        self,
+        reg::C22,
+        DeviceId,
+        Driver, //
+    },
     prelude::*,
     time::Delta,
     uapi, //
 };
 
 #[path = "../common/phy_modes.rs"]
-pub mod phy_modes;
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
+)]
+mod phy_modes;
 
 #[path = "../common/phy_device.rs"]
-pub mod phy_device;
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
+)]
+mod phy_device;
 
 #[path = "../common/mii.rs"]
-pub mod mii;
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
+)]
+mod mii;
+
+#[cfg(CONFIG_KUNIT = "y")]
+mod tests;
 
 use mii::{
-    BMCR_ANENABLE, BMCR_ANRESTART, BMCR_FULLDPLX, BMCR_ISOLATE, BMCR_PDOWN, BMCR_RESET,
-    BMCR_SPEED100, BMCR_SPEED1000, BMSR_ANEGCOMPLETE, BMSR_LSTATUS,
+    BMCR_ANENABLE,
+    BMCR_ANRESTART,
+    BMCR_FULLDPLX,
+    BMCR_ISOLATE,
+    BMCR_RESET,
+    BMCR_SPEED100,
+    BMCR_SPEED1000,
+    BMSR_ANEGCOMPLETE,
+    BMSR_LSTATUS, //
 };
 use phy_device::PhyDeviceExt;
-use phy_modes::{LinkModes, Mode, Speed};
+use phy_modes::{
+    LinkModes,
+    Mode,
+    Speed, //
+};
 
 kernel::module_phy_driver! {
     drivers: [Rv1000],
@@ -119,7 +157,7 @@ kernel::module_phy_driver! {
         DeviceId::new_with_driver::<Rv1000>(),
     ],
     name: "rust_phy",
-    authors: ["Rust kernel module collection"],
+    authors: ["Rust kernel module collection contributors"],
     description: "RV1000 gigabit Ethernet PHY driver",
     license: "GPL",
 }
@@ -160,11 +198,17 @@ const RESET_TIMEOUT: Delta = Delta::from_millis(600);
 /// The RV1000 registers the driver uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Reg {
+    /// BMCR (0x00), basic mode control.
     Bmcr,
+    /// BMSR (0x01), basic mode status; read-only.
     Bmsr,
+    /// ADVERTISE (0x04), auto-negotiation advertisement (10/100 modes and pause).
     Advertise,
+    /// CTRL1000 (0x09), 1000BASE-T control (1000 Mb/s modes advertised).
     Ctrl1000,
+    /// PHYSTS (0x10), the vendor status register with the resolved link; read-only.
     Physts,
+    /// VCTRL (0x11), the vendor control register (crossover and LEDs).
     Vctrl,
 }
 
@@ -180,11 +224,29 @@ trait Registers {
     /// `EINVAL` for the read-only BMSR and PHYSTS; MDIO errors as they come.
     fn write_reg(&mut self, reg: Reg, val: u16) -> Result;
 
-    /// Read-modify-write: clears the bits of `clear`, then sets those of `set`.
-    fn modify_reg(&mut self, reg: Reg, clear: u16, set: u16) -> Result {
-        let val = self.read_reg(reg)?;
-        self.write_reg(reg, (val & !clear) | set)
+    /// Read-modify-write: clears the bits of `clear`, then sets those of `set`, writing only if
+    /// that changes the value (as C's `phy_modify_changed()`). Returns whether it did.
+    ///
+    /// The read and the write are two MDIO transactions, not one under the bus lock (7.3's
+    /// kernel crate does not bind `phy_modify_changed()`). The caller, `config_aneg`, runs with
+    /// `phydev->lock` held, which serialises it with the other callbacks but `suspend`: phylib
+    /// calls that one without the lock (from `phy_stop()` and `phy_detach()`), so only their
+    /// caller keeps the two apart, by serialising those with the ethtool operations (RTNL for
+    /// a MAC driver, a mutex of its own for `rust_vmdio`).
+    fn modify_reg(&mut self, reg: Reg, clear: u16, set: u16) -> Result<bool> {
+        let old = self.read_reg(reg)?;
+        let new = (old & !clear) | set;
+        if new == old {
+            return Ok(false);
+        }
+        self.write_reg(reg, new)?;
+        Ok(true)
     }
+
+    /// Sets (`down`) or clears BMCR.PDOWN, keeping the other BMCR bits, in one read-modify-write
+    /// that no other access to the PHY can interleave with (`genphy_suspend()` and
+    /// `genphy_resume()` for the real PHY).
+    fn set_power_down(&mut self, down: bool) -> Result;
 }
 
 impl Registers for phy::Device {
@@ -206,6 +268,15 @@ impl Registers for phy::Device {
             Reg::Ctrl1000 => self.write(C22::MASTER_SLAVE_CONTROL, val),
             Reg::Bmsr | Reg::Physts => Err(EINVAL),
             Reg::Vctrl => self.write(C22::vendor_specific::<0x11>(), val),
+        }
+    }
+
+    fn set_power_down(&mut self, down: bool) -> Result {
+        // `phy_set_bits()`/`phy_clear_bits()` on BMCR: `phy_modify()`, under `mdio_lock`.
+        if down {
+            self.genphy_suspend()
+        } else {
+            self.genphy_resume()
         }
     }
 }
@@ -268,7 +339,8 @@ fn config_aneg(regs: &mut impl Registers, request: AnegRequest) -> Result {
                 Reg::Bmcr,
                 BMCR_ANENABLE | BMCR_SPEED100 | BMCR_SPEED1000 | BMCR_FULLDPLX | BMCR_ISOLATE,
                 speed | duplex,
-            )
+            )?;
+            Ok(())
         }
         AnegRequest::Advertise(modes) => {
             if modes.intersection(LinkModes::ALL_BASET).is_empty() {
@@ -292,16 +364,31 @@ fn config_aneg(regs: &mut impl Registers, request: AnegRequest) -> Result {
                     .filter(|(mode, _)| modes.contains(*mode))
                     .fold(0, |acc, (_, bit)| acc | bit)
             };
-            regs.modify_reg(Reg::Advertise, ADVERTISE_MANAGED, bits(&advertise))?;
-            regs.modify_reg(
+            let advertise_changed =
+                regs.modify_reg(Reg::Advertise, ADVERTISE_MANAGED, bits(&advertise))?;
+            let ctrl1000_changed = regs.modify_reg(
                 Reg::Ctrl1000,
                 ADVERTISE_1000FULL | ADVERTISE_1000HALF,
                 bits(&ctrl1000),
             )?;
-            // The new advertisement only takes effect when negotiation restarts.
-            regs.modify_reg(Reg::Bmcr, BMCR_ISOLATE, BMCR_ANENABLE | BMCR_ANRESTART)
+            check_and_restart_aneg(regs, advertise_changed || ctrl1000_changed)
         }
     }
+}
+
+/// Restarts auto-negotiation if the advertisement `changed` (it only takes effect at the next
+/// start), or if BMCR shows negotiation off or the PHY isolated; otherwise leaves the link
+/// alone. C's `genphy_check_and_restart_aneg()`.
+fn check_and_restart_aneg(regs: &mut impl Registers, changed: bool) -> Result {
+    if !changed {
+        let bmcr = regs.read_reg(Reg::Bmcr)?;
+        if bmcr & BMCR_ANENABLE != 0 && bmcr & BMCR_ISOLATE == 0 {
+            return Ok(());
+        }
+    }
+    // ANRESTART reads 0 (self-clearing), so this always writes.
+    regs.modify_reg(Reg::Bmcr, BMCR_ISOLATE, BMCR_ANENABLE | BMCR_ANRESTART)?;
+    Ok(())
 }
 
 /// Decodes PHYSTS; `None` unless it reports a link with a valid resolution.
@@ -341,14 +428,14 @@ fn read_status(regs: &mut impl Registers, was_up: bool, autoneg: bool) -> Result
     })
 }
 
-/// Enters power-down, keeping the configuration.
+/// Enters power-down (BMCR.PDOWN), keeping the configuration.
 fn suspend(regs: &mut impl Registers) -> Result {
-    regs.modify_reg(Reg::Bmcr, 0, BMCR_PDOWN)
+    regs.set_power_down(true)
 }
 
 /// Leaves power-down; the PHY restarts negotiation with the kept configuration.
 fn resume(regs: &mut impl Registers) -> Result {
-    regs.modify_reg(Reg::Bmcr, BMCR_PDOWN, 0)
+    regs.set_power_down(false)
 }
 
 struct Rv1000;
@@ -413,293 +500,5 @@ impl Driver for Rv1000 {
 
     fn resume(dev: &mut phy::Device) -> Result {
         resume(dev)
-    }
-}
-
-#[kunit_tests(rust_phy)]
-mod tests {
-    use super::*;
-    use kernel::error::code::{EIO, ETIMEDOUT};
-
-    /// Register double of an RV1000: plain storage plus the behaviour the driver relies on.
-    struct RegisterBank {
-        regs: [u16; 6],
-        /// BMCR reads that still show RESET after a reset write.
-        reset_busy_reads: u32,
-        /// A BMSR value returned by the next BMSR read only (a latched link loss).
-        latched_bmsr: Option<u16>,
-        /// Number of reads per register.
-        reads: [u32; 6],
-        /// Every write, in order.
-        writes: KVec<(Reg, u16)>,
-        /// Makes every access fail, like a dead MDIO bus.
-        broken: bool,
-    }
-
-    const RESET_VALUES: [(Reg, u16); 6] = [
-        (Reg::Bmcr, 0x1140),
-        (Reg::Bmsr, 0x7909),
-        (Reg::Advertise, 0x01e1),
-        (Reg::Ctrl1000, 0x0300),
-        (Reg::Physts, 0),
-        (Reg::Vctrl, 0),
-    ];
-
-    fn index(reg: Reg) -> usize {
-        match reg {
-            Reg::Bmcr => 0,
-            Reg::Bmsr => 1,
-            Reg::Advertise => 2,
-            Reg::Ctrl1000 => 3,
-            Reg::Physts => 4,
-            Reg::Vctrl => 5,
-        }
-    }
-
-    impl RegisterBank {
-        fn new() -> Self {
-            let mut bank = Self {
-                regs: [0; 6],
-                reset_busy_reads: 0,
-                latched_bmsr: None,
-                reads: [0; 6],
-                writes: KVec::new(),
-                broken: false,
-            };
-            for (reg, val) in RESET_VALUES {
-                bank.regs[index(reg)] = val;
-            }
-            bank
-        }
-
-        fn get(&self, reg: Reg) -> u16 {
-            self.regs[index(reg)]
-        }
-
-        fn set(&mut self, reg: Reg, val: u16) {
-            self.regs[index(reg)] = val;
-        }
-
-        fn reads_of(&self, reg: Reg) -> u32 {
-            self.reads[index(reg)]
-        }
-
-        fn with_link(physts: u16) -> Self {
-            let mut bank = Self::new();
-            bank.set(Reg::Bmsr, 0x7909 | BMSR_LSTATUS | BMSR_ANEGCOMPLETE);
-            bank.set(Reg::Physts, physts);
-            bank
-        }
-    }
-
-    impl Registers for RegisterBank {
-        fn read_reg(&mut self, reg: Reg) -> Result<u16> {
-            if self.broken {
-                return Err(EIO);
-            }
-            self.reads[index(reg)] += 1;
-            match reg {
-                Reg::Bmcr if self.reset_busy_reads > 0 => {
-                    self.reset_busy_reads -= 1;
-                    Ok(self.get(reg) | BMCR_RESET)
-                }
-                Reg::Bmsr => Ok(self.latched_bmsr.take().unwrap_or(self.get(reg))),
-                _ => Ok(self.get(reg)),
-            }
-        }
-
-        fn write_reg(&mut self, reg: Reg, val: u16) -> Result {
-            if self.broken {
-                return Err(EIO);
-            }
-            self.writes.push((reg, val), GFP_KERNEL)?;
-            if reg == Reg::Bmcr && val & BMCR_RESET != 0 {
-                for (reg, val) in RESET_VALUES {
-                    if reg != Reg::Vctrl && reg != Reg::Physts && reg != Reg::Bmsr {
-                        self.set(reg, val);
-                    }
-                }
-                return Ok(());
-            }
-            // ANRESTART self-clears.
-            let val = if reg == Reg::Bmcr {
-                val & !BMCR_ANRESTART
-            } else {
-                val
-            };
-            self.set(reg, val);
-            Ok(())
-        }
-    }
-
-    const PHYSTS_1000_FULL: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b10 << 14) | PHYSTS_DUPLEX;
-    const PHYSTS_100_HALF: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b01 << 14);
-
-    #[test]
-    fn probe_programs_crossover_and_led() -> Result {
-        let mut bank = RegisterBank::new();
-        probe_config(&mut bank)?;
-        assert_eq!(bank.get(Reg::Vctrl), 0x0012);
-        Ok(())
-    }
-
-    #[test]
-    fn soft_reset_waits_for_reset_to_clear() -> Result {
-        let mut bank = RegisterBank::new();
-        bank.set(Reg::Advertise, 0x0101);
-        bank.reset_busy_reads = 3;
-        soft_reset(&mut bank)?;
-        assert_eq!(bank.writes.first(), Some(&(Reg::Bmcr, BMCR_RESET)));
-        assert_eq!(bank.reads_of(Reg::Bmcr), 4);
-        assert_eq!(bank.get(Reg::Advertise), 0x01e1);
-        Ok(())
-    }
-
-    #[test]
-    fn soft_reset_times_out_when_reset_sticks() {
-        let mut bank = RegisterBank::new();
-        bank.reset_busy_reads = u32::MAX;
-        assert_eq!(soft_reset(&mut bank), Err(ETIMEDOUT));
-    }
-
-    #[test]
-    fn config_aneg_advertises_every_requested_mode() -> Result {
-        let mut bank = RegisterBank::new();
-        bank.set(Reg::Bmcr, 0x1140 | BMCR_ISOLATE);
-        let all = LinkModes::ALL_BASET
-            .union(LinkModes::PAUSE)
-            .union(LinkModes::ASYM_PAUSE);
-        config_aneg(&mut bank, AnegRequest::Advertise(all))?;
-        assert_eq!(bank.get(Reg::Advertise), 0x0de1);
-        assert_eq!(bank.get(Reg::Ctrl1000), 0x0300);
-        // Negotiation restarted (the bit self-clears), isolation lifted.
-        assert_eq!(
-            bank.writes.last(),
-            Some(&(Reg::Bmcr, 0x1140 | BMCR_ANRESTART))
-        );
-        assert_eq!(bank.get(Reg::Bmcr), 0x1140);
-        Ok(())
-    }
-
-    #[test]
-    fn config_aneg_limits_advertisement_and_keeps_other_bits() -> Result {
-        let mut bank = RegisterBank::new();
-        // Remote-fault and manual master/slave bits belong to others.
-        bank.set(Reg::Advertise, 0x21e1);
-        bank.set(Reg::Ctrl1000, 0x1300);
-        config_aneg(
-            &mut bank,
-            AnegRequest::Advertise(LinkModes::BASET100_FULL.union(LinkModes::BASET10_FULL)),
-        )?;
-        assert_eq!(bank.get(Reg::Advertise), 0x2141);
-        assert_eq!(bank.get(Reg::Ctrl1000), 0x1000);
-        Ok(())
-    }
-
-    #[test]
-    fn config_aneg_rejects_an_empty_advertisement() {
-        let mut bank = RegisterBank::new();
-        assert_eq!(
-            config_aneg(&mut bank, AnegRequest::Advertise(LinkModes::PAUSE)),
-            Err(EINVAL)
-        );
-        assert!(bank.writes.is_empty());
-    }
-
-    #[test]
-    fn config_aneg_forces_speed_and_duplex() -> Result {
-        let mut bank = RegisterBank::new();
-        config_aneg(
-            &mut bank,
-            AnegRequest::Force(Mode::new(Speed::Mbps100, true)),
-        )?;
-        assert_eq!(bank.get(Reg::Bmcr), BMCR_SPEED100 | BMCR_FULLDPLX);
-        config_aneg(
-            &mut bank,
-            AnegRequest::Force(Mode::new(Speed::Mbps10, false)),
-        )?;
-        assert_eq!(bank.get(Reg::Bmcr), 0);
-        Ok(())
-    }
-
-    #[test]
-    fn read_status_reports_the_resolved_mode() -> Result {
-        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
-        let status = read_status(&mut bank, true, true)?;
-        assert_eq!(
-            status,
-            LinkStatus {
-                up: true,
-                autoneg_complete: true,
-                mode: Some(Mode::new(Speed::Mbps1000, true)),
-            }
-        );
-        let mut bank = RegisterBank::with_link(PHYSTS_100_HALF);
-        let status = read_status(&mut bank, true, true)?;
-        assert_eq!(status.mode, Some(Mode::new(Speed::Mbps100, false)));
-        Ok(())
-    }
-
-    #[test]
-    fn read_status_needs_a_resolution() -> Result {
-        // BMSR says link, but PHYSTS has no valid resolution (or a reserved speed).
-        for physts in [PHYSTS_LINK, PHYSTS_LINK | PHYSTS_RESOLVED | (0b11 << 14)] {
-            let mut bank = RegisterBank::with_link(physts);
-            let status = read_status(&mut bank, true, true)?;
-            assert!(!status.up);
-            assert_eq!(status.mode, None);
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn read_status_honours_the_latched_link_loss() -> Result {
-        let latched = 0x7909 | BMSR_ANEGCOMPLETE;
-
-        // Link was up: one read, and the latched loss is reported.
-        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
-        bank.latched_bmsr = Some(latched);
-        assert!(!read_status(&mut bank, true, true)?.up);
-        assert_eq!(bank.reads_of(Reg::Bmsr), 1);
-
-        // Link was down: the second read gives the current (up) state.
-        let mut bank = RegisterBank::with_link(PHYSTS_1000_FULL);
-        bank.latched_bmsr = Some(latched);
-        assert!(read_status(&mut bank, false, true)?.up);
-        assert_eq!(bank.reads_of(Reg::Bmsr), 2);
-        Ok(())
-    }
-
-    #[test]
-    fn read_status_without_autoneg_ignores_completion() -> Result {
-        let mut bank = RegisterBank::with_link(PHYSTS_100_HALF);
-        bank.set(Reg::Bmsr, 0x7909 | BMSR_LSTATUS);
-        assert!(!read_status(&mut bank, true, true)?.up);
-        assert!(read_status(&mut bank, true, false)?.up);
-        Ok(())
-    }
-
-    #[test]
-    fn suspend_and_resume_toggle_power_down_only() -> Result {
-        let mut bank = RegisterBank::new();
-        bank.set(Reg::Bmcr, 0x1140);
-        suspend(&mut bank)?;
-        assert_eq!(bank.get(Reg::Bmcr), 0x1140 | BMCR_PDOWN);
-        resume(&mut bank)?;
-        assert_eq!(bank.get(Reg::Bmcr), 0x1140);
-        assert_eq!(bank.get(Reg::Advertise), 0x01e1);
-        Ok(())
-    }
-
-    #[test]
-    fn bus_errors_propagate() {
-        let mut bank = RegisterBank::new();
-        bank.broken = true;
-        assert_eq!(read_status(&mut bank, true, true), Err(EIO));
-        assert_eq!(
-            config_aneg(&mut bank, AnegRequest::Advertise(LinkModes::ALL_BASET)),
-            Err(EIO)
-        );
-        assert_eq!(suspend(&mut bank), Err(EIO));
     }
 }
