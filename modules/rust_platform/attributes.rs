@@ -17,6 +17,17 @@
 //! Numbers may be surrounded by ASCII whitespace, which also separates the channel levels.
 //! Writes fail with `EINVAL` for text that is not a number (or a wrong number of channel
 //! levels) and `ERANGE` for values the bank does not accept; the registers are then unchanged.
+//!
+//! Reading `label` fails with `EFBIG` when the label, with its newline, does not fit in the
+//! `PAGE_SIZE - 1` bytes sysfs accepts from a `show` (a firmware label of more than 4094 bytes
+//! with 4 KiB pages).
+//!
+//! Reads and writes of the register files fail with `ENODEV` when the bank's window has been
+//! revoked, which happens when the device is unbound (see [`crate::regs::Window`]). The files
+//! are removed before the window is released, so this is a guarantee rather than something a
+//! reader sees in practice; what a reader does see after an unbind, through a file descriptor
+//! opened before it, is sysfs's own `ENODEV`. Input errors take precedence: text that is not
+//! valid input fails with `EINVAL` or `ERANGE` before the registers are accessed.
 
 use kernel::prelude::*;
 
@@ -37,12 +48,19 @@ use crate::{
 /// Identifies a file of a bank.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum BankAttr {
+    /// `label`: the firmware label or the device name.
     Label,
+    /// `scratch`: the `SCRATCH` register.
     Scratch,
+    /// `enable`: `CONTROL.enable`.
     Enable,
+    /// `mode`: `CONTROL.mode`, limited by the firmware's `rkm,max-mode`.
     Mode,
+    /// `max_mode`: the firmware's `rkm,max-mode` or its default.
     MaxMode,
+    /// `channels`: the levels of all `CHANNEL` registers.
     Channels,
+    /// `channel_limits`: the firmware's `rkm,channel-limits`.
     ChannelLimits,
 }
 
@@ -85,10 +103,12 @@ impl<R: Registers + Send> DeviceAttributes for Bank<R> {
 
     fn show(&self, id: BankAttr, out: &mut ShowBuffer<'_>) -> Result {
         match id {
-            BankAttr::Label => out.write_fmt(fmt!("{}\n", self.config().label())),
-            BankAttr::Scratch => writeln!(out, "{:#010x}", self.scratch()),
-            BankAttr::Enable => writeln!(out, "{}", u32::from(self.enabled())),
-            BankAttr::Mode => writeln!(out, "{}", self.mode()),
+            // A `CStr` only has the kernel's `Display`, which `fmt!` uses (printable ASCII as it
+            // is, other bytes as `\xNN`); `core::fmt::Arguments` passes it on to `writeln!`.
+            BankAttr::Label => writeln!(out, "{}", fmt!("{}", self.config().label())),
+            BankAttr::Scratch => writeln!(out, "{:#010x}", self.scratch()?),
+            BankAttr::Enable => writeln!(out, "{}", u32::from(self.enabled()?)),
+            BankAttr::Mode => writeln!(out, "{}", self.mode()?),
             BankAttr::MaxMode => writeln!(out, "{}", self.config().max_mode()),
             BankAttr::Channels => show_list(out, self.levels()?.as_slice()),
             BankAttr::ChannelLimits => show_list(out, self.config().channel_limits()),
@@ -99,15 +119,14 @@ impl<R: Registers + Send> DeviceAttributes for Bank<R> {
         match id {
             BankAttr::Scratch => self.set_scratch(sysfs::parse(input)?),
             BankAttr::Enable => self.set_enabled(sysfs::parse_bool(input)?),
-            BankAttr::Mode => self.set_mode(sysfs::parse(input)?)?,
+            BankAttr::Mode => self.set_mode(sysfs::parse(input)?),
             BankAttr::Channels => {
                 let mut levels = [0; MAX_CHANNELS];
                 let count = parse_levels(input, &mut levels)?;
-                self.set_levels(levels.get(..count).ok_or(EINVAL)?)?
+                self.set_levels(levels.get(..count).ok_or(EINVAL)?)
             }
             // Read-only files have no `store` callback; sysfs never gets here for them.
-            BankAttr::Label | BankAttr::MaxMode | BankAttr::ChannelLimits => return Err(EIO),
+            BankAttr::Label | BankAttr::MaxMode | BankAttr::ChannelLimits => Err(EIO),
         }
-        Ok(())
     }
 }

@@ -37,6 +37,9 @@ pub(crate) enum FwValue<T> {
     Unreadable,
     /// The property's value.
     Present(T),
+    /// The property exists but was rejected while it was being read, before its value was read
+    /// (e.g. an array with too many entries); [`Config::new`] reports the error in property order.
+    Invalid(ConfigError),
 }
 
 /// The properties of a bank's firmware node, before validation.
@@ -45,7 +48,8 @@ pub(crate) struct FirmwareProperties {
     pub(crate) label: FwValue<CString>,
     /// `rkm,max-mode`: optional, defaults to [`DEFAULT_MAX_MODE`], at most [`MODE_FIELD_MAX`].
     pub(crate) max_mode: FwValue<u32>,
-    /// `rkm,channel-limits`: required, 1 to [`MAX_CHANNELS`] entries.
+    /// `rkm,channel-limits`: required, 1 to [`MAX_CHANNELS`] entries (see
+    /// [`check_channel_count`]).
     pub(crate) channel_limits: FwValue<KVec<u32>>,
 }
 
@@ -80,6 +84,19 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// Checks the number of entries of `rkm,channel-limits`; a reader calls it before reading them.
+///
+/// # Errors
+///
+/// [`ConfigError::ChannelCount`] unless `1 <= count <= MAX_CHANNELS`.
+pub(crate) fn check_channel_count(count: usize) -> Result<usize, ConfigError> {
+    if (1..=MAX_CHANNELS).contains(&count) {
+        Ok(count)
+    } else {
+        Err(ConfigError::ChannelCount(count))
+    }
+}
+
 /// Validated configuration of one bank.
 ///
 /// # Invariants
@@ -109,6 +126,7 @@ impl Config {
             FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_LABEL)),
             FwValue::Present(label) if label.is_empty() => return Err(ConfigError::EmptyLabel),
             FwValue::Present(label) => label,
+            FwValue::Invalid(err) => return Err(err),
         };
 
         let max_mode = match props.max_mode {
@@ -118,25 +136,28 @@ impl Config {
                 return Err(ConfigError::MaxModeTooLarge(mode))
             }
             FwValue::Present(mode) => mode,
+            FwValue::Invalid(err) => return Err(err),
         };
 
         let given = match props.channel_limits {
             FwValue::Absent => return Err(ConfigError::Missing(PROP_CHANNEL_LIMITS)),
             FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_CHANNEL_LIMITS)),
             FwValue::Present(limits) => limits,
+            FwValue::Invalid(err) => return Err(err),
         };
+        let channels = check_channel_count(given.len())?;
         let mut limits = [0; MAX_CHANNELS];
-        match limits.get_mut(..given.len()) {
-            Some(dst) if !given.is_empty() => dst.copy_from_slice(&given),
-            _ => return Err(ConfigError::ChannelCount(given.len())),
-        }
+        limits
+            .get_mut(..channels)
+            .ok_or(ConfigError::ChannelCount(channels))?
+            .copy_from_slice(&given);
 
         // INVARIANT: Checked above.
         Ok(Self {
             label,
             max_mode,
             limits,
-            channels: given.len(),
+            channels,
         })
     }
 
@@ -173,6 +194,9 @@ impl Levels {
 ///
 /// Every operation holds `regs` locked for its whole register sequence, so read-modify-write
 /// cycles of `CONTROL` and multi-register channel updates appear atomic to concurrent users.
+///
+/// Every register access can fail with `ENODEV` once the registers are no longer accessible (see
+/// [`Registers`]); a sequence then stops at the failed access.
 #[pin_data]
 pub(crate) struct Bank<R: Registers> {
     config: Config,
@@ -195,54 +219,75 @@ impl<R: Registers> Bank<R> {
     }
 
     /// Reads the scratch register.
-    pub(crate) fn scratch(&self) -> u32 {
-        self.regs.lock().scratch().value().get()
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    pub(crate) fn scratch(&self) -> Result<u32> {
+        Ok(self.regs.lock().scratch()?.value().get())
     }
 
     /// Writes the scratch register.
-    pub(crate) fn set_scratch(&self, value: u32) {
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    pub(crate) fn set_scratch(&self, value: u32) -> Result {
         self.regs
             .lock()
-            .set_scratch(SCRATCH::zeroed().with_value(value));
+            .set_scratch(SCRATCH::zeroed().with_value(value))
     }
 
     /// Whether the bank is enabled.
-    pub(crate) fn enabled(&self) -> bool {
-        self.regs.lock().control().enable()
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    pub(crate) fn enabled(&self) -> Result<bool> {
+        Ok(self.regs.lock().control()?.enable())
     }
 
     /// Enables or disables the bank, keeping its mode.
-    pub(crate) fn set_enabled(&self, enable: bool) {
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    pub(crate) fn set_enabled(&self, enable: bool) -> Result {
         let regs = self.regs.lock();
-        let control = regs.control().with_enable(enable);
-        regs.set_control(control);
+        let control = regs.control()?.with_enable(enable);
+        regs.set_control(control)
     }
 
     /// The selected mode.
-    pub(crate) fn mode(&self) -> u32 {
-        self.regs.lock().control().mode().get()
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    pub(crate) fn mode(&self) -> Result<u32> {
+        Ok(self.regs.lock().control()?.mode().get())
     }
 
     /// Selects `mode`, keeping the enable bit.
     ///
     /// # Errors
     ///
-    /// `ERANGE` if `mode` exceeds the firmware's `rkm,max-mode`; the registers are not touched.
+    /// - `ERANGE` if `mode` exceeds the firmware's `rkm,max-mode`; the registers are not touched.
+    /// - `ENODEV` if the registers are no longer accessible.
     pub(crate) fn set_mode(&self, mode: u32) -> Result {
         if mode > self.config.max_mode {
             return Err(ERANGE);
         }
         let regs = self.regs.lock();
-        let control = regs.control().try_with_mode(mode).map_err(|_| ERANGE)?;
-        regs.set_control(control);
-        Ok(())
+        let control = regs.control()?.try_with_mode(mode).map_err(|_| ERANGE)?;
+        regs.set_control(control)
     }
 
     /// Reads all channel levels at once.
     ///
     /// # Errors
     ///
-    /// Never in practice: the configuration guarantees valid channel indices.
+    /// `ENODEV` if the registers are no longer accessible. (`EINVAL` for a channel index cannot
+    /// happen: the configuration guarantees valid indices.)
     pub(crate) fn levels(&self) -> Result<Levels> {
         let mut levels = Levels {
             values: [0; MAX_CHANNELS],
@@ -259,9 +304,10 @@ impl<R: Registers> Bank<R> {
     ///
     /// # Errors
     ///
-    /// The registers are not touched on error.
-    /// - `EINVAL` if `levels` does not have one entry per channel.
-    /// - `ERANGE` if a level exceeds its channel's limit.
+    /// - `EINVAL` if `levels` does not have one entry per channel, `ERANGE` if a level exceeds its
+    ///   channel's limit; the registers are not touched then.
+    /// - `ENODEV` if the registers are no longer accessible; the channels before the failed
+    ///   access keep their new level.
     pub(crate) fn set_levels(&self, levels: &[u32]) -> Result {
         let limits = self.config.channel_limits();
         if levels.len() != limits.len() {

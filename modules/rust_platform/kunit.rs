@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit tests: property validation, the bank logic against an in-memory register double, and
+//! KUnit tests: property validation, the bank logic against in-memory register doubles, and
 //! the sysfs formatting and parsing, all without the device.
 
 #[kernel::macros::kunit_tests(rust_platform)]
@@ -21,6 +21,7 @@ mod tests {
     use crate::{
         attributes::BankAttr,
         bank::{
+            check_channel_count,
             Bank,
             Config,
             ConfigError,
@@ -42,7 +43,8 @@ mod tests {
         sysfs::{
             self,
             DeviceAttributes,
-            ShowBuffer, //
+            ShowBuffer,
+            SHOW_CAPACITY, //
         },
     };
 
@@ -95,20 +97,22 @@ mod tests {
     }
 
     impl Registers for FakeRegisters<'_> {
-        fn scratch(&self) -> SCRATCH {
-            SCRATCH::from(self.0.word(<SCRATCH as Register>::OFFSET))
+        fn scratch(&self) -> Result<SCRATCH> {
+            Ok(SCRATCH::from(self.0.word(<SCRATCH as Register>::OFFSET)))
         }
 
-        fn set_scratch(&self, value: SCRATCH) {
+        fn set_scratch(&self, value: SCRATCH) -> Result {
             self.0.write(<SCRATCH as Register>::OFFSET, value.into());
+            Ok(())
         }
 
-        fn control(&self) -> CONTROL {
-            CONTROL::from(self.0.word(<CONTROL as Register>::OFFSET))
+        fn control(&self) -> Result<CONTROL> {
+            Ok(CONTROL::from(self.0.word(<CONTROL as Register>::OFFSET)))
         }
 
-        fn set_control(&self, value: CONTROL) {
+        fn set_control(&self, value: CONTROL) -> Result {
             self.0.write(<CONTROL as Register>::OFFSET, value.into());
+            Ok(())
         }
 
         fn channel(&self, index: usize) -> Result<CHANNEL> {
@@ -118,6 +122,37 @@ mod tests {
         fn set_channel(&self, index: usize, value: CHANNEL) -> Result {
             self.0.write(channel_offset(index)?, value.into());
             Ok(())
+        }
+    }
+
+    /// [`Registers`] double of a revoked window: the device is being unbound.
+    struct RevokedRegisters;
+
+    impl Registers for RevokedRegisters {
+        fn scratch(&self) -> Result<SCRATCH> {
+            Err(ENODEV)
+        }
+
+        fn set_scratch(&self, _value: SCRATCH) -> Result {
+            Err(ENODEV)
+        }
+
+        fn control(&self) -> Result<CONTROL> {
+            Err(ENODEV)
+        }
+
+        fn set_control(&self, _value: CONTROL) -> Result {
+            Err(ENODEV)
+        }
+
+        fn channel(&self, index: usize) -> Result<CHANNEL> {
+            channel_offset(index)?;
+            Err(ENODEV)
+        }
+
+        fn set_channel(&self, index: usize, _value: CHANNEL) -> Result {
+            channel_offset(index)?;
+            Err(ENODEV)
         }
     }
 
@@ -139,22 +174,47 @@ mod tests {
         Ok(Config::new(props, CString::try_from(c"dev")?).err())
     }
 
-    /// A bank with limits 100, 200, 300 and modes up to 5 on `file`.
-    fn bank(file: &RegisterFile) -> Result<Pin<KBox<Bank<FakeRegisters<'_>>>>> {
+    /// A bank labelled `label` with limits 100, 200, 300 and modes up to 5 on `regs`.
+    fn bank_on<R: Registers>(label: &CStr, regs: R) -> Result<Pin<KBox<Bank<R>>>> {
         let config = Config::new(
-            properties(c"bank", 5, &[100, 200, 300])?,
+            properties(label, 5, &[100, 200, 300])?,
             CString::try_from(c"dev")?,
         )
         .map_err(|_| EINVAL)?;
-        KBox::pin_init(Bank::new(config, FakeRegisters(file)), GFP_KERNEL)
+        KBox::pin_init(Bank::new(config, regs), GFP_KERNEL)
     }
 
-    fn show<R: Registers + Send>(bank: &Bank<R>, id: BankAttr) -> Result<KVec<u8>> {
-        let mut page = [0u8; 64];
+    /// A bank labelled `bank` with limits 100, 200, 300 and modes up to 5 on `file`.
+    fn bank(file: &RegisterFile) -> Result<Pin<KBox<Bank<FakeRegisters<'_>>>>> {
+        bank_on(c"bank", FakeRegisters(file))
+    }
+
+    /// Shows attribute `id` of `bank` into a buffer of `capacity` bytes, as sysfs would.
+    fn show_into<R: Registers + Send>(
+        bank: &Bank<R>,
+        id: BankAttr,
+        capacity: usize,
+    ) -> Result<KVec<u8>> {
+        // On the heap: a page-sized array would take a quarter of the kernel stack.
+        let mut page = KVec::from_elem(0u8, capacity, GFP_KERNEL)?;
         let mut out = ShowBuffer::new(&mut page);
         bank.show(id, &mut out)?;
         let mut text = KVec::new();
         text.extend_from_slice(out.as_bytes(), GFP_KERNEL)?;
+        Ok(text)
+    }
+
+    fn show<R: Registers + Send>(bank: &Bank<R>, id: BankAttr) -> Result<KVec<u8>> {
+        show_into(bank, id, 64)
+    }
+
+    /// `len` printable bytes that differ from their neighbours (`a` to `z`, repeated), and a NUL.
+    fn pattern_with_nul(len: usize) -> Result<KVec<u8>> {
+        let mut text = KVec::with_capacity(len + 1, GFP_KERNEL)?;
+        for byte in (b'a'..=b'z').cycle().take(len) {
+            text.push(byte, GFP_KERNEL)?;
+        }
+        text.push(0, GFP_KERNEL)?;
         Ok(text)
     }
 
@@ -244,6 +304,36 @@ mod tests {
     }
 
     #[test]
+    fn config_checks_channel_count_before_reading() -> Result {
+        assert_eq!(check_channel_count(1), Ok(1));
+        assert_eq!(check_channel_count(MAX_CHANNELS), Ok(MAX_CHANNELS));
+        assert_eq!(check_channel_count(0), Err(ConfigError::ChannelCount(0)));
+        assert_eq!(
+            check_channel_count(MAX_CHANNELS + 1),
+            Err(ConfigError::ChannelCount(MAX_CHANNELS + 1))
+        );
+        assert_eq!(
+            check_channel_count(usize::MAX),
+            Err(ConfigError::ChannelCount(usize::MAX))
+        );
+
+        // A count rejected while reading gives the error a read array of that length gives ...
+        let mut props = properties(c"bank", 1, &[1])?;
+        props.channel_limits = FwValue::Invalid(ConfigError::ChannelCount(1000));
+        assert_eq!(config_error(props)?, Some(ConfigError::ChannelCount(1000)));
+
+        // ... and in property order: an earlier problem is still reported first.
+        let mut props = properties(c"bank", 1, &[1])?;
+        props.label = FwValue::Unreadable;
+        props.channel_limits = FwValue::Invalid(ConfigError::ChannelCount(1000));
+        assert_eq!(
+            config_error(props)?,
+            Some(ConfigError::Unreadable(PROP_LABEL))
+        );
+        Ok(())
+    }
+
+    #[test]
     fn bank_reads_the_registers_not_a_copy() -> Result {
         let file = RegisterFile::new();
         let bank = bank(&file)?;
@@ -251,9 +341,9 @@ mod tests {
         file.set_word(0x00, 0xdead_beef);
         file.set_word(0x04, 0x31);
         file.set_word(0x14, 42);
-        assert_eq!(bank.scratch(), 0xdead_beef);
-        assert!(bank.enabled());
-        assert_eq!(bank.mode(), 3);
+        assert_eq!(bank.scratch()?, 0xdead_beef);
+        assert!(bank.enabled()?);
+        assert_eq!(bank.mode()?, 3);
         assert_eq!(bank.levels()?.as_slice(), &[0, 42, 0]);
         assert_eq!(file.writes(), 0);
         Ok(())
@@ -264,11 +354,11 @@ mod tests {
         let file = RegisterFile::new();
         let bank = bank(&file)?;
 
-        bank.set_enabled(true);
+        bank.set_enabled(true)?;
         assert_eq!(file.word(0x04), 0x1);
         bank.set_mode(5)?;
         assert_eq!(file.word(0x04), 0x51);
-        bank.set_enabled(false);
+        bank.set_enabled(false)?;
         assert_eq!(file.word(0x04), 0x50);
         bank.set_mode(0)?;
         assert_eq!(file.word(0x04), 0x00);
@@ -323,6 +413,79 @@ mod tests {
         assert_eq!(&show(&bank, BankAttr::MaxMode)?[..], b"5\n");
         assert_eq!(&show(&bank, BankAttr::Channels)?[..], b"9 0 0\n");
         assert_eq!(&show(&bank, BankAttr::ChannelLimits)?[..], b"100 200 300\n");
+        Ok(())
+    }
+
+    #[test]
+    fn revoked_window_is_enodev_after_input_checks() -> Result {
+        let bank = bank_on(c"bank", RevokedRegisters)?;
+
+        for id in [
+            BankAttr::Scratch,
+            BankAttr::Enable,
+            BankAttr::Mode,
+            BankAttr::Channels,
+        ] {
+            assert_eq!(show(&bank, id).err(), Some(ENODEV));
+        }
+        // The files that show only the configuration do not touch the registers.
+        assert_eq!(&show(&bank, BankAttr::Label)?[..], b"bank\n");
+        assert_eq!(&show(&bank, BankAttr::MaxMode)?[..], b"5\n");
+
+        assert_eq!(bank.store(BankAttr::Scratch, "1"), Err(ENODEV));
+        assert_eq!(bank.store(BankAttr::Enable, "1"), Err(ENODEV));
+        assert_eq!(bank.store(BankAttr::Mode, "1"), Err(ENODEV));
+        assert_eq!(bank.store(BankAttr::Channels, "1 2 3"), Err(ENODEV));
+        // Input the bank rejects keeps its documented error: it is checked before any access.
+        assert_eq!(bank.store(BankAttr::Scratch, "x"), Err(EINVAL));
+        assert_eq!(bank.store(BankAttr::Mode, "6"), Err(ERANGE));
+        assert_eq!(bank.store(BankAttr::Channels, "1 2"), Err(EINVAL));
+        assert_eq!(bank.store(BankAttr::Channels, "1 2 301"), Err(ERANGE));
+        Ok(())
+    }
+
+    #[test]
+    fn show_buffer_takes_exactly_show_capacity_bytes() -> Result {
+        let bytes = pattern_with_nul(SHOW_CAPACITY + 1)?;
+        let bytes = bytes.get(..SHOW_CAPACITY + 1).ok_or(EINVAL)?;
+        let text = core::str::from_utf8(bytes).map_err(|_| EINVAL)?;
+        let (fits, rest) = text.split_at_checked(SHOW_CAPACITY).ok_or(EINVAL)?;
+        let mut page = KVec::from_elem(0u8, SHOW_CAPACITY, GFP_KERNEL)?;
+
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(write!(out, "{fits}"), Ok(()));
+        assert_eq!(out.as_bytes(), fits.as_bytes());
+        assert_eq!(write!(out, "{rest}"), Err(EFBIG));
+        assert_eq!(out.as_bytes().len(), SHOW_CAPACITY);
+
+        // The same text in one write does not fit either, and nothing of it is kept.
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(write!(out, "{text}"), Err(EFBIG));
+        assert!(out.as_bytes().len() <= SHOW_CAPACITY);
+        Ok(())
+    }
+
+    #[test]
+    fn label_fills_at_most_show_capacity() -> Result {
+        let file = RegisterFile::new();
+
+        // With its newline, a label of `SHOW_CAPACITY - 1` bytes fills the buffer exactly.
+        let longest = pattern_with_nul(SHOW_CAPACITY - 1)?;
+        let label = CStr::from_bytes_with_nul(&longest).map_err(|_| EINVAL)?;
+        let bank = bank_on(label, FakeRegisters(&file))?;
+        let shown = show_into(&bank, BankAttr::Label, SHOW_CAPACITY)?;
+        assert_eq!(shown.len(), SHOW_CAPACITY);
+        assert_eq!(shown.get(..SHOW_CAPACITY - 1), Some(label.to_bytes()));
+        assert_eq!(shown.last(), Some(&b'\n'));
+
+        // One byte more does not fit.
+        let too_long = pattern_with_nul(SHOW_CAPACITY)?;
+        let label = CStr::from_bytes_with_nul(&too_long).map_err(|_| EINVAL)?;
+        let bank = bank_on(label, FakeRegisters(&file))?;
+        assert_eq!(
+            show_into(&bank, BankAttr::Label, SHOW_CAPACITY).err(),
+            Some(EFBIG)
+        );
         Ok(())
     }
 

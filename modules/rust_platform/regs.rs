@@ -11,11 +11,15 @@
 //! | `0x10 + 4 * n`, n < 8 | `CHANNEL[n]` | 31:0 `level`: output level of channel `n`      |
 //!
 //! The bank logic only talks to the registers through [`Registers`], so it runs unchanged on the
-//! mapped window of a real bank and on the in-memory double of the KUnit tests.
+//! mapped window of a real bank ([`Window`]) and on the in-memory double of the KUnit tests.
 
 use kernel::{
+    devres::DevresGuard,
     io::{
-        mem::ExclusiveIoMem,
+        mem::{
+            DevresExclusiveIoMem,
+            ExclusiveIoMem, //
+        },
         register,
         register::Array,
         Io, //
@@ -53,55 +57,106 @@ register! {
 ///
 /// Implementations perform each call as a single register access and keep no copy of register
 /// values: the device is the only place the state lives.
+///
+/// Every access can fail: the registers of a real bank stop being accessible when its device is
+/// unbound (see [`Window`]).
 pub(crate) trait Registers {
     /// Reads `SCRATCH`.
-    fn scratch(&self) -> SCRATCH;
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    fn scratch(&self) -> Result<SCRATCH>;
+
     /// Writes `SCRATCH`.
-    fn set_scratch(&self, value: SCRATCH);
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    fn set_scratch(&self, value: SCRATCH) -> Result;
+
     /// Reads `CONTROL`.
-    fn control(&self) -> CONTROL;
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    fn control(&self) -> Result<CONTROL>;
+
     /// Writes `CONTROL`.
-    fn set_control(&self, value: CONTROL);
+    ///
+    /// # Errors
+    ///
+    /// `ENODEV` if the registers are no longer accessible.
+    fn set_control(&self, value: CONTROL) -> Result;
 
     /// Reads `CHANNEL[index]`.
     ///
     /// # Errors
     ///
-    /// `EINVAL` if `index >= MAX_CHANNELS`.
+    /// - `EINVAL` if `index >= MAX_CHANNELS`.
+    /// - `ENODEV` if the registers are no longer accessible.
     fn channel(&self, index: usize) -> Result<CHANNEL>;
 
     /// Writes `CHANNEL[index]`.
     ///
     /// # Errors
     ///
-    /// `EINVAL` if `index >= MAX_CHANNELS`.
+    /// - `EINVAL` if `index >= MAX_CHANNELS`.
+    /// - `ENODEV` if the registers are no longer accessible.
     fn set_channel(&self, index: usize, value: CHANNEL) -> Result;
 }
 
-/// The mapped MMIO window of a bank; bounds of fixed registers are checked at build time.
-impl Registers for ExclusiveIoMem<'_, WINDOW_SIZE> {
-    fn scratch(&self) -> SCRATCH {
-        self.read(SCRATCH)
+/// The mapped MMIO window of a bank, owned by the device's driver data.
+///
+/// It is a device-managed resource (`devres`): the mapping and the exclusive claim of the memory
+/// region are released when the window is dropped or, at the latest, when the device is unbound,
+/// and from then on the window is revoked. The type has no lifetime, so the driver data holding
+/// it is `'static` and nothing about it depends on the data being dropped in time: even a leaked
+/// window cannot be used after unbind.
+pub(crate) type Window = DevresExclusiveIoMem<WINDOW_SIZE>;
+
+/// Returns the mapping of `window` for one access.
+///
+/// The returned guard is an RCU read-side critical section: revocation waits for it, so the
+/// mapping stays valid until the guard is dropped. It must not be held across anything that
+/// sleeps; every caller here does one register access and drops it.
+///
+/// # Errors
+///
+/// `ENODEV` if the window has been revoked: the device is being (or has been) unbound.
+fn mapped(window: &Window) -> Result<DevresGuard<'_, ExclusiveIoMem<'static, WINDOW_SIZE>>> {
+    window.try_access().ok_or(ENODEV)
+}
+
+/// Each access holds the mapping only for itself; bounds of fixed registers are checked at build
+/// time.
+impl Registers for Window {
+    fn scratch(&self) -> Result<SCRATCH> {
+        Ok(mapped(self)?.read(SCRATCH))
     }
 
-    fn set_scratch(&self, value: SCRATCH) {
-        self.write_reg(value)
+    fn set_scratch(&self, value: SCRATCH) -> Result {
+        mapped(self)?.write_reg(value);
+        Ok(())
     }
 
-    fn control(&self) -> CONTROL {
-        self.read(CONTROL)
+    fn control(&self) -> Result<CONTROL> {
+        Ok(mapped(self)?.read(CONTROL))
     }
 
-    fn set_control(&self, value: CONTROL) {
-        self.write_reg(value)
+    fn set_control(&self, value: CONTROL) -> Result {
+        mapped(self)?.write_reg(value);
+        Ok(())
     }
 
     fn channel(&self, index: usize) -> Result<CHANNEL> {
-        Ok(self.read(CHANNEL::try_at(index).ok_or(EINVAL)?))
+        let at = CHANNEL::try_at(index).ok_or(EINVAL)?;
+        Ok(mapped(self)?.read(at))
     }
 
     fn set_channel(&self, index: usize, value: CHANNEL) -> Result {
-        self.write(CHANNEL::try_at(index).ok_or(EINVAL)?, value);
+        let at = CHANNEL::try_at(index).ok_or(EINVAL)?;
+        mapped(self)?.write(at, value);
         Ok(())
     }
 }

@@ -6,8 +6,8 @@
 //!
 //! - matching through an ACPI id table (`RKMP0001`) and an OF compatible (`rkm,regbank`);
 //! - validating firmware properties, failing probe with `EINVAL` and one `dev_err` line;
-//! - mapping the MMIO resource exclusively and accessing it through typed registers
-//!   ([`regs`], defined with the kernel crate's `register!`);
+//! - mapping the MMIO resource exclusively, as a device-managed resource, and accessing it through
+//!   typed registers ([`regs`], defined with the kernel crate's `register!`);
 //! - per-device state owned by the driver's private data, with the lifetime of the binding;
 //! - a sysfs interface ([`attributes`]) built on this project's `sysfs` abstraction
 //!   (`modules/common/sysfs.rs`).
@@ -44,15 +44,38 @@
 //! ```
 //!
 //! ACPI describes the same with `_HID "RKMP0001"`, a `Memory32Fixed` resource in `_CRS` and the
-//! properties in a `_DSD` device-properties package; `vm/rust_platform.dsl` has four examples.
+//! properties in a `_DSD` device-properties package; `vm/rust_platform.dsl` has six examples.
+//!
+//! A label of more than 4094 bytes is accepted, but reading the `label` file then fails with
+//! `EFBIG`: with its newline it does not fit in the page sysfs provides (see [`attributes`]).
 //!
 //! # Lifecycle
 //!
 //! Probe validates the properties, requests and maps the memory window (`EBUSY` if someone else
 //! owns it, and also when the request cannot allocate its `struct resource`: the C API returns
-//! NULL for both) and then creates the sysfs files. Other allocation failures are `ENOMEM`. On unbind the driver core drops the private data:
-//! the files are removed first (waiting for running readers and writers), then the bank, then
-//! the mapping and the memory region.
+//! NULL for both), registers the mapping as a device-managed resource and then creates the sysfs
+//! files. Other allocation failures are `ENOMEM`. On unbind the driver core drops the private
+//! data: the files are removed first (waiting for running readers and writers), then the bank,
+//! then the mapping and the memory region.
+//!
+//! # Soundness
+//!
+//! The driver has no `unsafe` code, and its private data borrows nothing: it is `'static`.
+//!
+//! - The mapping is a [`regs::Window`] (`DevresExclusiveIoMem`, from
+//!   `ExclusiveIoMem::into_devres()`), not an `ExclusiveIoMem<'bound>` borrowing the bound
+//!   device. Every register access takes the window's revocable guard ([`regs::Registers`]); the
+//!   devres core revokes the window when it is dropped or, at the latest, when the device is
+//!   unbound, and an access after that fails with `ENODEV` instead of touching an unmapped
+//!   window.
+//! - The sysfs files are therefore created with the safe `sysfs::AttributeGroup::new`, which
+//!   requires `'static` data. Nothing depends on the group being dropped in time: if it outlived
+//!   the binding (it does not, the driver core drops the private data at unbind), the register
+//!   files would fail with `ENODEV` and the others show the configuration the group owns.
+//!
+//! Because the files are removed before the window is released (see above), no file access sees
+//! a revoked window in practice: userspace cannot reach `ENODEV` this way, the KUnit tests check
+//! it with a register double that behaves like a revoked window.
 //!
 //! # The banks in the test VM
 //!
@@ -76,7 +99,6 @@ use kernel::{
         property::FwNode,
         Core, //
     },
-    io::mem::ExclusiveIoMem,
     of,
     platform,
     prelude::*,
@@ -85,6 +107,11 @@ use kernel::{
 
 mod attributes;
 mod bank;
+// The tests live in their own file. `#[kunit_tests]` cannot be put on an out-of-line `mod`
+// (attribute macros on non-inline modules are unstable), so `kunit.rs` holds an inline
+// `#[kunit_tests] mod tests`; this `cfg` is the one the macro puts on that inner module, and keeps
+// the otherwise empty `kunit` module out of builds without built-in KUnit. The modules whose
+// tests are inline use a bare `#[kunit_tests]`.
 #[cfg(CONFIG_KUNIT = "y")]
 mod kunit;
 #[path = "../common/property.rs"]
@@ -99,14 +126,14 @@ use bank::{
     FirmwareProperties,
     FwValue, //
 };
-use regs::WINDOW_SIZE;
-
-/// The mapped registers of one bank.
-type Window<'bound> = ExclusiveIoMem<'bound, WINDOW_SIZE>;
+use regs::{
+    Window,
+    WINDOW_SIZE, //
+};
 
 /// Per-device state, alive exactly while the device is bound: the bank, owning the mapping, and
 /// its files, which are removed before the bank is dropped.
-type BoundBank<'bound> = sysfs::AttributeGroup<Bank<Window<'bound>>>;
+type BoundBank = sysfs::AttributeGroup<Bank<Window>>;
 
 struct RegBankDriver;
 
@@ -135,37 +162,41 @@ fn read_property<T: device::property::Property>(fwnode: &FwNode, name: &CStr) ->
     }
 }
 
-/// Reads the string property `name` of `dev`.
+/// Reads the string property `name` of `fwnode`.
 ///
 /// # Errors
 ///
 /// `ENOMEM`; problems with the property itself are reported in the returned value.
-fn read_string_property(
-    dev: &device::Device,
-    fwnode: &FwNode,
-    name: &CStr,
-) -> Result<FwValue<CString>> {
+fn read_string_property(fwnode: &FwNode, name: &CStr) -> Result<FwValue<CString>> {
     if !fwnode.property_present(name) {
         return Ok(FwValue::Absent);
     }
-    match property::read_string(dev, name) {
+    match property::read_string(fwnode, name) {
         Ok(value) => Ok(FwValue::Present(value)),
         Err(err) if err == ENOMEM => Err(err),
         Err(_) => Ok(FwValue::Unreadable),
     }
 }
 
-/// Reads the u32 array property `name`.
+/// Reads `rkm,channel-limits` (a u32 array).
+///
+/// The number of entries is checked before they are read, so an oversized property costs no
+/// allocation; at most [`MAX_CHANNELS`](regs::MAX_CHANNELS) entries are read.
 ///
 /// # Errors
 ///
 /// `ENOMEM`; problems with the property itself are reported in the returned value.
-fn read_u32_array(fwnode: &FwNode, name: &CStr) -> Result<FwValue<KVec<u32>>> {
+fn read_channel_limits(fwnode: &FwNode) -> Result<FwValue<KVec<u32>>> {
+    let name = bank::PROP_CHANNEL_LIMITS;
     if !fwnode.property_present(name) {
         return Ok(FwValue::Absent);
     }
     let Ok(count) = fwnode.property_count_elem::<u32>(name) else {
         return Ok(FwValue::Unreadable);
+    };
+    let count = match bank::check_channel_count(count) {
+        Ok(count) => count,
+        Err(err) => return Ok(FwValue::Invalid(err)),
     };
     Ok(
         match fwnode.property_read_array_vec(name, count)?.optional() {
@@ -183,9 +214,9 @@ fn read_u32_array(fwnode: &FwNode, name: &CStr) -> Result<FwValue<KVec<u32>>> {
 fn firmware_config(dev: &device::Device) -> Result<Config> {
     let props = match dev.fwnode() {
         Some(fwnode) => FirmwareProperties {
-            label: read_string_property(dev, fwnode, bank::PROP_LABEL)?,
+            label: read_string_property(fwnode, bank::PROP_LABEL)?,
             max_mode: read_property(fwnode, bank::PROP_MAX_MODE),
-            channel_limits: read_u32_array(fwnode, bank::PROP_CHANNEL_LIMITS)?,
+            channel_limits: read_channel_limits(fwnode)?,
         },
         None => FirmwareProperties {
             label: FwValue::Absent,
@@ -203,7 +234,7 @@ fn firmware_config(dev: &device::Device) -> Result<Config> {
 
 impl platform::Driver for RegBankDriver {
     type IdInfo = ();
-    type Data<'bound> = BoundBank<'bound>;
+    type Data<'bound> = BoundBank;
     const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
     const ACPI_ID_TABLE: Option<acpi::IdTable<Self::IdInfo>> = Some(&ACPI_TABLE);
 
@@ -214,10 +245,11 @@ impl platform::Driver for RegBankDriver {
         pin_init::pin_init_scope(move || {
             let dev = pdev.as_ref();
             let config = firmware_config(dev)?;
-            let window: Window<'bound> = pdev
+            let window: Window = pdev
                 .io_request_by_index(0)
                 .ok_or(ENODEV)?
-                .iomap_exclusive_sized::<WINDOW_SIZE>()?;
+                .iomap_exclusive_sized::<WINDOW_SIZE>()?
+                .into_devres()?;
 
             dev_dbg!(
                 dev,
@@ -235,7 +267,7 @@ impl platform::Driver for RegBankDriver {
 kernel::module_platform_driver! {
     type: RegBankDriver,
     name: "rust_platform",
-    authors: ["Rust kernel modules project"],
+    authors: ["Rust kernel module collection contributors"],
     description: "Platform driver for a firmware-described register bank",
-    license: "GPL v2",
+    license: "GPL",
 }

@@ -36,6 +36,15 @@ struct bank {
 #define BANK_B { "\\_SB_.RKP1", 0xff001000UL, "" }	/* good, default max-mode, 2 channels */
 #define BANK_MISSING { "\\_SB_.RKP2", 0xff002000UL, "" }	/* no rkm,channel-limits */
 #define BANK_BAD_MODE { "\\_SB_.RKP3", 0xff003000UL, "" }	/* rkm,max-mode 99 */
+/* Good, 1 channel, labels of LABEL_FITS_LEN and LABEL_FITS_LEN + 1 bytes. */
+#define BANK_LABEL_FITS { "\\_SB_.RKP4", 0xff004000UL, "" }
+#define BANK_LABEL_TOO_LONG { "\\_SB_.RKP5", 0xff005000UL, "" }
+
+/*
+ * The longest label sysfs can show with its newline: PAGE_SIZE - 1 bytes in
+ * all, for the test VM's 4 KiB pages. Label byte i is 'a' + i % 26.
+ */
+#define LABEL_FITS_LEN 4094
 
 /* Reads a whole small file into buf; returns its length or -errno. */
 static inline int read_file(const char *path, char *buf, size_t size)

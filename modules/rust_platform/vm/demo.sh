@@ -3,8 +3,9 @@
 #
 # `make run` demo of rust_platform, with the module loaded: the register banks
 # of vm/rust_platform.dsl with their firmware properties, register reads and
-# writes through sysfs, the bad banks' probe errors, and unbinding and binding
-# one bank, after which it still shows what the device kept. Exits non-zero
+# writes through sysfs, the bad banks' probe errors, unbinding and binding
+# one bank, after which it still shows what the device kept, and the two
+# banks whose labels sit at the size limit of a sysfs file. Exits non-zero
 # as soon as something does not behave as shown. Builtins where possible:
 # every process started costs time under TCG.
 
@@ -51,11 +52,20 @@ window() {
 	done </proc/iomem
 }
 
-banks=()
+# bank-a and bank-b are the demo's; RKP4 and RKP5, whose labels are 4 KiB
+# long, only show the size limit at the end.
+banks=() limit_banks=() bound=0
 for dev in "$DRIVER"/RKMP0001:*; do
-	[ -e "$dev/label" ] && banks+=("$dev")
+	[ -e "$dev/label" ] || continue
+	bound=$((bound + 1))
+	read -r node <"$dev/firmware_node/path"
+	case $node in
+	'\_SB_.RKP4' | '\_SB_.RKP5') limit_banks+=("$dev") ;;
+	*) banks+=("$dev") ;;
+	esac
 done
-[ ${#banks[@]} -eq 2 ] || fail "expected 2 bound banks, found ${#banks[@]}"
+[ $bound -eq 4 ] || fail "expected 4 bound banks, found $bound"
+[ ${#banks[@]} -eq 2 ] || fail "expected 2 demo banks, found ${#banks[@]}"
 
 echo "== Banks bound to rust_platform (ACPI id RKMP0001)"
 for dev in "${banks[@]}"; do
@@ -123,3 +133,18 @@ echo "${a##*/}" >"$DRIVER/bind" || fail "bind failed"
 echo "    bank-a bound again; its registers kept their values in the device:"
 expect "$a/scratch" 0xcafe0001
 expect "$a/channels" "10 20 30"
+
+echo
+echo "== Labels at the size limit of a sysfs file: a show returns at most PAGE_SIZE - 1 bytes"
+for dev in "${limit_banks[@]}"; do
+	read -r node <"$dev/firmware_node/path"
+	if label=$(cat "$dev/label" 2>/dev/null); then
+		[ "$node" = '\_SB_.RKP4' ] || fail "$node: reading label did not fail"
+		[ ${#label} -eq 4094 ] || fail "$node: label of ${#label} bytes, expected 4094"
+		echo "    \$ cat ${dev##*/}/label    -> a label of ${#label} bytes and a newline ($node)"
+	else
+		[ "$node" = '\_SB_.RKP5' ] || fail "$node: reading label failed"
+		error=$(cat "$dev/label" 2>&1 >/dev/null)
+		echo "    \$ cat ${dev##*/}/label    -> ${error##*: } ($node, a label of 4095 bytes)"
+	fi
+done
