@@ -107,27 +107,15 @@ use kernel::{
 };
 
 #[path = "../common/phy_modes.rs"]
-#[allow(
-    dead_code,
-    unreachable_pub,
-    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
-)]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod phy_modes;
 
 #[path = "../common/phy_device.rs"]
-#[allow(
-    dead_code,
-    unreachable_pub,
-    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
-)]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod phy_device;
 
 #[path = "../common/mii.rs"]
-#[allow(
-    dead_code,
-    unreachable_pub,
-    reason = "shared file: this driver uses part of it; `pub` items until it is `pub(crate)`"
-)]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod mii;
 
 #[cfg(CONFIG_KUNIT = "y")]

@@ -34,8 +34,11 @@ static bool driver_is(const char *expected)
 	return true;
 }
 
-/* Position in the access log of the first write to @reg with all of @bits set, or -1. */
-static int first_write(const char *log, unsigned int reg, unsigned int bits)
+/*
+ * Position in the access log of the first access @op ('R' or 'W') to @reg
+ * with all of @bits set in its value, or -1.
+ */
+static int first_access(const char *log, char access, unsigned int reg, unsigned int bits)
 {
 	const char *line = log;
 	unsigned int seq, r, val;
@@ -44,7 +47,7 @@ static int first_write(const char *log, unsigned int reg, unsigned int bits)
 
 	while (line && *line) {
 		if (sscanf(line, "%u %c %x %x", &seq, &op, &r, &val) == 4 &&
-		    op == 'W' && r == reg && (val & bits) == bits)
+		    op == access && r == reg && (val & bits) == bits)
 			return index;
 		line = strchr(line, '\n');
 		if (line)
@@ -72,7 +75,13 @@ static bool link_goes_down(void)
 	return ms >= 0;
 }
 
-/* Reattaching runs phy_attach_direct(): driver soft_reset, then phy_start(): config_aneg. */
+/*
+ * Reattaching runs phy_attach_direct(): the driver's soft reset, then
+ * phy_start(): config_aneg. phylib then asks for the reset values of
+ * ADVERTISE and CTRL1000, so config_aneg reads them, finds nothing to change
+ * and, as genphy_check_and_restart_aneg() in C, does not restart: the reset
+ * itself renegotiates.
+ */
 static bool reset_precedes_aneg(void)
 {
 	static char log[64 * 1024];
@@ -87,12 +96,12 @@ static bool reset_precedes_aneg(void)
 	ok = ktap_check(ok, vmdio_read("access_log", log, sizeof(log)), "read log");
 	if (!ok)
 		return false;
-	reset = first_write(log, BMCR, BMCR_RESET);
-	advertise = first_write(log, ADVERTISE, 0);
-	restart = first_write(log, BMCR, BMCR_ANRESTART);
-	ktap_diag("log positions: reset %d, ADVERTISE write %d, aneg restart %d",
+	reset = first_access(log, 'W', BMCR, BMCR_RESET);
+	advertise = first_access(log, 'R', ADVERTISE, 0);
+	restart = first_access(log, 'W', BMCR, BMCR_ANRESTART);
+	ktap_diag("log positions: reset %d, ADVERTISE read %d, aneg restart %d",
 		  reset, advertise, restart);
-	return reset >= 0 && reset < advertise && advertise < restart;
+	return reset >= 0 && reset < advertise && restart == -1;
 }
 
 static bool unplug_takes_link_down(void)
@@ -216,7 +225,7 @@ int main(void)
 	ktap_result(driver_is(RV1000_DRIVER), "rust_phy binds the emulated PHY");
 	ktap_result(vmdio_register(VCTRL) == 0x0012, "probe programs VCTRL (crossover, LEDs)");
 	ktap_result(link_comes_up("up 1000/full"), "link comes up at the best common mode");
-	ktap_result(reset_precedes_aneg(), "access log: soft reset before advertisement and aneg");
+	ktap_result(reset_precedes_aneg(), "access log: soft reset, aneg config, no restart");
 	ktap_result(unplug_takes_link_down(), "unplugged cable: link down in bound");
 	ktap_result(replug_brings_link_up(), "replugged cable: link up in bound");
 	ktap_result(partner_100_full_resolves_100_full(), "partner 100/full only resolves 100/full");
