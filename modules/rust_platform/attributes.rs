@@ -18,9 +18,10 @@
 //! Writes fail with `EINVAL` for text that is not a number (or a wrong number of channel
 //! levels) and `ERANGE` for values the bank does not accept; the registers are then unchanged.
 //!
-//! Reading `label` fails with `EFBIG` when the label, with its newline, does not fit in the
-//! `PAGE_SIZE - 1` bytes sysfs accepts from a `show` (a firmware label of more than 4094 bytes
-//! with 4 KiB pages).
+//! `label` shows bytes that are not printable ASCII as `\xNN`, as the kernel prints a C string.
+//! Reading it fails with `EFBIG` when the text, with its newline, does not fit in the
+//! `PAGE_SIZE - 1` bytes sysfs accepts from a `show`: with 4 KiB pages, for a label of more than
+//! 4094 printable ASCII bytes (each other byte takes four).
 //!
 //! Reads and writes of the register files fail with `ENODEV` when the bank's window has been
 //! revoked, which happens when the device is unbound (see [`crate::regs::Window`]). The files

@@ -46,8 +46,9 @@
 //! ACPI describes the same with `_HID "RKMP0001"`, a `Memory32Fixed` resource in `_CRS` and the
 //! properties in a `_DSD` device-properties package; `vm/rust_platform.dsl` has six examples.
 //!
-//! A label of more than 4094 bytes is accepted, but reading the `label` file then fails with
-//! `EFBIG`: with its newline it does not fit in the page sysfs provides (see [`attributes`]).
+//! A label of more than 4094 printable ASCII bytes is accepted, but reading the `label` file then
+//! fails with `EFBIG`: with its newline it does not fit in the page sysfs provides (see
+//! [`attributes`]).
 //!
 //! # Lifecycle
 //!
