@@ -16,7 +16,8 @@ export PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$PATH"')
 export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIBCLANG_PATH"')
 
 # Targets that need a kernel tree.
-TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check check-debug bench
+TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check check-debug bench \
+	compile-fail
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
@@ -80,6 +81,10 @@ check-debug: check
 bench: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/bench.sh
 
+# The soundness bounds of modules/common/, proven by code rustc must refuse.
+compile-fail:
+	@$(SCRIPTS)/compile-fail.sh $(KDIR)
+
 endif # KDIR
 
 # The kernel's own formatting rules (rustfmt is not run by kbuild for M=).
@@ -115,6 +120,7 @@ help:
 	@echo '  make LLVM=1                  build every module under modules/'
 	@echo '  make LLVM=1 CLIPPY=1         ... with clippy'
 	@echo '  make LLVM=1 lint             clippy + rustc with warnings as errors, rustfmt check'
+	@echo '  make LLVM=1 compile-fail     soundness bounds: tests/compile-fail/ must be refused by rustc'
 	@echo '  make LLVM=1 rust-analyzer    write rust-project.json for editors'
 	@echo '  make LLVM=1 modules_install  install (honours INSTALL_MOD_PATH)'
 	@echo '  make rustfmt | rustfmtcheck  format / check with the kernel rustfmt rules'
