@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! IEEE 802.3 clause-22 register bits as the 16-bit values MDIO carries.
+//! IEEE 802.3 clause-22 register addresses and bits as the values MDIO carries.
 //!
 //! C header: [`include/uapi/linux/mii.h`](srctree/include/uapi/linux/mii.h)
 //!
 //! The kernel crate's `uapi` bindings give these as `u32`; a PHY driver and a PHY model
-//! both need them as register values.
+//! both need them as register values. The RV1000's own registers are in `rv1000.rs`.
 
 use kernel::uapi;
 
@@ -30,3 +30,54 @@ pub(crate) const BMCR_SPEED1000: u16 = uapi::BMCR_SPEED1000 as u16;
 pub(crate) const BMSR_LSTATUS: u16 = uapi::BMSR_LSTATUS as u16;
 /// BMSR: auto-negotiation complete.
 pub(crate) const BMSR_ANEGCOMPLETE: u16 = uapi::BMSR_ANEGCOMPLETE as u16;
+
+/// ADVERTISE and LPA: 10BASE-T half duplex.
+pub(crate) const ADVERTISE_10HALF: u16 = uapi::ADVERTISE_10HALF as u16;
+/// ADVERTISE and LPA: 10BASE-T full duplex.
+pub(crate) const ADVERTISE_10FULL: u16 = uapi::ADVERTISE_10FULL as u16;
+/// ADVERTISE and LPA: 100BASE-TX half duplex.
+pub(crate) const ADVERTISE_100HALF: u16 = uapi::ADVERTISE_100HALF as u16;
+/// ADVERTISE and LPA: 100BASE-TX full duplex.
+pub(crate) const ADVERTISE_100FULL: u16 = uapi::ADVERTISE_100FULL as u16;
+/// ADVERTISE and LPA: symmetric pause.
+pub(crate) const ADVERTISE_PAUSE_CAP: u16 = uapi::ADVERTISE_PAUSE_CAP as u16;
+/// ADVERTISE and LPA: asymmetric pause.
+pub(crate) const ADVERTISE_PAUSE_ASYM: u16 = uapi::ADVERTISE_PAUSE_ASYM as u16;
+/// ADVERTISE and LPA: the IEEE 802.3 selector field.
+pub(crate) const ADVERTISE_CSMA: u16 = uapi::ADVERTISE_CSMA as u16;
+/// LPA: the link partner acknowledged our base page.
+pub(crate) const LPA_LPACK: u16 = uapi::LPA_LPACK as u16;
+
+/// CTRL1000: advertise 1000BASE-T full duplex.
+pub(crate) const ADVERTISE_1000FULL: u16 = uapi::ADVERTISE_1000FULL as u16;
+/// CTRL1000: advertise 1000BASE-T half duplex.
+pub(crate) const ADVERTISE_1000HALF: u16 = uapi::ADVERTISE_1000HALF as u16;
+
+/// STAT1000: the link partner can do 1000BASE-T full duplex.
+pub(crate) const LPA_1000FULL: u16 = uapi::LPA_1000FULL as u16;
+/// STAT1000: the link partner can do 1000BASE-T half duplex.
+pub(crate) const LPA_1000HALF: u16 = uapi::LPA_1000HALF as u16;
+/// STAT1000: local and remote receivers OK.
+pub(crate) const LPA_1000_RX_OK: u16 = (uapi::LPA_1000LOCALRXOK | uapi::LPA_1000REMRXOK) as u16;
+
+/// ESTATUS: 1000BASE-T half and full duplex abilities.
+pub(crate) const ESTATUS_1000_T: u16 = (uapi::ESTATUS_1000_TFULL | uapi::ESTATUS_1000_THALF) as u16;
+
+/// BMCR's address.
+pub(crate) const MII_BMCR: u8 = uapi::MII_BMCR as u8;
+/// BMSR's address.
+pub(crate) const MII_BMSR: u8 = uapi::MII_BMSR as u8;
+/// PHYSID1's address.
+pub(crate) const MII_PHYSID1: u8 = uapi::MII_PHYSID1 as u8;
+/// PHYSID2's address.
+pub(crate) const MII_PHYSID2: u8 = uapi::MII_PHYSID2 as u8;
+/// ADVERTISE's address.
+pub(crate) const MII_ADVERTISE: u8 = uapi::MII_ADVERTISE as u8;
+/// LPA's address.
+pub(crate) const MII_LPA: u8 = uapi::MII_LPA as u8;
+/// CTRL1000's address.
+pub(crate) const MII_CTRL1000: u8 = uapi::MII_CTRL1000 as u8;
+/// STAT1000's address.
+pub(crate) const MII_STAT1000: u8 = uapi::MII_STAT1000 as u8;
+/// ESTATUS's address.
+pub(crate) const MII_ESTATUS: u8 = uapi::MII_ESTATUS as u8;

@@ -118,10 +118,22 @@ mod phy_device;
 #[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod mii;
 
+#[path = "../common/rv1000.rs"]
+#[allow(dead_code, reason = "shared with the model, which uses other parts")]
+mod rv1000;
+
 #[cfg(CONFIG_KUNIT = "y")]
 mod tests;
 
 use mii::{
+    ADVERTISE_1000FULL,
+    ADVERTISE_1000HALF,
+    ADVERTISE_100FULL,
+    ADVERTISE_100HALF,
+    ADVERTISE_10FULL,
+    ADVERTISE_10HALF,
+    ADVERTISE_PAUSE_ASYM,
+    ADVERTISE_PAUSE_CAP,
     BMCR_ANENABLE,
     BMCR_ANRESTART,
     BMCR_FULLDPLX,
@@ -138,6 +150,18 @@ use phy_modes::{
     Mode,
     Speed, //
 };
+use rv1000::{
+    PHYSTS_DUPLEX,
+    PHYSTS_LINK,
+    PHYSTS_RESOLVED,
+    PHYSTS_SPEED_MASK,
+    PHYSTS_SPEED_SHIFT,
+    PHY_ID,
+    RV_PHYSTS,
+    RV_VCTRL,
+    VCTRL_AUTO_MDIX,
+    VCTRL_LED_LINK_ACTIVITY, //
+};
 
 kernel::module_phy_driver! {
     drivers: [Rv1000],
@@ -150,15 +174,6 @@ kernel::module_phy_driver! {
     license: "GPL",
 }
 
-/// PHY identifier of the RV1000 (model 1, revision 1).
-const RV1000_PHY_ID: u32 = 0x02ab_c011;
-
-const ADVERTISE_10HALF: u16 = uapi::ADVERTISE_10HALF as u16;
-const ADVERTISE_10FULL: u16 = uapi::ADVERTISE_10FULL as u16;
-const ADVERTISE_100HALF: u16 = uapi::ADVERTISE_100HALF as u16;
-const ADVERTISE_100FULL: u16 = uapi::ADVERTISE_100FULL as u16;
-const ADVERTISE_PAUSE_CAP: u16 = uapi::ADVERTISE_PAUSE_CAP as u16;
-const ADVERTISE_PAUSE_ASYM: u16 = uapi::ADVERTISE_PAUSE_ASYM as u16;
 /// The ADVERTISE bits `config_aneg` owns; the selector and the rest are kept.
 const ADVERTISE_MANAGED: u16 = ADVERTISE_10HALF
     | ADVERTISE_10FULL
@@ -166,18 +181,6 @@ const ADVERTISE_MANAGED: u16 = ADVERTISE_10HALF
     | ADVERTISE_100FULL
     | ADVERTISE_PAUSE_CAP
     | ADVERTISE_PAUSE_ASYM;
-
-const ADVERTISE_1000FULL: u16 = uapi::ADVERTISE_1000FULL as u16;
-const ADVERTISE_1000HALF: u16 = uapi::ADVERTISE_1000HALF as u16;
-
-const PHYSTS_SPEED_SHIFT: u16 = 14;
-const PHYSTS_SPEED_MASK: u16 = 0b11 << PHYSTS_SPEED_SHIFT;
-const PHYSTS_DUPLEX: u16 = 1 << 13;
-const PHYSTS_RESOLVED: u16 = 1 << 11;
-const PHYSTS_LINK: u16 = 1 << 10;
-
-const VCTRL_AUTO_MDIX: u16 = 1 << 4;
-const VCTRL_LED_LINK_ACTIVITY: u16 = 0b10;
 
 /// How often and how long `soft_reset` polls BMCR.RESET (datasheet: done within 500 ms).
 const RESET_POLL_INTERVAL: Delta = Delta::from_millis(10);
@@ -244,8 +247,8 @@ impl Registers for phy::Device {
             Reg::Bmsr => self.read(C22::BMSR),
             Reg::Advertise => self.read(C22::ADVERTISE),
             Reg::Ctrl1000 => self.read(C22::MASTER_SLAVE_CONTROL),
-            Reg::Physts => self.read(C22::vendor_specific::<0x10>()),
-            Reg::Vctrl => self.read(C22::vendor_specific::<0x11>()),
+            Reg::Physts => self.read(C22::vendor_specific::<RV_PHYSTS>()),
+            Reg::Vctrl => self.read(C22::vendor_specific::<RV_VCTRL>()),
         }
     }
 
@@ -255,7 +258,7 @@ impl Registers for phy::Device {
             Reg::Advertise => self.write(C22::ADVERTISE, val),
             Reg::Ctrl1000 => self.write(C22::MASTER_SLAVE_CONTROL, val),
             Reg::Bmsr | Reg::Physts => Err(EINVAL),
-            Reg::Vctrl => self.write(C22::vendor_specific::<0x11>(), val),
+            Reg::Vctrl => self.write(C22::vendor_specific::<RV_VCTRL>(), val),
         }
     }
 
@@ -431,7 +434,7 @@ struct Rv1000;
 #[vtable]
 impl Driver for Rv1000 {
     const NAME: &'static CStr = c"RV1000 Gigabit PHY";
-    const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(RV1000_PHY_ID);
+    const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(PHY_ID);
 
     fn probe(dev: &mut phy::Device) -> Result {
         probe_config(dev)

@@ -38,10 +38,7 @@ mod rv1000 {
         AnegRequest,
         LinkStatus,
         Reg,
-        Registers,
-        PHYSTS_DUPLEX,
-        PHYSTS_LINK,
-        PHYSTS_RESOLVED, //
+        Registers, //
     };
 
     /// Register double of an RV1000: plain storage plus the behaviour the driver relies on.
@@ -184,14 +181,22 @@ mod rv1000 {
         }
     }
 
-    const PHYSTS_1000_FULL: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b10 << 14) | PHYSTS_DUPLEX;
-    const PHYSTS_100_HALF: u16 = PHYSTS_LINK | PHYSTS_RESOLVED | (0b01 << 14);
+    // PHYSTS values from the datasheet, independent of the driver's definitions.
+    const PHYSTS_LINK: u16 = 0x0400;
+    const PHYSTS_RESOLVED: u16 = 0x0800;
+    const PHYSTS_1000_FULL: u16 = 0xac00;
+    const PHYSTS_100_HALF: u16 = 0x4c00;
 
     /// Every BASE-T mode and both pause bits: ADVERTISE `0x0de1`, CTRL1000 `0x0300`.
     fn everything() -> LinkModes {
         LinkModes::ALL_BASET
             .union(LinkModes::PAUSE)
             .union(LinkModes::ASYM_PAUSE)
+    }
+
+    #[test]
+    fn matches_the_datasheet_identifier() {
+        assert_eq!(crate::rv1000::PHY_ID, 0x02ab_c011);
     }
 
     #[test]

@@ -6,13 +6,19 @@
 //! The model is evaluated lazily: each access first applies what the clock says has happened
 //! since the last one (see the module docs of `rust_vmdio`). Times are in milliseconds.
 
-use kernel::{
-    prelude::*,
-    uapi, //
-};
+use kernel::prelude::*;
 
 use crate::{
     mii::{
+        ADVERTISE_1000FULL,
+        ADVERTISE_1000HALF,
+        ADVERTISE_100FULL,
+        ADVERTISE_100HALF,
+        ADVERTISE_10FULL,
+        ADVERTISE_10HALF,
+        ADVERTISE_CSMA,
+        ADVERTISE_PAUSE_ASYM,
+        ADVERTISE_PAUSE_CAP,
         BMCR_ANENABLE,
         BMCR_ANRESTART,
         BMCR_FULLDPLX,
@@ -21,32 +27,46 @@ use crate::{
         BMCR_SPEED100,
         BMCR_SPEED1000,
         BMSR_ANEGCOMPLETE,
-        BMSR_LSTATUS, //
+        BMSR_LSTATUS,
+        ESTATUS_1000_T,
+        LPA_1000FULL,
+        LPA_1000HALF,
+        LPA_1000_RX_OK,
+        LPA_LPACK,
+        MII_ADVERTISE,
+        MII_BMCR,
+        MII_BMSR,
+        MII_CTRL1000,
+        MII_ESTATUS,
+        MII_LPA,
+        MII_PHYSID1,
+        MII_PHYSID2,
+        MII_STAT1000, //
     },
     phy_modes::{
         LinkModes,
         Mode,
         Speed, //
     },
+    rv1000::{
+        ADVERTISE_RESET_VALUE,
+        BMCR_RESET_VALUE,
+        BMSR_ABILITIES,
+        CTRL1000_RESET_VALUE,
+        PHYSID1,
+        PHYSID2,
+        PHYSTS_DUPLEX,
+        PHYSTS_LINK,
+        PHYSTS_RESOLVED,
+        PHYSTS_SPEED_SHIFT,
+        RV_PHYSTS,
+        RV_VCTRL,
+        VCTRL_WRITABLE, //
+    },
 };
 
 /// How long auto-negotiation takes, in milliseconds.
 pub(crate) const ANEG_DURATION_MS: i64 = 300;
-
-const PHYSID1: u16 = 0x02ab;
-const PHYSID2: u16 = 0xc011;
-
-const MII_BMCR: u8 = uapi::MII_BMCR as u8;
-const MII_BMSR: u8 = uapi::MII_BMSR as u8;
-const MII_PHYSID1: u8 = uapi::MII_PHYSID1 as u8;
-const MII_PHYSID2: u8 = uapi::MII_PHYSID2 as u8;
-const MII_ADVERTISE: u8 = uapi::MII_ADVERTISE as u8;
-const MII_LPA: u8 = uapi::MII_LPA as u8;
-const MII_CTRL1000: u8 = uapi::MII_CTRL1000 as u8;
-const MII_STAT1000: u8 = uapi::MII_STAT1000 as u8;
-const MII_ESTATUS: u8 = uapi::MII_ESTATUS as u8;
-const RV_PHYSTS: u8 = 0x10;
-const RV_VCTRL: u8 = 0x11;
 
 /// The registers of the datasheet's map, in address order.
 pub(crate) const REGISTER_MAP: [u8; 11] = [
@@ -66,43 +86,26 @@ pub(crate) const REGISTER_MAP: [u8; 11] = [
 /// BMCR bits whose change restarts the link.
 const BMCR_LINK_CONFIG: u16 = BMCR_ANENABLE | BMCR_SPEED100 | BMCR_SPEED1000 | BMCR_FULLDPLX;
 
-/// 10/100 abilities, extended status, auto-negotiation ability, extended registers.
-const BMSR_ABILITIES: u16 = 0x7909;
-
-const ESTATUS_1000_T: u16 = (uapi::ESTATUS_1000_TFULL | uapi::ESTATUS_1000_THALF) as u16;
-const LPA_LPACK: u16 = uapi::LPA_LPACK as u16;
-const SELECTOR_802_3: u16 = uapi::ADVERTISE_CSMA as u16;
-const LPA_1000_RX_OK: u16 = (uapi::LPA_1000LOCALRXOK | uapi::LPA_1000REMRXOK) as u16;
-
-const PHYSTS_DUPLEX: u16 = 1 << 13;
-const PHYSTS_RESOLVED: u16 = 1 << 11;
-const PHYSTS_LINK: u16 = 1 << 10;
-const VCTRL_WRITABLE: u16 = 0x0013;
-
-const BMCR_RESET_VALUE: u16 = 0x1140;
-const ADVERTISE_RESET_VALUE: u16 = 0x01e1;
-const CTRL1000_RESET_VALUE: u16 = 0x0300;
-
 /// Where a 10/100 mode or pause bit sits in ADVERTISE and LPA (same layout).
 const BASE_PAGE_BITS: [(LinkModes, u16); 6] = [
-    (LinkModes::BASET10_HALF, uapi::ADVERTISE_10HALF as u16),
-    (LinkModes::BASET10_FULL, uapi::ADVERTISE_10FULL as u16),
-    (LinkModes::BASET100_HALF, uapi::ADVERTISE_100HALF as u16),
-    (LinkModes::BASET100_FULL, uapi::ADVERTISE_100FULL as u16),
-    (LinkModes::PAUSE, uapi::ADVERTISE_PAUSE_CAP as u16),
-    (LinkModes::ASYM_PAUSE, uapi::ADVERTISE_PAUSE_ASYM as u16),
+    (LinkModes::BASET10_HALF, ADVERTISE_10HALF),
+    (LinkModes::BASET10_FULL, ADVERTISE_10FULL),
+    (LinkModes::BASET100_HALF, ADVERTISE_100HALF),
+    (LinkModes::BASET100_FULL, ADVERTISE_100FULL),
+    (LinkModes::PAUSE, ADVERTISE_PAUSE_CAP),
+    (LinkModes::ASYM_PAUSE, ADVERTISE_PAUSE_ASYM),
 ];
 
 /// Where a 1000BASE-T mode sits in CTRL1000.
 const CTRL1000_BITS: [(LinkModes, u16); 2] = [
-    (LinkModes::BASET1000_HALF, uapi::ADVERTISE_1000HALF as u16),
-    (LinkModes::BASET1000_FULL, uapi::ADVERTISE_1000FULL as u16),
+    (LinkModes::BASET1000_HALF, ADVERTISE_1000HALF),
+    (LinkModes::BASET1000_FULL, ADVERTISE_1000FULL),
 ];
 
 /// Where a 1000BASE-T mode sits in STAT1000.
 const STAT1000_BITS: [(LinkModes, u16); 2] = [
-    (LinkModes::BASET1000_HALF, uapi::LPA_1000HALF as u16),
-    (LinkModes::BASET1000_FULL, uapi::LPA_1000FULL as u16),
+    (LinkModes::BASET1000_HALF, LPA_1000HALF),
+    (LinkModes::BASET1000_FULL, LPA_1000FULL),
 ];
 
 /// The modes of `table` whose bit is set in `reg`.
@@ -208,7 +211,7 @@ impl Rv1000Model {
             MII_PHYSID2 => PHYSID2,
             MII_ADVERTISE => self.advertise,
             MII_LPA => negotiated_partner.map_or(0, |partner| {
-                bits_of(partner, &BASE_PAGE_BITS) | LPA_LPACK | SELECTOR_802_3
+                bits_of(partner, &BASE_PAGE_BITS) | LPA_LPACK | ADVERTISE_CSMA
             }),
             MII_CTRL1000 => self.ctrl1000,
             MII_STAT1000 => negotiated_partner.map_or(0, |partner| {
@@ -226,7 +229,7 @@ impl Rv1000Model {
                     Speed::Mbps1000 => 0b10,
                 };
                 let duplex = if mode.full_duplex { PHYSTS_DUPLEX } else { 0 };
-                (speed << 14) | duplex | PHYSTS_RESOLVED | PHYSTS_LINK
+                (speed << PHYSTS_SPEED_SHIFT) | duplex | PHYSTS_RESOLVED | PHYSTS_LINK
             }),
             RV_VCTRL => self.vctrl,
             _ => 0,
@@ -364,9 +367,9 @@ impl Rv1000Model {
 mod tests {
     use super::*;
 
-    const PHYSTS_UP_1000_FULL: u16 = 0xa000 | PHYSTS_RESOLVED | PHYSTS_LINK;
-    const PHYSTS_UP_100_FULL: u16 = 0x6000 | PHYSTS_RESOLVED | PHYSTS_LINK;
-    const PHYSTS_UP_100_HALF: u16 = 0x4000 | PHYSTS_RESOLVED | PHYSTS_LINK;
+    const PHYSTS_UP_1000_FULL: u16 = 0xac00;
+    const PHYSTS_UP_100_FULL: u16 = 0x6c00;
+    const PHYSTS_UP_100_HALF: u16 = 0x4c00;
 
     /// A model whose power-on negotiation has completed at t = 1000 ms.
     fn linked_model() -> Rv1000Model {

@@ -98,6 +98,10 @@ mod phy_attach;
 #[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod phy_modes;
 
+#[path = "../common/rv1000.rs"]
+#[allow(dead_code, reason = "shared with the driver, which uses other parts")]
+mod rv1000;
+
 mod interface;
 mod log;
 mod model;

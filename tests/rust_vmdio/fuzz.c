@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hostile input to every debugfs file of rust_vmdio: random bytes, numbers
- * that overflow, unknown and mis-cased mode names, Unicode white space,
+ * that overflow, unknown and mis-cased mode names, ASCII and Unicode white
+ * space,
  * text with and without a newline, writes longer than the module's buffer,
  * empty writes, NULL, unmapped and kernel-address buffers, writes to
  * read-only and reads of write-only files, random ioctl numbers.
@@ -9,9 +10,11 @@
  * A model of the documented grammar (the module docs of
  * modules/rust_vmdio/rust_vmdio.rs) predicts every outcome:
  *  - a write of more than 128 bytes is EINVAL, as is text that is not
- *    UTF-8; the text is trimmed of Unicode white space (Rust's str::trim);
+ *    UTF-8; the text is trimmed of ASCII white space (space, \t, \n, \f,
+ *    \r: Rust's u8::is_ascii_whitespace, which leaves \v and every
+ *    non-ASCII space in the text);
  *  - cable, attached and running take 0 or 1; partner and advertise mode
- *    names separated by Unicode white space, at least one of them a
+ *    names separated by ASCII white space, at least one of them a
  *    10/100/1000 mode; access_log takes "clear"; anything else is EINVAL;
  *  - advertise and running are ENODEV while the PHY is detached;
  *  - a buffer the kernel cannot read is EFAULT (a kernel address fails the
@@ -128,15 +131,13 @@ static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Unicode White_Space, what Rust's char::is_whitespace() tests. */
-static bool unicode_space(uint32_t cp)
+/* ASCII white space, what Rust's u8::is_ascii_whitespace() tests (not \v). */
+static bool ascii_space(uint32_t cp)
 {
-	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
-	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
-	       cp == 0x202f || cp == 0x205f || cp == 0x3000;
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\f' || cp == '\r';
 }
 
-/* Splits UTF-8 text into words at Unicode white space; false if it is not UTF-8. */
+/* Splits UTF-8 text into words at ASCII white space; false if it is not UTF-8. */
 static bool words_of(const unsigned char *s, size_t n, char words[][WRITE_MAX + 1],
 		     size_t *count, size_t max)
 {
@@ -148,7 +149,7 @@ static bool words_of(const unsigned char *s, size_t n, char words[][WRITE_MAX + 
 		len = utf8_char(s + at, n - at, &cp);
 		if (!len)
 			return false;
-		if (unicode_space(cp)) {
+		if (ascii_space(cp)) {
 			word_len = 0;
 		} else {
 			if (!word_len && *count < max)
@@ -396,13 +397,13 @@ static unsigned int modes_read(const char *text)
 
 static bool state_read(struct fixture_state *state)
 {
+	static const enum file_id state_files[] = { CABLE, PARTNER, ATTACHED, RUNNING };
 	char text[4][256];
 	long n;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		n = read_call((enum file_id[]){ CABLE, PARTNER, ATTACHED, RUNNING }[i], text[i],
-			      sizeof(text[i]) - 1);
+		n = read_call(state_files[i], text[i], sizeof(text[i]) - 1);
 		if (n < 0)
 			return false;
 		text[i][n] = '\0';
