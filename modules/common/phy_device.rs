@@ -48,12 +48,7 @@ pub(crate) trait PhyDeviceExt {
 
 /// The `struct phy_device` behind a [`phy::Device`].
 fn raw(dev: &phy::Device) -> *mut bindings::phy_device {
-    // CAST: `phy::Device` is a `#[repr(transparent)]` wrapper of `Opaque<bindings::phy_device>`
-    // (see its definition in `rust/kernel/net/phy.rs`), and `Opaque<T>` has the layout of `T`;
-    // so a pointer to one is a pointer to the other.
-    core::ptr::from_ref(dev)
-        .cast_mut()
-        .cast::<bindings::phy_device>()
+    crate::raw::phy_device(dev)
 }
 
 impl PhyDeviceExt for phy::Device {

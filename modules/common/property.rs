@@ -34,10 +34,7 @@ use kernel::{
 /// (`EINVAL`, `ENODATA` or `EPROTO`, depending on the firmware); `ENOMEM` when the copy cannot be
 /// allocated.
 pub(crate) fn read_string(fwnode: &FwNode, name: &CStr) -> Result<CString> {
-    // CAST: `FwNode` is a `#[repr(transparent)]` wrapper of `Opaque<bindings::fwnode_handle>`,
-    // which is `#[repr(transparent)]` too. (`FwNode::as_raw()` is not exported by the kernel
-    // crate.)
-    let raw = ptr::from_ref(fwnode).cast::<bindings::fwnode_handle>();
+    let raw = crate::raw::fwnode(fwnode);
     let mut value: *const c_char = ptr::null();
     // SAFETY: `raw` points to a valid `struct fwnode_handle` for the duration of the call
     // (`fwnode` is borrowed), `name` is NUL-terminated, and `value` is a valid place for a string

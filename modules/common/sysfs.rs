@@ -493,9 +493,7 @@ pub(crate) const SHOW_CAPACITY: usize = PAGE_SIZE - 1;
 
 /// Returns the kobject embedded in `dev`.
 fn kobject(dev: &Device) -> *mut bindings::kobject {
-    // CAST: `Device` is a `#[repr(transparent)]` wrapper of `Opaque<bindings::device>`, which is
-    // `#[repr(transparent)]` too; the C side mutates it through the raw pointer as usual.
-    let raw = ptr::from_ref(dev).cast_mut().cast::<bindings::device>();
+    let raw = crate::raw::device(dev);
     // SAFETY: `raw` points to a valid `struct device`; only a field address is computed.
     unsafe { &raw mut (*raw).kobj }
 }

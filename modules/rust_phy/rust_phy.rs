@@ -114,6 +114,10 @@ mod phy_modes;
 #[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod phy_device;
 
+#[path = "../common/raw.rs"]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
+mod raw;
+
 #[path = "../common/mii.rs"]
 #[allow(dead_code, reason = "shared with other modules, which use other parts")]
 mod mii;

@@ -117,6 +117,9 @@ mod bank;
 mod kunit;
 #[path = "../common/property.rs"]
 mod property;
+#[path = "../common/raw.rs"]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
+mod raw;
 mod regs;
 #[path = "../common/sysfs.rs"]
 mod sysfs;

@@ -13,6 +13,9 @@
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
+#[path = "../common/raw.rs"]
+mod raw;
+
 #[path = "../common/sysfs.rs"]
 mod sysfs;
 
