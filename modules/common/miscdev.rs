@@ -7,17 +7,18 @@
 //! [`include/linux/poll.h`](srctree/include/linux/poll.h).
 //!
 //! This is modelled on the kernel crate's [`kernel::miscdevice`], which builds its
-//! `file_operations` privately and has no `poll` hook. The differences are:
+//! `file_operations` privately and has no `poll` hook; the trait is called [`StreamMiscDevice`]
+//! so that it is not mistaken for `kernel::miscdevice::MiscDevice`. The differences are:
 //!
-//! - [`MiscDevice::poll`] is wired to `file_operations.poll`.
+//! - [`StreamMiscDevice::poll`] is wired to `file_operations.poll`.
 //! - Every file is opened as a stream (`stream_open()`): it has no position, and `lseek(2)`,
 //!   `pread(2)` and `pwrite(2)` fail with `ESPIPE` in the VFS before reaching the driver.
-//! - A registration carries [`MiscDevice::RegistrationData`], shared by every open file, so that
-//!   [`MiscDevice::open`] can reach device-wide state.
-//! - [`MiscDevice::open`] is told the file's [`AccessMode`], and the read and write callbacks
+//! - A registration carries [`StreamMiscDevice::RegistrationData`], shared by every open file, so that
+//!   [`StreamMiscDevice::open`] can reach device-wide state.
+//! - [`StreamMiscDevice::open`] is told the file's [`AccessMode`], and the read and write callbacks
 //!   whether they may block ([`IoMode`]).
-//! - Per-open state is released by dropping [`MiscDevice::Ptr`]: put release logic in its `Drop`.
-//! - 32-bit callers reach [`MiscDevice::ioctl`] through `compat_ptr_ioctl()`, so the ioctl
+//! - Per-open state is released by dropping [`StreamMiscDevice::Ptr`]: put release logic in its `Drop`.
+//! - 32-bit callers reach [`StreamMiscDevice::ioctl`] through `compat_ptr_ioctl()`, so the ioctl
 //!   arguments must have the same layout for 32-bit and 64-bit userspace.
 //!
 //! # Soundness
@@ -27,20 +28,20 @@
 //!
 //! - `misc_open()` stores the `struct miscdevice` pointer in `file->private_data` and calls our
 //!   `open` with `misc_mtx` held, which `misc_deregister()` also takes. The registration is pinned
-//!   and deregistered in its destructor before its memory (and [`MiscDevice::RegistrationData`])
+//!   and deregistered in its destructor before its memory (and [`StreamMiscDevice::RegistrationData`])
 //!   is freed, so `open` can dereference it.
 //! - `open` replaces `private_data` with [`ForeignOwnable::into_foreign`] of the per-open
-//!   [`MiscDevice::Ptr`]; `release` is called exactly once per successful `open`, after every
+//!   [`StreamMiscDevice::Ptr`]; `release` is called exactly once per successful `open`, after every
 //!   other callback on the file has returned, and takes the value back with
 //!   [`ForeignOwnable::from_foreign`]. All other callbacks run between the two and only
 //!   [`ForeignOwnable::borrow`] it.
-//! - `file_operations.owner` is the module implementing [`MiscDevice`]: the VFS holds a reference
+//! - `file_operations.owner` is the module implementing [`StreamMiscDevice`]: the VFS holds a reference
 //!   on it while a file is open, so the module's code cannot go away while any callback can still
 //!   run; `delete_module(2)` fails with `EWOULDBLOCK` instead ("in use").
 //! - Files may outlive the registration: a driver that owns it in its device's private data
 //!   drops it at unbind while files stay open. After `open`, no callback touches the
-//!   registration, only the per-open [`MiscDevice::Ptr`]; and since `open` may copy anything out
-//!   of [`MiscDevice::RegistrationData`] into it, both are `'static`: the compiler then refuses
+//!   registration, only the per-open [`StreamMiscDevice::Ptr`]; and since `open` may copy anything out
+//!   of [`StreamMiscDevice::RegistrationData`] into it, both are `'static`: the compiler then refuses
 //!   per-open state that borrows what the registration's owner drops (a `&Device<Bound>`, an
 //!   `IoMem` mapping), rather than letting a later `read(2)` use it.
 //! - [`File`] requires that no `fdget_pos()` region that skipped `f_pos_lock` is active on the
@@ -133,7 +134,7 @@ impl IoMode {
     }
 }
 
-/// A set of `poll(2)` events, as returned by [`MiscDevice::poll`].
+/// A set of `poll(2)` events, as returned by [`StreamMiscDevice::poll`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PollEvents(u32);
 
@@ -172,20 +173,20 @@ impl BitOr for PollEvents {
 /// - `data` is initialised before the device is registered and dropped after it is deregistered.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
-pub(crate) struct MiscDeviceRegistration<T: MiscDevice> {
+pub(crate) struct MiscDeviceRegistration<T: StreamMiscDevice> {
     #[pin]
     inner: Opaque<bindings::miscdevice>,
     data: T::RegistrationData,
 }
 
 // SAFETY: `misc_deregister()` may be called on any thread, and `T::RegistrationData` is `Send`.
-unsafe impl<T: MiscDevice> Send for MiscDeviceRegistration<T> {}
+unsafe impl<T: StreamMiscDevice> Send for MiscDeviceRegistration<T> {}
 
 // SAFETY: The only `&self` accessor hands out `&T::RegistrationData`, which is `Sync`; the C side
 // serialises its own accesses to `inner` with `misc_mtx`.
-unsafe impl<T: MiscDevice> Sync for MiscDeviceRegistration<T> {}
+unsafe impl<T: StreamMiscDevice> Sync for MiscDeviceRegistration<T> {}
 
-impl<T: MiscDevice> MiscDeviceRegistration<T> {
+impl<T: StreamMiscDevice> MiscDeviceRegistration<T> {
     /// Registers a misc device called `name` (`/dev/<name>`), with a dynamic minor.
     ///
     /// `data` is shared by every file opened on the device: see [`Self::data`].
@@ -220,7 +221,7 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
 }
 
 #[pinned_drop]
-impl<T: MiscDevice> PinnedDrop for MiscDeviceRegistration<T> {
+impl<T: StreamMiscDevice> PinnedDrop for MiscDeviceRegistration<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: By the type invariants, `inner` is registered and this is the only place that
         // deregisters it.
@@ -233,7 +234,7 @@ impl<T: MiscDevice> PinnedDrop for MiscDeviceRegistration<T> {
 /// Optional methods that are not implemented leave the matching `file_operations` entry
 /// `NULL`, with the VFS's usual behaviour (e.g. `EINVAL` for `read(2)`, `ENOTTY` for `ioctl(2)`).
 #[vtable]
-pub(crate) trait MiscDevice: Sized {
+pub(crate) trait StreamMiscDevice: Sized {
     /// The per-open state, stored as the file's private data. Dropped when the file is released.
     ///
     /// `'static`: an open file outlives the registration (see the [module docs](self)), so the
@@ -242,7 +243,7 @@ pub(crate) trait MiscDevice: Sized {
 
     /// State shared by every open file, owned by the [`MiscDeviceRegistration`].
     ///
-    /// `'static`, because [`MiscDevice::open`] may copy any part of it into the per-open state,
+    /// `'static`, because [`StreamMiscDevice::open`] may copy any part of it into the per-open state,
     /// which outlives the registration.
     type RegistrationData: Send + Sync + 'static;
 
@@ -312,10 +313,10 @@ pub(crate) trait MiscDevice: Sized {
     }
 }
 
-/// The `file_operations` of a [`MiscDevice`], and the C callbacks in it.
-struct MiscdeviceVTable<T: MiscDevice>(PhantomData<T>);
+/// The `file_operations` of a [`StreamMiscDevice`], and the C callbacks in it.
+struct MiscdeviceVTable<T: StreamMiscDevice>(PhantomData<T>);
 
-impl<T: MiscDevice> MiscdeviceVTable<T> {
+impl<T: StreamMiscDevice> MiscdeviceVTable<T> {
     /// # Safety
     ///
     /// `inode` and `raw_file` must be the inode and file of an open in progress, called from

@@ -44,9 +44,9 @@ mod uapi;
 use miscdev::{
     AccessMode,
     IoMode,
-    MiscDevice,
     MiscDeviceRegistration,
     PollEvents, //
+    StreamMiscDevice,
 };
 use ring::RingBuffer;
 use uapi::{
@@ -293,7 +293,7 @@ impl Drop for PipeFile {
 }
 
 #[vtable]
-impl MiscDevice for PipeFile {
+impl StreamMiscDevice for PipeFile {
     type Ptr = KBox<Self>;
     type RegistrationData = Arc<Pipe>;
 

@@ -3,7 +3,7 @@
 
 //! Compile-fail case: per-open state of a misc device that borrows.
 //!
-//! `MiscDevice::Ptr` is `'static` (`modules/common/miscdev.rs`): it is stored in the open file,
+//! `StreamMiscDevice::Ptr` is `'static` (`modules/common/miscdev.rs`): it is stored in the open file,
 //! which outlives the registration and whatever its owner drops at unbind. Per-open state
 //! borrowing `'a` could be used by a `read(2)` after `'a` ended. `KBox`'s `ForeignOwnable` does
 //! not require `'static` itself, so this bound is the only thing refusing it. What builds
@@ -21,7 +21,7 @@ use core::marker::PhantomData;
 use kernel::prelude::*;
 use miscdev::{
     AccessMode,
-    MiscDevice,
+    StreamMiscDevice,
     MiscDeviceRegistration, //
 };
 
@@ -52,7 +52,7 @@ struct Session<'a> {
 static LABEL: u32 = 1;
 
 #[vtable]
-impl<'a> MiscDevice for Dev<'a> {
+impl<'a> StreamMiscDevice for Dev<'a> {
     #[cfg(not(rkm_compile_fail))]
     type Ptr = KBox<Session<'static>>;
     #[cfg(rkm_compile_fail)]

@@ -3,7 +3,7 @@
 
 //! Compile-fail case: misc-device registration data that borrows the bound device.
 //!
-//! `MiscDevice::RegistrationData` is `'static` (`modules/common/miscdev.rs`): `open` may copy any
+//! `StreamMiscDevice::RegistrationData` is `'static` (`modules/common/miscdev.rs`): `open` may copy any
 //! part of it into the per-open state, and an open file outlives the registration (a driver drops
 //! it at unbind while files stay open). Registration data holding `&'a Device<Bound>` would let a
 //! later `read(2)` use a device reference that ended at unbind. What builds instead: a reference
@@ -28,7 +28,7 @@ use kernel::{
 };
 use miscdev::{
     AccessMode,
-    MiscDevice,
+    StreamMiscDevice,
     MiscDeviceRegistration, //
 };
 
@@ -52,7 +52,7 @@ impl kernel::Module for CompileFailCase {
 struct Dev<'a>(PhantomData<&'a Device<Bound>>);
 
 #[vtable]
-impl<'a> MiscDevice for Dev<'a> {
+impl<'a> StreamMiscDevice for Dev<'a> {
     type Ptr = KBox<u32>;
 
     #[cfg(not(rkm_compile_fail))]
