@@ -9,6 +9,8 @@
 
 use kernel::uapi;
 
+use crate::phy_modes::LinkModes;
+
 /// BMCR: software reset, self-clearing.
 pub(crate) const BMCR_RESET: u16 = uapi::BMCR_RESET as u16;
 /// BMCR: forced speed, low bit (100 Mb/s).
@@ -81,3 +83,41 @@ pub(crate) const MII_CTRL1000: u8 = uapi::MII_CTRL1000 as u8;
 pub(crate) const MII_STAT1000: u8 = uapi::MII_STAT1000 as u8;
 /// ESTATUS's address.
 pub(crate) const MII_ESTATUS: u8 = uapi::MII_ESTATUS as u8;
+
+/// Where a 10/100 mode or pause bit sits in ADVERTISE and LPA (same layout).
+pub(crate) const BASE_PAGE_BITS: [(LinkModes, u16); 6] = [
+    (LinkModes::BASET10_HALF, ADVERTISE_10HALF),
+    (LinkModes::BASET10_FULL, ADVERTISE_10FULL),
+    (LinkModes::BASET100_HALF, ADVERTISE_100HALF),
+    (LinkModes::BASET100_FULL, ADVERTISE_100FULL),
+    (LinkModes::PAUSE, ADVERTISE_PAUSE_CAP),
+    (LinkModes::ASYM_PAUSE, ADVERTISE_PAUSE_ASYM),
+];
+
+/// Where a 1000BASE-T mode sits in CTRL1000.
+pub(crate) const CTRL1000_BITS: [(LinkModes, u16); 2] = [
+    (LinkModes::BASET1000_HALF, ADVERTISE_1000HALF),
+    (LinkModes::BASET1000_FULL, ADVERTISE_1000FULL),
+];
+
+/// Where a 1000BASE-T mode sits in STAT1000.
+pub(crate) const STAT1000_BITS: [(LinkModes, u16); 2] = [
+    (LinkModes::BASET1000_HALF, LPA_1000HALF),
+    (LinkModes::BASET1000_FULL, LPA_1000FULL),
+];
+
+/// The modes of `table` whose bit is set in `reg`.
+pub(crate) fn modes_of(reg: u16, table: &[(LinkModes, u16)]) -> LinkModes {
+    table
+        .iter()
+        .filter(|(_, bit)| reg & bit != 0)
+        .fold(LinkModes::EMPTY, |modes, (mode, _)| modes.union(*mode))
+}
+
+/// The bits of `table` for the modes in `modes`.
+pub(crate) fn bits_of(modes: LinkModes, table: &[(LinkModes, u16)]) -> u16 {
+    table
+        .iter()
+        .filter(|(mode, _)| modes.contains(*mode))
+        .fold(0, |bits, (_, bit)| bits | bit)
+}

@@ -130,6 +130,7 @@ mod rv1000;
 mod tests;
 
 use mii::{
+    bits_of,
     ADVERTISE_1000FULL,
     ADVERTISE_1000HALF,
     ADVERTISE_100FULL,
@@ -138,6 +139,7 @@ use mii::{
     ADVERTISE_10HALF,
     ADVERTISE_PAUSE_ASYM,
     ADVERTISE_PAUSE_CAP,
+    BASE_PAGE_BITS,
     BMCR_ANENABLE,
     BMCR_ANRESTART,
     BMCR_FULLDPLX,
@@ -146,7 +148,8 @@ use mii::{
     BMCR_SPEED100,
     BMCR_SPEED1000,
     BMSR_ANEGCOMPLETE,
-    BMSR_LSTATUS, //
+    BMSR_LSTATUS,
+    CTRL1000_BITS, //
 };
 use phy_device::PhyDeviceExt;
 use phy_modes::{
@@ -341,30 +344,15 @@ fn config_aneg(regs: &mut impl Registers, request: AnegRequest) -> Result {
             if modes.intersection(LinkModes::ALL_BASET).is_empty() {
                 return Err(EINVAL);
             }
-            let advertise = [
-                (LinkModes::BASET10_HALF, ADVERTISE_10HALF),
-                (LinkModes::BASET10_FULL, ADVERTISE_10FULL),
-                (LinkModes::BASET100_HALF, ADVERTISE_100HALF),
-                (LinkModes::BASET100_FULL, ADVERTISE_100FULL),
-                (LinkModes::PAUSE, ADVERTISE_PAUSE_CAP),
-                (LinkModes::ASYM_PAUSE, ADVERTISE_PAUSE_ASYM),
-            ];
-            let ctrl1000 = [
-                (LinkModes::BASET1000_HALF, ADVERTISE_1000HALF),
-                (LinkModes::BASET1000_FULL, ADVERTISE_1000FULL),
-            ];
-            let bits = |table: &[(LinkModes, u16)]| {
-                table
-                    .iter()
-                    .filter(|(mode, _)| modes.contains(*mode))
-                    .fold(0, |acc, (_, bit)| acc | bit)
-            };
-            let advertise_changed =
-                regs.modify_reg(Reg::Advertise, ADVERTISE_MANAGED, bits(&advertise))?;
+            let advertise_changed = regs.modify_reg(
+                Reg::Advertise,
+                ADVERTISE_MANAGED,
+                bits_of(modes, &BASE_PAGE_BITS),
+            )?;
             let ctrl1000_changed = regs.modify_reg(
                 Reg::Ctrl1000,
                 ADVERTISE_1000FULL | ADVERTISE_1000HALF,
-                bits(&ctrl1000),
+                bits_of(modes, &CTRL1000_BITS),
             )?;
             check_and_restart_aneg(regs, advertise_changed || ctrl1000_changed)
         }

@@ -10,15 +10,10 @@ use kernel::prelude::*;
 
 use crate::{
     mii::{
-        ADVERTISE_1000FULL,
-        ADVERTISE_1000HALF,
-        ADVERTISE_100FULL,
-        ADVERTISE_100HALF,
-        ADVERTISE_10FULL,
-        ADVERTISE_10HALF,
+        bits_of,
+        modes_of, //
         ADVERTISE_CSMA,
-        ADVERTISE_PAUSE_ASYM,
-        ADVERTISE_PAUSE_CAP,
+        BASE_PAGE_BITS,
         BMCR_ANENABLE,
         BMCR_ANRESTART,
         BMCR_FULLDPLX,
@@ -28,9 +23,8 @@ use crate::{
         BMCR_SPEED1000,
         BMSR_ANEGCOMPLETE,
         BMSR_LSTATUS,
+        CTRL1000_BITS,
         ESTATUS_1000_T,
-        LPA_1000FULL,
-        LPA_1000HALF,
         LPA_1000_RX_OK,
         LPA_LPACK,
         MII_ADVERTISE,
@@ -41,7 +35,8 @@ use crate::{
         MII_LPA,
         MII_PHYSID1,
         MII_PHYSID2,
-        MII_STAT1000, //
+        MII_STAT1000,
+        STAT1000_BITS,
     },
     phy_modes::{
         LinkModes,
@@ -85,44 +80,6 @@ pub(crate) const REGISTER_MAP: [u8; 11] = [
 
 /// BMCR bits whose change restarts the link.
 const BMCR_LINK_CONFIG: u16 = BMCR_ANENABLE | BMCR_SPEED100 | BMCR_SPEED1000 | BMCR_FULLDPLX;
-
-/// Where a 10/100 mode or pause bit sits in ADVERTISE and LPA (same layout).
-const BASE_PAGE_BITS: [(LinkModes, u16); 6] = [
-    (LinkModes::BASET10_HALF, ADVERTISE_10HALF),
-    (LinkModes::BASET10_FULL, ADVERTISE_10FULL),
-    (LinkModes::BASET100_HALF, ADVERTISE_100HALF),
-    (LinkModes::BASET100_FULL, ADVERTISE_100FULL),
-    (LinkModes::PAUSE, ADVERTISE_PAUSE_CAP),
-    (LinkModes::ASYM_PAUSE, ADVERTISE_PAUSE_ASYM),
-];
-
-/// Where a 1000BASE-T mode sits in CTRL1000.
-const CTRL1000_BITS: [(LinkModes, u16); 2] = [
-    (LinkModes::BASET1000_HALF, ADVERTISE_1000HALF),
-    (LinkModes::BASET1000_FULL, ADVERTISE_1000FULL),
-];
-
-/// Where a 1000BASE-T mode sits in STAT1000.
-const STAT1000_BITS: [(LinkModes, u16); 2] = [
-    (LinkModes::BASET1000_HALF, LPA_1000HALF),
-    (LinkModes::BASET1000_FULL, LPA_1000FULL),
-];
-
-/// The modes of `table` whose bit is set in `reg`.
-fn modes_of(reg: u16, table: &[(LinkModes, u16)]) -> LinkModes {
-    table
-        .iter()
-        .filter(|(_, bit)| reg & bit != 0)
-        .fold(LinkModes::EMPTY, |modes, (mode, _)| modes.union(*mode))
-}
-
-/// The bits of `table` for the modes in `modes`.
-fn bits_of(modes: LinkModes, table: &[(LinkModes, u16)]) -> u16 {
-    table
-        .iter()
-        .filter(|(mode, _)| modes.contains(*mode))
-        .fold(0, |bits, (_, bit)| bits | bit)
-}
 
 /// State of the emulated link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
