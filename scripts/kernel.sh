@@ -69,10 +69,12 @@ src_dir() {
 
 PATCHES=$TOP/patches
 
+# What the patches change: each one's diff, without its message, so that
+# rewording a commit message does not rebuild the trees.
 cat_patches() {
 	local patch
 	for patch in "$PATCHES"/*.patch; do
-		[ -f "$patch" ] && cat "$patch"
+		[ -f "$patch" ] && sed -n '/^diff --git /,$p' "$patch"
 	done
 	return 0
 }
