@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rust_phy loaded after rust_vmdio: the PHY is already attached with the
+# generic PHY driver, which loading rust_phy leaves alone; detached, genphy
+# lets go of it; bound to rust_phy through sysfs and attached again, it
+# runs on rust_phy (which the attachment pins) and the link comes up; rmmod
+# rust_vmdio drops that reference and both modules unload.
+
+source "${0%/*}/../../lifecycle.sh"
+lc_need_debugfs
+
+lc_insmod rust_vmdio
+lc_check_phy_driver "rust_vmdio alone" "Generic PHY"
+lc_insmod rust_phy
+lc_check_phy_driver "rust_phy loaded after" "Generic PHY"
+lc_check_refcnt "rust_phy loaded, the PHY on genphy" rust_phy 0
+
+lc_write_ok "detach (attached=0)" "$LC_VMDIO/attached" 0
+lc_check_phy_driver "detached (genphy released)" none
+lc_bind_phy "detached"
+lc_check_refcnt "bound, detached" rust_phy 0
+
+lc_write_ok "attach (attached=1)" "$LC_VMDIO/attached" 1
+lc_check_phy_driver "attached" "RV1000 Gigabit PHY"
+lc_check_refcnt "attached" rust_phy 1
+events=$(lc_vmdio_last_seq)
+lc_write_ok "start (running=1)" "$LC_VMDIO/running" 1
+lc_vmdio_wait_link_up "started" "$events"
+
+lc_rmmod_busy rust_phy
+lc_rmmod rust_vmdio
+lc_check_refcnt "rust_vmdio unloaded" rust_phy 0
+lc_rmmod rust_phy
+lc_pass

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rmmod of the PHY's bus owner while the PHY is bound to rust_phy, attached
+# and running with the link up: rmmod rust_vmdio stops the state machine,
+# detaches (dropping the reference the attachment took on rust_phy) and
+# removes the PHY; rust_phy stays loaded and can be removed.
+
+source "${0%/*}/../../lifecycle.sh"
+lc_need_debugfs
+
+lc_insmod rust_phy
+lc_insmod rust_vmdio
+lc_check_phy_driver "rust_vmdio loaded" "RV1000 Gigabit PHY"
+lc_vmdio_is "rust_vmdio loaded" running 1
+lc_check_refcnt "attached" rust_phy 1
+lc_vmdio_wait_link_up "running" -1
+
+lc_rmmod rust_vmdio
+lc_check_phy_driver "rust_vmdio unloaded" "no device"
+lc_check "rust_vmdio unloaded: rust_phy" live "$(lc_state rust_phy)"
+lc_check_refcnt "rust_vmdio unloaded" rust_phy 0
+lc_rmmod rust_phy
+lc_pass

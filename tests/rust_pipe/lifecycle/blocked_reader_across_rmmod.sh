@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A reader blocked in read(2) on /dev/rust-pipe across rmmod: rmmod
+# rust_pipe fails with "in use" (EWOULDBLOCK) and does not disturb the
+# reader; a write wakes it with the bytes written; once it and the writer
+# have closed, rmmod succeeds.
+
+source "${0%/*}/../../lifecycle.sh"
+
+DEV=/dev/rust-pipe
+MSG="wake up"
+
+lc_insmod rust_pipe
+lc_open writer w "$DEV"
+# A process of its own, killed by SIGALRM after 30 s if never woken.
+lc_start_worker reader perl -e "$LC_PERL" -- once 30 readn "$DEV" ${#MSG}
+reader=$LC_WORKER_PID
+
+# Blocked: counted as a reader, and asleep.
+reader_blocked() {
+	local state=
+	lc_do pipestats writer || return 1
+	read -r _ _ state _ 2>/dev/null <"/proc/$reader/stat"
+	LC_SEEN="$LC_OUT, reader state '${state:-none}'"
+	[[ $LC_OUT == *" readers=1 "* && $state == S ]]
+}
+lc_wait_for "reader blocked in read(2)" 20 reader_blocked
+
+lc_rmmod_busy rust_pipe
+if reader_blocked; then
+	lc_ok "reader after the failed rmmod: still blocked" "$LC_SEEN"
+else
+	lc_fail "reader after the failed rmmod" "still blocked" "$LC_SEEN"
+fi
+
+lc_do fdwrite writer "$MSG"
+lc_expect_ok "write '$MSG'"
+lc_wait_pid "$reader" || lc_fail "reader woken" "its exit within ${LC_STEP_TIMEOUT} s" "still running"
+lc_check "reader woken: exit status" 0 "$LC_STATUS"
+lc_check "reader woken: read" "$MSG" "$(<"$LC_TMP/reader.log")"
+
+lc_close writer
+lc_check_refcnt "every file closed" rust_pipe 0
+lc_rmmod rust_pipe
+lc_pass
