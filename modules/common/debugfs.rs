@@ -27,7 +27,8 @@
 //!   `EINVAL`; otherwise with whatever `store` returns. One `write(2)` is one `store`, whatever
 //!   the file position.
 //! - After the directory is dropped, files still open fail every call with `EIO` (debugfs's
-//!   proxy), and new opens fail with `ENOENT`.
+//!   proxy), and new opens fail with `ENOENT`; while the module is being removed, an open fails
+//!   with `ENXIO` (debugfs refuses to pin a module that is going away).
 //!
 //! # Soundness
 //!
