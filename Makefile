@@ -22,6 +22,14 @@ TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run chec
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
 
+# KERNEL=debian: Debian's stock kernel, its own toolchain and its own vmlinuz
+# (README: "Your distribution's kernel"), in place of the targets below.
+ifeq ($(KERNEL),debian)
+include $(SCRIPTS)/distro/debian.mk
+else ifneq ($(KERNEL),)
+$(error KERNEL=$(KERNEL) is not known: KERNEL=debian is the one distribution kernel supported)
+else # no KERNEL
+
 ifneq ($(filter $(TREE_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(LLVM),1)
 $(error Rust kernel modules are built with the LLVM toolchain: run make LLVM=1 $(MAKECMDGOALS))
@@ -86,6 +94,8 @@ compile-fail:
 	@$(SCRIPTS)/compile-fail.sh $(KDIR)
 
 endif # KDIR
+
+endif # KERNEL
 
 # The kernel's own formatting rules (rustfmt is not run by kbuild for M=).
 RUST_SOURCES = $(shell find $(TOP)/modules -name '*.rs')

@@ -98,6 +98,8 @@ taint() {
 
 drain "$RESULTS/boot-dmesg.log"
 taint >"$RESULTS/boot-taint"
+# Which kernel ran: the summary names it (results.py).
+uname -r >"$RESULTS/uname-r"
 
 # On a kernel with kmemleak (the debug flavour), forget what booting left
 # behind: every leak reported after a module is its run's.

@@ -26,6 +26,7 @@ that left no status fails as "did not run".
 """
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -38,6 +39,37 @@ INDENT = '    '
 # Loading our modules taints with O (out-of-tree); running KUnit with N.
 TAINT_FLAGS = 'PFSRMBUDAWCIOELKXTN'
 ALLOWED_TAINT = (1 << TAINT_FLAGS.index('O')) | (1 << TAINT_FLAGS.index('N'))
+
+
+class Target:
+	"""The kernel under test when it is not the project's own tree: what
+	--target FILE says of it (a JSON object; scripts/distro/debian.sh
+	writes one). Its keys, all optional:
+
+	  release        the `uname -r` the VM must show (a boot case checks it)
+	  built          how the kernel and modules were built, for the summary
+	  allowed_taint  {flag: reason}: taint flags this kernel sets that are
+	                 expected (Debian's: E, the modules are unsigned)
+	  kunit_absent   why the kernel has no KUnit: each declared suite is
+	                 then skipped with this reason instead of failing
+	"""
+
+	def __init__(self, data: Optional[dict] = None):
+		data = data or {}
+		self.release: Optional[str] = data.get('release')
+		self.built: Optional[str] = data.get('built')
+		self.allowed_taint: Dict[str, str] = data.get('allowed_taint', {})
+		self.kunit_absent: Optional[str] = data.get('kunit_absent')
+
+	def taint_mask(self) -> int:
+		mask = ALLOWED_TAINT
+		for flag in self.allowed_taint:
+			mask |= 1 << TAINT_FLAGS.index(flag)
+		return mask
+
+
+# The kernel under test (main() sets it from --target).
+TARGET = Target()
 
 # Kernel log lines that start a report of a bug: any one fails the module.
 KERNEL_LOG_PROBLEMS = re.compile(
@@ -104,7 +136,7 @@ def kmemleak_reports(log: str) -> List[str]:
 
 def taint_problems(taint: int) -> List[str]:
 	"""Names of the taint flags that are set but not expected."""
-	unexpected = taint & ~ALLOWED_TAINT
+	unexpected = taint & ~TARGET.taint_mask()
 	return [f'{TAINT_FLAGS[bit]} (bit {bit})'
 		for bit in range(len(TAINT_FLAGS)) if unexpected & (1 << bit)]
 
@@ -152,6 +184,11 @@ def leaf(number: int, name: str, ok: bool, reason: str = '') -> List[str]:
 	"""A test case without subtests; failures carry their reason as a diagnostic."""
 	lines = [f'# {ktap_safe(line)}' for line in reason.splitlines() if not ok]
 	return lines + [f'{"ok" if ok else "not ok"} {number} {name}']
+
+
+def skip_leaf(number: int, name: str, reason: str) -> List[str]:
+	"""A test case that did not run, for @reason: skipped, never passed."""
+	return [f'ok {number} {name} # SKIP {ktap_safe(reason)}']
 
 
 def indent(lines: Sequence[str]) -> List[str]:
@@ -275,6 +312,10 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 			if suite not in ran:
 				# Not just the suite's name: a leaf named like its module
 				# would end the module's block for the KTAP parser.
+				if TARGET.kunit_absent:
+					add(lambda n: skip_leaf(n, f'KUnit suite {suite}',
+								TARGET.kunit_absent))
+					continue
 				add(lambda n: leaf(n, f'KUnit suite {suite}', False,
 						   'declared with #[kunit_tests] but did not run'))
 				continue
@@ -318,7 +359,13 @@ def boot_block(number: int, results: Path) -> List[str]:
 	problems = log_problems(results / 'boot-dmesg.log')
 	cases = leaf(1, 'kernel log clean', not problems, '\n'.join(problems[:3]))
 	cases += taint_leaf(2, 'no unexpected taint', read_status(results / 'boot-taint'), 0, 'boot')
-	body = [KTAP_HEADER, '# Subtest: boot', '1..2'] + cases
+	count = 2
+	if TARGET.release:
+		release = read_text(results / 'uname-r').strip()
+		count += 1
+		cases += leaf(count, f'kernel release is {TARGET.release}', release == TARGET.release,
+			      f'uname -r in the VM: {release or "not recorded"}')
+	body = [KTAP_HEADER, '# Subtest: boot', f'1..{count}'] + cases
 	failed = any(re.match(r'^not ok \d+ ', line) for line in cases)
 	return indent(body) + [f'{"not ok" if failed else "ok"} {number} boot']
 
@@ -426,6 +473,18 @@ def failures(test, path: str = '') -> List[str]:
 	return found
 
 
+def skips(test, path: str = '') -> List[str]:
+	"""Full names of the skipped leaves of a parsed test tree, with reasons."""
+	from kunit_parser import TestStatus
+	name = f'{path}.{test.name}' if path else test.name
+	found = []
+	for sub in test.subtests:
+		found += skips(sub, name)
+	if not test.subtests and test.status == TestStatus.SKIPPED:
+		found = [f'{name}: {test.skip_reason}' if test.skip_reason else name]
+	return found
+
+
 STAT_LINE = re.compile(r'^# stat (\w+)=(\d+)$')
 
 
@@ -479,8 +538,13 @@ def main(argv: Sequence[str]) -> int:
 			    help='the tests/ folder (default: next to --modules-dir)')
 	parser.add_argument('--safety', action='store_true',
 			    help="the run was the debug flavour's (guest-check.sh --safety)")
+	parser.add_argument('--target', type=Path,
+			    help='what the kernel under test is, if not the default tree (see Target)')
 	parser.add_argument('modules', nargs='+')
 	args = parser.parse_args(argv)
+	global TARGET
+	if args.target:
+		TARGET = Target(json.loads(args.target.read_text()))
 
 	sys.path.insert(0, str(args.kunit_tool))
 	import kunit_json
@@ -513,6 +577,17 @@ def main(argv: Sequence[str]) -> int:
 		print('\nFailed:')
 		for name in failed:
 			print(f'  {name}')
+	skipped = skips(test)
+	if skipped:
+		print('\nSkipped:')
+		for name in skipped:
+			print(f'  {name}')
+	release = read_text(args.results / 'uname-r').strip()
+	if release or TARGET.built:
+		print(f'\nKernel: {release or "?"} (uname -r in the VM)' +
+		      (f'; {TARGET.built}' if TARGET.built else ''))
+	for flag, reason in sorted(TARGET.allowed_taint.items()):
+		print(f'Taint {flag} allowed on this kernel: {reason}')
 	counts = test.counts
 	n_failed = counts.failed + counts.crashed + counts.errors
 	print(f'\nReports: {args.results}/{{report.ktap,results.json,junit.xml,guest.log}}')

@@ -14,12 +14,14 @@
 # --rwdir DIR (a host folder the guest may write to), --console-log FILE
 # (the guest's kernel console goes there).
 # KVM is used when it works; RKM_ACCEL=tcg or RKM_ACCEL=kvm forces a choice.
+# RKM_VM_KERNEL boots another kernel image than KDIR's, and RKM_VNG_ARGS adds
+# vng arguments, one a line (scripts/distro/debian.sh: Debian's vmlinuz).
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 vm)"
-KERNEL=$KDIR/arch/x86/boot/bzImage
+KERNEL=${RKM_VM_KERNEL:-$KDIR/arch/x86/boot/bzImage}
 [ -f "$KERNEL" ] || die "$KERNEL does not exist: KDIR must be a fully built tree to boot it"
 
 timeout=
@@ -125,6 +127,7 @@ vng_args=(
 )
 # "=" keeps vng from reading a value that starts with "-" as an option.
 [ ${#qemu_opts[@]} -eq 0 ] || vng_args+=("--qemu-opts=${qemu_opts[*]}")
+[ -z "${RKM_VNG_ARGS:-}" ] || mapfile -t -O ${#vng_args[@]} vng_args <<<"$RKM_VNG_ARGS"
 
 # vng hands the command to the guest's shell as one string.
 if [ -n "$command_line" ]; then

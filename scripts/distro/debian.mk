@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make KERNEL=debian ...: the collection on Debian's stock kernel, built with
+# the toolchain Debian built it with (GCC, rustc 1.85.1) in a trixie chroot,
+# and tested on Debian's own vmlinuz. scripts/distro/debian.sh does the work;
+# README.md, "Your distribution's kernel", explains it. Included by the
+# Makefile in place of the default tree's targets.
+
+DEBIAN_SH := $(SCRIPTS)/distro/debian.sh
+DEBIAN_TARGETS := all modules lint tests vm run check modules_install
+DEBIAN_UNSUPPORTED := $(filter-out $(DEBIAN_TARGETS),$(TREE_TARGETS))
+
+ifneq ($(filter $(DEBIAN_TARGETS) $(DEBIAN_UNSUPPORTED),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(LLVM),1)
+$(info note: LLVM=1 is ignored with KERNEL=debian: Debian's kernel is built with GCC (gcc-14), and so are its modules)
+endif
+ifneq ($(KDIR),)
+$(error KDIR and KERNEL=debian exclude each other: KERNEL=debian builds against its own tree)
+endif
+endif
+
+.PHONY: $(DEBIAN_TARGETS) $(DEBIAN_UNSUPPORTED)
+
+all: modules
+
+modules lint check run modules_install:
+	@INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" $(DEBIAN_SH) $@
+
+# make exports command-line variables such as CMD to the recipe's shell.
+vm:
+	@$(DEBIAN_SH) vm $(if $(CMD),--command "$$CMD")
+
+tests:
+	@$(SCRIPTS)/build-tests.sh
+
+$(DEBIAN_UNSUPPORTED):
+	@echo "make KERNEL=debian $@: not available on Debian's stock kernel (KERNEL=debian has: $(DEBIAN_TARGETS))" >&2; exit 1
