@@ -153,7 +153,8 @@ resolve() {
 	apt_update
 	local pin pkg want versions have out=()
 	for pkg in "${KERNEL_PACKAGES[@]}" "$SOURCE_PACKAGE"; do
-		served "$pkg" "$KSUITE" | grep -qxF "$KVERSION" ||
+		versions=$(served "$pkg" "$KSUITE")
+		grep -qxF "$KVERSION" <<<"$versions" ||
 			die "$(gone_paragraph "$pkg $KVERSION ($KSUITE)")"
 	done
 	for pin in "${TOOLCHAIN_PINS[@]}" "$BUSYBOX_PIN"; do
@@ -291,7 +292,9 @@ logged() {
 remove_tree() {
 	local dir=$1
 	[ -e "$dir" ] || return 0
-	if findmnt -rn -o TARGET | grep -q "^$dir\(/\|\$\)"; then
+	local mounts
+	mounts=$(findmnt -rn -o TARGET) || die "findmnt failed: not removing $dir"
+	if grep -q "^$dir\(/\|\$\)" <<<"$mounts"; then
 		die "$dir has file systems mounted in it (another set-up still running?): not removing it"
 	fi
 	rm -rf --one-file-system "$dir"
@@ -352,7 +355,7 @@ fetch_source() {
 		die "$(gone_paragraph "$SOURCE_PACKAGE $KVERSION")"
 	deb=$(find "$tmp" -name "${SOURCE_PACKAGE}_*.deb")
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards '*.tar.xz'
-	tar -xJf "$(find "$tmp" -name 'linux-source-*.tar.xz' | head -n1)" -C "$tmp"
+	tar -xJf "$(find "$tmp" -name 'linux-source-*.tar.xz' -print -quit)" -C "$tmp"
 	rm -rf "$tmp/usr" "$deb"
 	mv "$tmp"/linux-source-* "$tmp/linux"
 	echo "$KVERSION" >"$tmp/linux/.rkm-debian-version"
@@ -401,7 +404,7 @@ make_chroot() {
 check_toolchain() {
 	local have want problems=() cc=${KMAKE_VARS[2]#CC=}
 	want=$(config_value CONFIG_CC_VERSION_TEXT)
-	have=$(in_chroot -- "$cc" --version | head -n1)
+	have=$(in_chroot -- "$cc" --version | sed -n 1p)
 	[ "$have" = "$want" ] || problems+=("gcc: '$have' (the kernel's CONFIG_CC_VERSION_TEXT: '$want')")
 	want=$(config_value CONFIG_RUSTC_VERSION_TEXT)
 	have=$(in_chroot -- rustc --version)
@@ -580,7 +583,7 @@ extra_binds=()
 # The modules' vermagic must be that of Debian's own modules.
 check_vermagic() {
 	local ko want have stock
-	stock=$(find "$MODDIR/kernel/fs" -name '*.ko.xz' | head -n1)
+	stock=$(find "$MODDIR/kernel/fs" -name '*.ko.xz' -print -quit)
 	want=$(modinfo -F vermagic "$stock")
 	for ko in "$OUT"/modules/*/*.ko; do
 		have=$(modinfo -F vermagic "$ko")
