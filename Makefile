@@ -108,7 +108,7 @@ rustfmtcheck:
 	rustfmt --config-path $(RUSTFMT_CONFIG) --check $(RUST_SOURCES)
 
 check-host:
-	@python3 -m unittest discover -s $(TOP)/tests/host -t $(TOP) -q
+	@python3 $(TOP)/tests/host/run.py
 
 kernel:
 	@$(SCRIPTS)/kernel.sh ensure

@@ -69,12 +69,12 @@ src_dir() {
 
 PATCHES=$TOP/patches
 
-# What the patches change: each one's diff, without its message, so that
-# rewording a commit message does not rebuild the trees.
+# What the patches change: each one from its first diff line on, without its
+# message, so that rewording a commit message does not rebuild the trees.
 cat_patches() {
 	local patch
 	for patch in "$PATCHES"/*.patch; do
-		[ -f "$patch" ] && sed -n '/^diff --git /,$p' "$patch"
+		[ -f "$patch" ] && sed -n '/^diff \|^--- ./,$p' "$patch"
 	done
 	return 0
 }

@@ -128,6 +128,16 @@ class CacheKeyTest(unittest.TestCase):
 		(self.top / 'patches/0001-fix.patch').write_text(PATCH)
 		self.assertNotEqual(before, self.kdir())
 
+	def test_reworded_patch_message_same_tree(self):
+		(self.top / 'patches').mkdir()
+		patch = self.top / 'patches/0001-fix.patch'
+		patch.write_text(PATCH)
+		before = self.kdir()
+		patch.write_text(PATCH.replace('fix the greeting', 'fix the greeting, as reported'))
+		self.assertEqual(before, self.kdir())
+		patch.write_text(PATCH.replace('greeting = 2', 'greeting = 3'))
+		self.assertNotEqual(before, self.kdir())
+
 
 PATCH = """Subject: [PATCH] fix the greeting
 
