@@ -43,7 +43,7 @@ case ${1:-} in
 cold)
 	RKM_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/rkm-debian-cold.XXXXXX")
 	export RKM_CACHE
-	log=$RKM_CACHE/bench.log
+	log=$RKM_CACHE.log
 	[ "${RKM_KEEP:-0}" = 1 ] || trap 'rm -rf --one-file-system "$RKM_CACHE"' EXIT
 	note "empty cache: $RKM_CACHE (log: $log)"
 	timed "toolchain tools (bindgen, virtme-ng)" "$TOP/scripts/toolchain.sh"
