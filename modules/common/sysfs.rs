@@ -187,7 +187,8 @@ impl<'a> ShowBuffer<'a> {
         Self { buf, len: 0 }
     }
 
-    /// The text written so far.
+    /// The text written so far (the KUnit tests read it; kernels without KUnit have no use).
+    #[cfg(CONFIG_KUNIT = "y")]
     pub(crate) fn as_bytes(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or_default()
     }
