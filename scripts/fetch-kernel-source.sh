@@ -22,20 +22,6 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 APT_STATE=$CACHE/apt
 SRC_ROOT=$CACHE/src
 
-# apt_private apt-get|apt-cache ARGS...
-apt_private() {
-	local tool=$1
-	shift
-	"$tool" -q \
-		-o Dir::Etc::sourcelist="$APT_STATE/sources.list" \
-		-o Dir::Etc::sourceparts=/dev/null \
-		-o Dir::State::Lists="$APT_STATE/lists" \
-		-o Dir::State::status=/dev/null \
-		-o Dir::Cache="$APT_STATE/cache" \
-		-o Debug::NoLocking=1 \
-		-o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
-		"$@"
-}
 
 # Already unpacked? Then nothing touches the network.
 existing=$(find "$SRC_ROOT" -mindepth 3 -maxdepth 3 -name .rkm-unpacked 2>/dev/null | sort -V | tail -n1 || true)

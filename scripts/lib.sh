@@ -42,3 +42,20 @@ as_root() {
 can_be_root() {
 	[ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null
 }
+
+# apt_private apt-get|apt-cache ARGS...: apt with the private state in
+# $APT_STATE (its sources.list, lists and cache), the system's untouched.
+apt_private() {
+	local tool=$1
+	shift
+	"$tool" -q \
+		-o Dir::Etc::sourcelist="$APT_STATE/sources.list" \
+		-o Dir::Etc::sourceparts=/dev/null \
+		-o Dir::State::Lists="$APT_STATE/lists" \
+		-o Dir::State::status=/dev/null \
+		-o Dir::Cache="$APT_STATE/cache" \
+		-o Debug::NoLocking=1 \
+		-o APT::Sandbox::User=root \
+		-o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
+		"$@"
+}

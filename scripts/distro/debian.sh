@@ -93,21 +93,6 @@ require_root() {
 in a private mount namespace. Run it as root (e.g. sudo -E make KERNEL=debian $*)."
 }
 
-# apt_private apt-get|apt-cache ARGS...
-apt_private() {
-	local tool=$1
-	shift
-	"$tool" -q \
-		-o Dir::Etc::sourcelist="$APT_STATE/sources.list" \
-		-o Dir::Etc::sourceparts=/dev/null \
-		-o Dir::State::Lists="$APT_STATE/lists" \
-		-o Dir::State::status=/dev/null \
-		-o Dir::Cache="$APT_STATE/cache" \
-		-o Debug::NoLocking=1 \
-		-o APT::Sandbox::User=root \
-		-o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
-		"$@"
-}
 
 apt_updated=0
 apt_update() {
