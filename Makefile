@@ -15,6 +15,10 @@ SCRIPTS := $(TOP)/scripts
 export PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$PATH"')
 export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIBCLANG_PATH"')
 
+# make vm CMD='...': the command exactly as typed. $(value) keeps make from
+# expanding its "$" (the value exported to the recipe's shell is expanded).
+VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
+
 # Targets that need a kernel tree.
 TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check check-debug bench \
 	compile-fail
@@ -73,9 +77,8 @@ lint: rustfmtcheck
 tests:
 	@$(SCRIPTS)/build-tests.sh
 
-# make exports command-line variables such as CMD to the recipe's shell.
 vm: modules tests
-	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(if $(CMD),--command "$$CMD")
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(VM_COMMAND)
 
 run: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh

@@ -139,13 +139,19 @@ else
 fi
 timeout=${timeout:-900}
 status=0
+# QEMU opens vng's /proc/self/fd/1 and /proc/self/fd/2 anew for each of its
+# output ports: a regular file there would be truncated (losing what the
+# caller wrote before) and written at offsets of each port's own. Pipes are
+# opened as they are, so vng writes only into pipes (pipefail keeps its
+# status).
 if [ -n "$console_log" ]; then
 	# --verbose puts the kernel console on stdout, mixed with the command's
 	# output: keep it all in the log and show only the command's lines.
 	timeout --kill-after=10 "$timeout" vng "${vng_args[@]}" --verbose -- "$cmd_string" \
-		</dev/null >"$console_log" 2>&1 || status=$?
+		</dev/null 2>&1 | cat >"$console_log" || status=$?
 else
-	timeout --kill-after=10 "$timeout" vng "${vng_args[@]}" -- "$cmd_string" </dev/null || status=$?
+	{ timeout --kill-after=10 "$timeout" vng "${vng_args[@]}" -- "$cmd_string" </dev/null \
+		2>&1 >&3 3>&- | cat >&2 3>&-; } 3>&1 | cat || status=$?
 fi
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then
 	die "the VM did not finish within ${timeout}s and was killed"

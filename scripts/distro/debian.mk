@@ -26,9 +26,8 @@ all: modules
 modules lint check run modules_install:
 	@INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" $(DEBIAN_SH) $@
 
-# make exports command-line variables such as CMD to the recipe's shell.
 vm:
-	@$(DEBIAN_SH) vm $(if $(CMD),--command "$$CMD")
+	@$(DEBIAN_SH) vm $(VM_COMMAND)
 
 tests:
 	@$(SCRIPTS)/build-tests.sh
