@@ -8,7 +8,9 @@
 #                                   source, default tree. System packages
 #                                   already installed are not reinstalled.
 #   scripts/bench-harness.sh warm   `make LLVM=1 check` with everything
-#                                   built: once to warm up, then timed.
+#                                   built: once to warm up, then timed,
+#                                   with where the time went
+#                                   (scripts/timeline.py).
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +35,9 @@ cold)
 	;;
 warm)
 	make -C "$TOP" LLVM=1 check >/dev/null 2>&1 || true
-	timed "warm make LLVM=1 check" make -C "$TOP" LLVM=1 check
+	start=$(date +%s%3N)
+	make -C "$TOP" LLVM=1 check >/dev/null 2>&1 || note "make LLVM=1 check failed: see results/default"
+	python3 "$TOP/scripts/timeline.py" "$TOP/results/default" --since "$start"
 	;;
 *) die "usage: $0 cold|warm" ;;
 esac

@@ -36,6 +36,13 @@ fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/modules" "$RESULTS/host"
 
+# The host's side of the timeline (scripts/timeline.py): "<ms> <phase>",
+# wall clock, as each phase starts.
+stamp() {
+	echo "$(date +%s%3N) $*" >>"$RESULTS/host-timeline"
+}
+
+stamp host-tests
 note "host-side tests of the scripts"
 status=0
 RKM_KUNIT_TOOL=$KUNIT_TOOL python3 "$TOP/tests/host/run.py" >"$RESULTS/host/host-scripts.ktap" || status=$?
@@ -47,11 +54,13 @@ if [ -n "${RKM_SKIP_COMPILE_FAIL:-}" ]; then
 	printf 'KTAP version 1\n1..1\nok 1 every case # SKIP %s\n' "$RKM_SKIP_COMPILE_FAIL" \
 		>"$RESULTS/host/compile-fail.ktap"
 else
+	stamp compile-fail
 	note "compile-fail tests of the soundness bounds (tests/compile-fail/)"
 	"$TOP/scripts/compile-fail.sh" "$KDIR" >"$RESULTS/host/compile-fail.ktap" || status=$?
 fi
 echo $status >"$RESULTS/host/compile-fail.status"
 
+stamp vm
 note "booting the VM: ${modules[*]}"
 vm_status=0
 # The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
@@ -79,9 +88,13 @@ fi
 	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
+stamp verdict
 echo
 # The debug flavour's programs must have run too (results.py --safety).
+verdict=0
 python3 "$TOP/scripts/results.py" --results "$RESULTS" --modules-dir "$TOP/modules" \
 	--tests-dir "$TOP/tests" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
 	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" \
-	--host-tests "$RESULTS/host/compile-fail.ktap" ${RKM_TARGET:+--target "$RKM_TARGET"} "${modules[@]}"
+	--host-tests "$RESULTS/host/compile-fail.ktap" ${RKM_TARGET:+--target "$RKM_TARGET"} "${modules[@]}" || verdict=$?
+stamp end
+exit $verdict

@@ -92,10 +92,26 @@ drain() {
 	kmsg_lost >>"${1%.*}.lost"
 }
 
+# Milliseconds since boot (the guest's clock).
+uptime_ms() {
+	local up
+	read -r up _ <"$PROC/uptime"
+	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
+}
+
 taint() {
 	cat "$PROC/sys/kernel/tainted"
 }
 
+# The run's timeline for scripts/timeline.py: "<ms since boot> <phase>" as
+# each phase starts.
+stamp() {
+	echo "$(uptime_ms) $*" >>"$RESULTS/timeline"
+}
+
+# When the guest reached this script (its boot time, guest clock).
+uptime_ms >"$RESULTS/boot.ms"
+stamp boot-done
 drain "$RESULTS/boot-dmesg.log"
 taint >"$RESULTS/boot-taint"
 # Which kernel ran: the summary names it (results.py).
@@ -118,12 +134,16 @@ kmemleak_scan() {
 	echo clear >"$KMEMLEAK"
 }
 
-# Runs "$@" with output to $1.out and exit status to $1.status.
+# Runs "$@" with output to $1.out, exit status to $1.status and the time it
+# took (ms, guest clock) to $1.ms.
 record() {
-	local base=$1
+	local base=$1 start status
 	shift
+	start=$(uptime_ms)
 	timeout --kill-after=5 "${RKM_TEST_TIMEOUT:-$TEST_TIMEOUT}" "$@" >"$base.out" 2>&1 9<&-
-	echo $? >"$base.status"
+	status=$?
+	echo $(($(uptime_ms) - start)) >"$base.ms"
+	echo $status >"$base.status"
 }
 
 # Like record, for a program that must exist: one that is missing or not
@@ -142,6 +162,7 @@ for module in "${modules[@]}"; do
 	out=$RESULTS/modules/$module
 	mkdir -p "$out/kunit" "$out/tests"
 	echo "==> $module" >&2
+	stamp "module $module"
 	suites_before=$(ls "$KUNIT_DIR" 2>/dev/null)
 
 	record "$out/insmod" insmod "$TOP/modules/$module/$module.ko"
@@ -221,6 +242,7 @@ for module in "${modules[@]}"; do
 		if [ ! -d "$RESULTS/lifecycle/$module" ]; then
 			mkdir -p "$RESULTS/lifecycle/$module"
 			echo "==> $module lifecycle" >&2
+			stamp "lifecycle $module"
 		fi
 		echo "    $name" >&2
 		if ! stuck=$(unload_collection); then
@@ -245,4 +267,5 @@ for module in "${modules[@]}"; do
 		echo "$before $(taint)" >"$base.taint"
 	done
 done
+stamp end
 touch "$RESULTS/complete"

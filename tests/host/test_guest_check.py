@@ -73,6 +73,7 @@ class GuestCheckTest(unittest.TestCase):
 			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
 			self.file(f'top/modules/{module}/{module}.ko', '')
 		self.file('proc/sys/kernel/tainted', '0\n')
+		self.file('proc/uptime', '12.34 20.00\n')
 		self.file('klog', 'boot messages\n')
 		(self.root / 'sys/kernel/debug').mkdir(parents=True)
 		for name, body in STUBS.items():
@@ -125,6 +126,11 @@ class GuestCheckTest(unittest.TestCase):
 		statuses = {p.name: p.read_text().strip() for p in tests.glob('*.status')}
 		self.assertEqual(statuses, {'built.status': '0', 'unbuilt.status': '127',
 					    'script.sh.status': '0', 'noexec.sh.status': '127'})
+		# Each program that ran has its duration (guest clock, ms): here 0, the fake
+		# clock stands still.
+		self.assertEqual({p.name: p.read_text() for p in tests.glob('*.ms')},
+				 {'built.ms': '0\n', 'script.sh.ms': '0\n'})
+		self.assertEqual((self.results / 'boot.ms').read_text(), '12340\n')
 		self.assertIn('.build/tests/alpha/unbuilt is missing or not executable',
 			      (tests / 'unbuilt.out').read_text())
 		self.assertEqual(self.failures(), ['alpha.noexec.sh', 'alpha.unbuilt'])
