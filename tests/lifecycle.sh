@@ -845,8 +845,10 @@ LC_PHY_DEV=/sys/bus/mdio_bus/devices/$LC_PHY
 LC_MDIO_DRIVERS=/sys/bus/mdio_bus/drivers
 LC_RV1000="$LC_MDIO_DRIVERS/RV1000 Gigabit PHY"
 
-# phylib polls the link once a second and the emulated negotiation takes
-# 300 ms; a slow (TCG) VM gets a wide margin.
+# The MAC's interrupt (the fixture's default) reports a link change within
+# milliseconds, the emulated negotiation takes 300 ms, and a case that sets
+# link_irq to poll waits for phylib's once-a-second poll: a slow (TCG) VM
+# gets a wide margin.
 LC_LINK_TIMEOUT=10
 
 lc_need_debugfs() {

@@ -10,6 +10,10 @@
 //! phylink does, so that link changes reach a [`LinkObserver`]. phylib's default callback
 //! would call `netif_carrier_on(NULL)`.
 //!
+//! phylib learns of link changes in one of two ways ([`LinkChanges`]): it polls the PHY once a
+//! second, or the MAC tells it, as a MAC that sees the link in-band or gets the PHY's interrupt
+//! line does (`PHY_MAC_INTERRUPT`, then [`StandalonePhy::mac_interrupt`] on each change).
+//!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
 
 use core::ptr::{
@@ -48,6 +52,8 @@ use crate::{
 ///   detached the PHY.
 /// - `pinned` is the module of the driver bound when the PHY was attached, on which
 ///   `phy_attach_direct()` took a reference (NULL for a built-in driver such as genphy).
+/// - `phydev->irq` is `PHY_MAC_INTERRUPT` if `changes` is [`LinkChanges::MacInterrupt`],
+///   `PHY_POLL` otherwise, until `drop` puts back `PHY_POLL`.
 ///
 /// # Soundness
 ///
@@ -57,7 +63,12 @@ use crate::{
 /// synchronously) before detaching, and holds an `Arc` of the bus registration, so the
 /// callback always finds the bus registered and its observer slot filled. Nothing can call the
 /// default callback in the window before [`StandalonePhy::attach`] replaces it: the state
-/// machine does not run before `phy_start()` and PHYs of these buses are polled (no IRQ).
+/// machine does not run before `phy_start()`, and these PHYs have no interrupt line of their own
+/// (`PHY_POLL` or `PHY_MAC_INTERRUPT`, for neither of which phylib requests an IRQ).
+///
+/// [`StandalonePhy::mac_interrupt`] queues the state machine only while it is started and a driver
+/// is bound, under the device lock: the state machine dereferences the driver, and unbinding
+/// (`phy_remove()`, under the same lock) cancels it synchronously before clearing the driver.
 ///
 /// # The PHY's driver may change under the attachment
 ///
@@ -89,6 +100,17 @@ pub(crate) struct StandalonePhy<T: MdioBusOps> {
     phydev: NonNull<bindings::phy_device>,
     addr: u8,
     pinned: *mut bindings::module,
+    changes: LinkChanges,
+}
+
+/// How phylib learns of link changes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum LinkChanges {
+    /// phylib polls the PHY once a second (`PHY_POLL`, `PHY_STATE_TIME`).
+    Polled,
+    /// The MAC calls [`StandalonePhy::mac_interrupt`] when the link may have changed
+    /// (`PHY_MAC_INTERRUPT`); phylib does not poll.
+    MacInterrupt,
 }
 
 // SAFETY: The phylib functions used here may be called from any thread in process context,
@@ -109,7 +131,8 @@ enum Machine {
 }
 
 impl<T: MdioBusOps> StandalonePhy<T> {
-    /// Attaches the PHY at `addr` of `bus`, reporting its link changes to `observer`.
+    /// Attaches the PHY at `addr` of `bus`, reporting its link changes to `observer`; phylib
+    /// learns of them as `changes` says.
     ///
     /// The PHY is initialised (soft reset and configuration by its driver, genphy when no
     /// driver is bound) and resumed, but its state machine is not started: see
@@ -124,6 +147,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         bus: &Arc<Registration<T>>,
         addr: u8,
         observer: Arc<dyn LinkObserver>,
+        changes: LinkChanges,
     ) -> Result<Self> {
         let slot = usize::from(addr);
         if slot >= crate::mdio::PHY_MAX_ADDR {
@@ -173,21 +197,31 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             return Err(err);
         }
 
-        // SAFETY: The PHY is attached, so valid; the lock serialises us with any reader of the
-        // callback pointer. See the type's soundness notes for why nothing ran the default one.
+        let irq = match changes {
+            LinkChanges::Polled => bindings::PHY_POLL,
+            LinkChanges::MacInterrupt => bindings::PHY_MAC_INTERRUPT,
+        };
+        // SAFETY: The PHY is attached, so valid. `phydev->lock` serialises us with any reader of
+        // the callback pointer and with the state machine (not started yet), the device lock with
+        // `phy_probe()`: the readers of `irq`. See the type's soundness notes for why nothing ran
+        // the default callback.
         unsafe {
+            bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex);
             bindings::mutex_lock(&raw mut (*raw).lock);
             (*raw).phy_link_change = Some(link_change_callback::<T>);
+            (*raw).irq = irq;
             bindings::mutex_unlock(&raw mut (*raw).lock);
+            bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex);
         }
 
         // INVARIANT: Attached standalone with our callback, observer in its slot; `pinned` is
-        // the module `phy_attach_direct()` took a reference on.
+        // the module `phy_attach_direct()` took a reference on; `irq` set as `changes` says.
         Ok(Self {
             bus: bus.clone(),
             phydev,
             addr,
             pinned,
+            changes,
         })
     }
 
@@ -265,6 +299,24 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         })
     }
 
+    /// Tells phylib that the link may have changed, as a MAC's interrupt handler does
+    /// (`phy_mac_interrupt()`): the state machine runs at once and reads the PHY. Does nothing
+    /// when phylib polls this PHY, or the state machine is not started (no driver, stopped).
+    pub(crate) fn mac_interrupt(&self) {
+        if self.changes != LinkChanges::MacInterrupt {
+            return;
+        }
+        self.with_device_lock(|raw| {
+            // SAFETY: `raw` is our PHY and its device lock is held.
+            if unsafe { Self::machine(raw) } == Machine::Started {
+                // SAFETY: Attached, started, with a driver that the device lock keeps bound
+                // until `phy_remove()` has cancelled the queued state machine (see the type's
+                // soundness notes).
+                unsafe { bindings::phy_mac_interrupt(raw) };
+            }
+        })
+    }
+
     /// Whether the state machine is started.
     pub(crate) fn is_started(&self) -> bool {
         // SAFETY: `raw` is our PHY and its device lock is held.
@@ -321,6 +373,11 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         // are modules with a reference held (by phylib and by the bound driver's binding).
         unsafe {
             bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex);
+            // Back to the bus's default for whoever attaches next, under both locks that
+            // readers of `irq` hold (`phy_probe()` the device lock, the state machine the other).
+            bindings::mutex_lock(&raw mut (*raw).lock);
+            (*raw).irq = bindings::PHY_POLL;
+            bindings::mutex_unlock(&raw mut (*raw).lock);
             let current = driver_module(raw);
             let genphy = (*raw).is_genphy_driven() != 0;
             if current != self.pinned && !current.is_null() {

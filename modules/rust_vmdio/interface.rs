@@ -16,7 +16,10 @@ use crate::{
     },
     mdio::LinkState,
     model::REGISTER_MAP,
-    phy_attach::StandalonePhy,
+    phy_attach::{
+        LinkChanges,
+        StandalonePhy, //
+    },
     phy_modes::LinkModes,
     Fixture,
 };
@@ -46,6 +49,8 @@ pub(crate) enum File {
     Attached,
     /// `running`: `1` state machine running, `0` stopped.
     Running,
+    /// `link_irq`: `mac` the MAC tells phylib of link changes, `poll` phylib polls.
+    LinkIrq,
     /// `link`: the last link change phylib reported.
     Link,
     /// `link_events`: every reported change kept, oldest first.
@@ -81,6 +86,27 @@ fn parse_modes(text: &str) -> Result<LinkModes> {
     Ok(modes)
 }
 
+/// Debugfs names of the ways phylib learns of link changes.
+const LINK_IRQ_NAMES: [(&str, LinkChanges); 2] = [
+    ("mac", LinkChanges::MacInterrupt),
+    ("poll", LinkChanges::Polled),
+];
+
+fn parse_link_irq(text: &str) -> Result<LinkChanges> {
+    LINK_IRQ_NAMES
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, changes)| *changes)
+        .ok_or(EINVAL)
+}
+
+fn link_irq_name(changes: LinkChanges) -> &'static str {
+    LINK_IRQ_NAMES
+        .iter()
+        .find(|(_, c)| *c == changes)
+        .map_or("?", |(name, _)| name)
+}
+
 fn write_modes(f: &mut fmt::Formatter<'_>, modes: LinkModes) -> fmt::Result {
     let mut separator = "";
     for (name, mode) in MODE_NAMES {
@@ -112,6 +138,7 @@ impl DebugfsFiles for Fixture {
         FileDesc::new(c"advertise", Access::WriteOnly, File::Advertise),
         FileDesc::new(c"attached", Access::ReadWrite, File::Attached),
         FileDesc::new(c"running", Access::ReadWrite, File::Running),
+        FileDesc::new(c"link_irq", Access::ReadWrite, File::LinkIrq),
         FileDesc::new(c"link", Access::ReadOnly, File::Link),
         FileDesc::new(c"link_events", Access::ReadOnly, File::LinkEvents),
         FileDesc::new(c"registers", Access::ReadOnly, File::Registers),
@@ -125,16 +152,17 @@ impl DebugfsFiles for Fixture {
                 let partner = self.phy.state.lock().model.partner();
                 write_modes(f, partner)
             }
-            File::Attached => writeln!(f, "{}", u8::from(self.mac.lock().phy.is_some())),
+            File::Attached => writeln!(f, "{}", u8::from(self.mac().lock().phy.is_some())),
             File::Running => {
                 let running = self
-                    .mac
+                    .mac()
                     .lock()
                     .phy
                     .as_ref()
                     .is_some_and(StandalonePhy::is_started);
                 writeln!(f, "{}", u8::from(running))
             }
+            File::LinkIrq => writeln!(f, "{}", link_irq_name(self.mac().lock().link_irq)),
             File::Link => {
                 let current = self.links.history.lock().current;
                 write_link(f, current)
@@ -176,19 +204,17 @@ impl DebugfsFiles for Fixture {
         match id {
             File::Cable => {
                 let plugged = parse_bool(input)?;
-                let mut state = self.phy.state.lock();
-                state.model.set_cable(plugged, self.phy.now());
+                self.change_model(|model, now| model.set_cable(plugged, now));
                 Ok(())
             }
             File::Partner => {
                 let modes = parse_modes(input)?;
-                let mut state = self.phy.state.lock();
-                state.model.set_partner(modes, self.phy.now());
+                self.change_model(|model, now| model.set_partner(modes, now));
                 Ok(())
             }
             File::Advertise => {
                 let modes = parse_modes(input)?;
-                self.mac
+                self.mac()
                     .lock()
                     .phy
                     .as_mut()
@@ -197,7 +223,7 @@ impl DebugfsFiles for Fixture {
             }
             File::Attached => {
                 let attach = parse_bool(input)?;
-                let mut mac = self.mac.lock();
+                let mut mac = self.mac().lock();
                 if attach {
                     self.attach(&mut mac)
                 } else {
@@ -208,7 +234,7 @@ impl DebugfsFiles for Fixture {
             }
             File::Running => {
                 let run = parse_bool(input)?;
-                let mut mac = self.mac.lock();
+                let mut mac = self.mac().lock();
                 let phy = mac.phy.as_mut().ok_or(ENODEV)?;
                 if run {
                     phy.start()
@@ -216,6 +242,15 @@ impl DebugfsFiles for Fixture {
                     phy.stop();
                     Ok(())
                 }
+            }
+            File::LinkIrq => {
+                let link_irq = parse_link_irq(input)?;
+                let mut mac = self.mac().lock();
+                if mac.phy.is_some() {
+                    return Err(EBUSY);
+                }
+                mac.link_irq = link_irq;
+                Ok(())
             }
             File::AccessLog => {
                 if input != "clear" {
@@ -246,6 +281,10 @@ mod tests {
         // Only ASCII white space separates names (U+3000 is not).
         assert_eq!(parse_modes("100full\u{3000}pause"), Err(EINVAL));
         assert_eq!(parse_bool("2"), Err(EINVAL));
+        assert_eq!(parse_link_irq("mac"), Ok(LinkChanges::MacInterrupt));
+        assert_eq!(parse_link_irq("poll"), Ok(LinkChanges::Polled));
+        assert_eq!(parse_link_irq("Poll"), Err(EINVAL));
+        assert_eq!(link_irq_name(LinkChanges::Polled), "poll");
         Ok(())
     }
 }

@@ -247,6 +247,15 @@ impl Rv1000Model {
         self.partner
     }
 
+    /// When the link training in progress ends (the link comes up, or finds no common mode);
+    /// `None` when none is.
+    pub(crate) fn training_ends(&self) -> Option<i64> {
+        match self.link {
+            Link::Training { since, .. } => Some(since + ANEG_DURATION_MS),
+            _ => None,
+        }
+    }
+
     /// BMCR.RESET: IEEE registers back to their reset values (VCTRL is sticky), link restarts.
     fn reset(&mut self, now: i64) {
         self.bmcr = BMCR_RESET_VALUE;
@@ -346,6 +355,20 @@ mod tests {
         assert_eq!(model.read(MII_PHYSID2, 0), 0xc011);
         assert_eq!(model.read(MII_ESTATUS, 0), 0x3000);
         assert_eq!(model.read(MII_BMSR, 0) & !BMSR_LSTATUS, 0x7909);
+    }
+
+    #[test]
+    fn training_end_is_known_in_advance() {
+        let mut model = Rv1000Model::new(1000);
+        assert_eq!(model.training_ends(), Some(1000 + ANEG_DURATION_MS));
+        model.set_cable(false, 1100);
+        assert_eq!(model.training_ends(), None);
+        model.set_cable(true, 1200);
+        let end = 1200 + ANEG_DURATION_MS;
+        assert_eq!(model.training_ends(), Some(end));
+        assert!(!link_up(&mut model, end - 1));
+        assert!(link_up(&mut model, end));
+        assert_eq!(model.training_ends(), None);
     }
 
     #[test]

@@ -9,6 +9,11 @@
 //! the PHY's MAC: it attaches the PHY without a `net_device` and starts phylib's state machine,
 //! recording every link change phylib reports.
 //!
+//! By default the MAC tells phylib of link changes (`PHY_MAC_INTERRUPT`), as a MAC wired to the
+//! PHY's interrupt line would: when the cable or the partner changes and when link training
+//! ends, so phylib reacts within milliseconds. With `link_irq` set to `poll`, phylib polls the
+//! PHY once a second instead, as on boards without that line.
+//!
 //! # The emulated PHY
 //!
 //! The model implements the datasheet register map and behaviour against a link partner and a
@@ -28,6 +33,7 @@
 //! | `advertise`   | W      | modes the MAC lets the PHY advertise (like `ethtool -s advertise`) |
 //! | `attached`    | RW     | `1` PHY attached to the MAC, `0` detached |
 //! | `running`     | RW     | `1` state machine running (`phy_start`), `0` stopped (`phy_stop`) |
+//! | `link_irq`    | RW     | `mac`: the MAC tells phylib of link changes; `poll`: phylib polls; set while detached |
 //! | `link`        | R      | last link change phylib reported: `up 1000/full` or `down` |
 //! | `link_events` | R      | every reported change, oldest first: `<seq> up 100/full` |
 //! | `registers`   | R      | `<reg> <value>` in hex for each register of the map, no side effects |
@@ -40,7 +46,8 @@
 //! (the bus scan leaves it out, so there is no PHY to attach).
 //!
 //! Bad input fails with `EINVAL` and changes nothing; `advertise` and `running` need the PHY
-//! attached (`ENODEV` otherwise); `attached` forwards attach errors (e.g. `EIO` while the PHY
+//! attached (`ENODEV` otherwise), `link_irq` detached (`EBUSY` otherwise; it applies from the
+//! next attach); `attached` forwards attach errors (e.g. `EIO` while the PHY
 //! driver module is being removed). Writing the current value is a no-op: the same `cable` or
 //! `partner` keeps the link, the same `advertise` leaves negotiation alone (with `rust_phy` or
 //! genphy, which restart it only for a changed advertisement), the same `attached` or `running`
@@ -68,6 +75,7 @@
 use kernel::{
     new_mutex,
     prelude::*,
+    static_lock_class,
     sync::{
         Arc,
         Mutex, //
@@ -82,6 +90,9 @@ use kernel::{
 // them; what one module leaves unused, another uses.
 #[path = "../common/debugfs.rs"]
 mod debugfs;
+
+#[path = "../common/delayed_call.rs"]
+mod delayed_call;
 
 #[path = "../common/mdio.rs"]
 #[allow(dead_code, reason = "shared with other modules, which use other parts")]
@@ -107,6 +118,10 @@ mod log;
 mod model;
 
 use debugfs::Directory;
+use delayed_call::{
+    DelayedCall,
+    DelayedTarget, //
+};
 use log::{
     Access,
     LinkEvent,
@@ -119,7 +134,10 @@ use mdio::{
     Registration, //
 };
 use model::Rv1000Model;
-use phy_attach::StandalonePhy;
+use phy_attach::{
+    LinkChanges,
+    StandalonePhy, //
+};
 
 module! {
     type: VmdioModule,
@@ -158,16 +176,54 @@ impl PhyState {
     }
 }
 
+/// How much later than the model's end of link training its interrupt is raised: a timer may
+/// expire up to a jiffy (4 ms at HZ=250) before the model's millisecond clock says the time has
+/// come, and an interrupt that finds the link still training would be the last one.
+const TRAINING_END_MARGIN_MS: i64 = 10;
+
+/// The PHY's link signal to the MAC, which tells phylib (`MacPort`'s `run`): raised at once
+/// when the link drops, and again when link training ends.
+#[pin_data]
+struct LinkSignal {
+    #[pin]
+    dropped: DelayedCall<MacPort>,
+    #[pin]
+    trained: DelayedCall<MacPort>,
+}
+
+impl LinkSignal {
+    fn new(mac: Arc<MacPort>) -> impl PinInit<Self> {
+        pin_init!(Self {
+            dropped <- DelayedCall::new(mac.clone(), static_lock_class!(), static_lock_class!()),
+            trained <- DelayedCall::new(mac, static_lock_class!(), static_lock_class!()),
+        })
+    }
+
+    /// Signals what the model did at `now`: `dropped` when the link went down by the hand of
+    /// the test (cable, partner), and when the training it may have started ends.
+    fn follow(&self, model: &Rv1000Model, now: i64, dropped: bool) {
+        if dropped {
+            self.dropped.arm(0);
+        }
+        if let Some(end) = model.training_ends() {
+            let delay = (end - now + TRAINING_END_MARGIN_MS).clamp(0, i64::from(u32::MAX));
+            self.trained.arm(u32::try_from(delay).unwrap_or(u32::MAX));
+        }
+    }
+}
+
 /// The device side of the virtual bus: an RV1000 at [`PHY_ADDR`], nothing elsewhere.
 #[pin_data]
 struct VirtualPhy {
     epoch: Instant<Monotonic>,
     #[pin]
     state: Mutex<PhyState>,
+    #[pin]
+    signal: LinkSignal,
 }
 
 impl VirtualPhy {
-    fn new() -> Result<impl PinInit<Self>> {
+    fn new(mac: Arc<MacPort>) -> Result<impl PinInit<Self>> {
         let log = Ring::new()?;
         let epoch = Instant::<Monotonic>::now();
         Ok(pin_init!(Self {
@@ -177,6 +233,7 @@ impl VirtualPhy {
                 log,
                 next_seq: 0,
             }),
+            signal <- LinkSignal::new(mac),
         }))
     }
 
@@ -203,8 +260,11 @@ impl MdioBusOps for VirtualPhy {
             return Ok(());
         }
         let mut state = self.state.lock();
-        state.model.write(regnum, val, self.now());
+        let now = self.now();
+        state.model.write(regnum, val, now);
         state.record(true, regnum, val);
+        // phylib wrote it, so phylib knows of a link it dropped: signal only the training end.
+        self.signal.follow(&state.model, now, false);
         Ok(())
     }
 }
@@ -248,16 +308,34 @@ impl LinkObserver for LinkRecorder {
 /// The MAC side: the attachment to the PHY.
 pub(crate) struct Mac {
     phy: Option<StandalonePhy<VirtualPhy>>,
+    /// How phylib learns of link changes from the next attach on.
+    link_irq: LinkChanges,
+}
+
+/// The MAC, which the PHY's link signal reaches.
+#[pin_data]
+pub(crate) struct MacPort {
+    #[pin]
+    mac: Mutex<Mac>,
+}
+
+impl DelayedTarget for MacPort {
+    fn run(&self) {
+        if let Some(phy) = self.mac.lock().phy.as_ref() {
+            phy.mac_interrupt();
+        }
+    }
 }
 
 /// Everything the module owns; its debugfs files (`interface.rs`) show and change it.
-#[pin_data]
+///
+/// The attachment (in `mac`) holds the bus, whose data is `phy`, whose link signal holds `mac`:
+/// a cycle of references that detaching breaks, and dropping the fixture detaches first.
+#[pin_data(PinnedDrop)]
 pub(crate) struct Fixture {
     phy: Arc<VirtualPhy>,
     links: Arc<LinkRecorder>,
-    /// Dropped before `bus` (and holding an `Arc` of it anyway): detaches first.
-    #[pin]
-    mac: Mutex<Mac>,
+    mac: Arc<MacPort>,
     bus: Arc<Registration<VirtualPhy>>,
 }
 
@@ -268,9 +346,31 @@ impl Fixture {
                 &self.bus,
                 PHY_ADDR,
                 self.links.clone(),
+                mac.link_irq,
             )?);
         }
         Ok(())
+    }
+
+    /// Changes the model as the test asks, and signals the link's change to the MAC.
+    pub(crate) fn change_model(&self, change: impl FnOnce(&mut Rv1000Model, i64)) {
+        let mut state = self.phy.state.lock();
+        let now = self.phy.now();
+        change(&mut state.model, now);
+        self.phy.signal.follow(&state.model, now, true);
+    }
+
+    pub(crate) fn mac(&self) -> &Mutex<Mac> {
+        &self.mac.mac
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Fixture {
+    fn drop(self: Pin<&mut Self>) {
+        // Stops the state machine and detaches, which breaks the cycle (see the type's docs);
+        // the bus and the PHY's link signal then go with the last references.
+        self.mac.mac.lock().phy = None;
     }
 }
 
@@ -280,24 +380,39 @@ struct VmdioModule {
 
 impl kernel::Module for VmdioModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let phy = Arc::pin_init(VirtualPhy::new()?, GFP_KERNEL)?;
+        let mac = Arc::pin_init(
+            pin_init!(MacPort {
+                mac <- new_mutex!(Mac {
+                    phy: None,
+                    link_irq: LinkChanges::MacInterrupt,
+                }),
+            }),
+            GFP_KERNEL,
+        )?;
+        let phy = Arc::pin_init(VirtualPhy::new(mac.clone())?, GFP_KERNEL)?;
         let bus = Arc::new(
             Registration::register(c"rust_vmdio", c"rust_vmdio", phy.clone())?,
             GFP_KERNEL,
         )?;
         let links = Arc::pin_init(LinkRecorder::new()?, GFP_KERNEL)?;
-        let mut attachment = StandalonePhy::attach(&bus, PHY_ADDR, links.clone())?;
-        attachment.start()?;
-
-        let fixture = try_pin_init!(Fixture {
+        let fixture = Fixture {
             phy,
             links,
-            mac <- new_mutex!(Mac {
-                phy: Some(attachment),
-            }),
+            mac,
             bus,
-        }? Error);
-        let fixture = KBox::pin_init(Directory::new(c"rust_vmdio", fixture), GFP_KERNEL)?;
+        };
+        {
+            // The link signal finds the attachment before the state machine's first access.
+            let mut mac = fixture.mac().lock();
+            fixture.attach(&mut mac)?;
+            if let Some(phy) = mac.phy.as_mut() {
+                phy.start()?;
+            }
+        }
+        let fixture = KBox::pin_init(
+            Directory::new(c"rust_vmdio", Ok::<_, Error>(fixture)),
+            GFP_KERNEL,
+        )?;
         Ok(Self { _fixture: fixture })
     }
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rust_vmdio on its own: with no RV1000 driver loaded the emulated PHY is
- * driven by phylib's generic driver, and the debugfs interface rejects bad
- * input without changing anything.
+ * driven by phylib's generic driver, link changes are reported within the
+ * bounds of either way phylib learns of them (the MAC's interrupt, polling),
+ * and the debugfs interface rejects bad input without changing anything.
  *
  * Runs with rust_vmdio loaded (by the harness) and rust_phy not loaded.
  */
@@ -25,18 +26,14 @@ static bool genphy_binds(void)
 
 static bool partner_100_half_resolves_100_half(void)
 {
-	return vmdio_write("partner", "100half 10full") == 0 &&
-	       wait_for_link("up 100/half", LINK_UP_TIMEOUT_MS) >= 0 &&
-	       vmdio_write("partner", ALL_MODES) == 0 &&
-	       wait_for_link("up 1000/full", LINK_UP_TIMEOUT_MS) >= 0;
+	return vmdio_write("partner", "100half 10full") == 0 && link_comes_up("up 100/half") &&
+	       vmdio_write("partner", ALL_MODES) == 0 && link_comes_up("up 1000/full");
 }
 
 static bool cable_cycle(void)
 {
-	return vmdio_write("cable", "0") == 0 &&
-	       wait_for_link("down", LINK_DOWN_TIMEOUT_MS) >= 0 &&
-	       vmdio_write("cable", "1") == 0 &&
-	       wait_for_link("up 1000/full", LINK_UP_TIMEOUT_MS) >= 0;
+	return vmdio_write("cable", "0") == 0 && link_goes_down() &&
+	       vmdio_write("cable", "1") == 0 && link_comes_up("up 1000/full");
 }
 
 /* Every bad write fails with EINVAL and leaves the state as it was. */
@@ -46,6 +43,7 @@ static bool bad_input_rejected(void)
 		{ "cable", "2" },	 { "cable", "yes" },	     { "partner", "100full 1000ful" },
 		{ "partner", "pause" },	 { "partner", "" },	     { "advertise", "10gig" },
 		{ "running", "-1" },	 { "attached", "" },	     { "access_log", "erase" },
+		{ "link_irq", "irq" },	 { "link_irq", "Poll" },
 	};
 	char before[256], after[256];
 	bool ok = true;
@@ -62,6 +60,11 @@ static bool bad_input_rejected(void)
 	ok = ktap_check(ok, !strcmp(before, after), "partner changed: %s", after);
 	ok = ktap_check(ok, vmdio_read("cable", after, sizeof(after)) && !strcmp(after, "1\n"),
 			"cable changed");
+	/* Attached, the way phylib learns of changes is fixed. */
+	err = vmdio_write("link_irq", "poll");
+	ok = ktap_check(ok, err == EBUSY, "link_irq <- poll while attached: %s", strerror(err));
+	ok = ktap_check(ok, vmdio_read("link_irq", after, sizeof(after)) && !strcmp(after, "mac\n"),
+			"link_irq changed: %s", after);
 	return ok && wait_for_link("up 1000/full", 0) >= 0;
 }
 
@@ -78,43 +81,68 @@ static bool detached_knobs_fail_with_enodev(void)
 	ok = ktap_check(ok, err == ENODEV, "advertise: %s", strerror(err));
 	ok = ktap_check(ok, vmdio_write("attached", "1") == 0, "attach");
 	ok = ktap_check(ok, vmdio_write("running", "1") == 0, "start");
-	return ok && wait_for_link("up 1000/full", LINK_UP_TIMEOUT_MS) >= 0;
+	return ok && link_comes_up("up 1000/full");
 }
 
-/* phylib polls BMSR once a second: the log must show it. */
-static bool access_log_records_polling(void)
+/*
+ * Whether the access log shows a BMSR read within @window_ms of clearing it:
+ * phylib polls BMSR once a second (PHY_STATE_TIME), and with the MAC's
+ * interrupt only when told.
+ */
+static bool bmsr_read_within(long long window_ms)
 {
 	static char log[64 * 1024];
 	long long start = now_ms();
 
 	if (vmdio_write("access_log", "clear"))
 		return false;
-	while (now_ms() - start < LINK_UP_TIMEOUT_MS) {
+	while (now_ms() - start < window_ms) {
 		if (vmdio_read("access_log", log, sizeof(log)) && strstr(log, " R 01 "))
 			return true;
 		usleep(POLL_INTERVAL_MS * 1000);
 	}
-	ktap_diag("no BMSR read logged in %d ms", LINK_UP_TIMEOUT_MS);
 	return false;
+}
+
+/* 1.5 polling periods: phylib would have polled at least once. */
+#define QUIET_WINDOW_MS 1500
+
+static bool mac_interrupt_replaces_polling(void)
+{
+	bool read = bmsr_read_within(QUIET_WINDOW_MS);
+
+	ktap_check(true, !read, "BMSR read within %d ms of a quiet link", QUIET_WINDOW_MS);
+	return !read;
+}
+
+/* Polled, the same changes are reported within the polling bounds, and the log shows the polls. */
+static bool polled_link_follows_changes(void)
+{
+	bool ok = vmdio_use_link_irq("poll") && link_comes_up("up 1000/full") &&
+		  partner_100_half_resolves_100_half() && cable_cycle();
+
+	ok = ktap_check(ok, bmsr_read_within(LINK_POLL_UP_BOUND_MS), "no BMSR read logged in %d ms",
+			LINK_POLL_UP_BOUND_MS);
+	return vmdio_use_link_irq("mac") && link_comes_up("up 1000/full") && ok;
 }
 
 int main(void)
 {
 	int kmsg = kmsg_open();
 
-	ktap_plan(7);
+	ktap_plan(8);
 	if (module_loaded("rust_phy"))
 		ktap_skip("rust_phy is loaded and drives the PHY", "genphy binds the emulated PHY");
 	else
 		ktap_result(genphy_binds(), "genphy binds the emulated PHY");
-	ktap_result(wait_for_link("up 1000/full", LINK_UP_TIMEOUT_MS) >= 0,
-		    "link up at the best common mode");
+	ktap_result(link_comes_up("up 1000/full"), "link up at the best common mode");
 	ktap_result(partner_100_half_resolves_100_half(), "partner change renegotiates");
 	ktap_result(cable_cycle(), "unplug and replug the cable");
 	ktap_result(bad_input_rejected(), "bad debugfs input: EINVAL, nothing changes");
 	ktap_result(detached_knobs_fail_with_enodev(), "MAC knobs need the PHY attached");
-	ktap_result(access_log_records_polling() && kmsg_clean(kmsg),
-		    "access log records phylib's polling, no kernel warning");
+	ktap_result(mac_interrupt_replaces_polling(), "with the MAC's interrupt phylib does not poll");
+	ktap_result(polled_link_follows_changes() && kmsg_clean(kmsg),
+		    "polled: link follows partner and cable, the log shows the polls, no kernel warning");
 	close(kmsg);
 	return ktap_finish();
 }

@@ -21,13 +21,19 @@
 #define VMDIO_PHY_SYSFS "/sys/bus/mdio_bus/devices/rust_vmdio:01"
 
 /*
- * phylib polls a PHY without interrupt once a second (PHY_STATE_TIME) and
- * the emulated negotiation takes 300 ms, so a link change is seen within
- * about 1.3 s; the bounds below leave room for a slow (TCG) VM.
+ * How soon a link change must be reported. With the MAC's interrupt
+ * (link_irq "mac", the default) phylib reads the PHY when the fixture
+ * signals a change: within LINK_IRQ_BOUND_MS of it, and of the end of the
+ * emulated negotiation (ANEG_DURATION_MS) for a link coming up. When phylib
+ * polls (link_irq "poll") it reads the PHY once a second, so about 1.3 s;
+ * the bounds leave room for a slow (TCG) VM.
  */
-#define LINK_DOWN_TIMEOUT_MS 3000
-#define LINK_UP_TIMEOUT_MS 5000
-#define POLL_INTERVAL_MS 50
+#define ANEG_DURATION_MS 300
+#define LINK_IRQ_BOUND_MS 100
+#define LINK_POLL_DOWN_BOUND_MS 3000
+#define LINK_POLL_UP_BOUND_MS 5000
+/* How often the link file is read while waiting: the figures' resolution. */
+#define POLL_INTERVAL_MS 2
 
 static inline long long now_ms(void)
 {
@@ -93,6 +99,24 @@ static inline bool vmdio_read(const char *file, char *buf, size_t size)
 	return read_text(path, buf, size) >= 0;
 }
 
+/* Whether phylib polls the PHY (link_irq "poll") rather than hearing from the MAC. */
+static inline bool vmdio_polled(void)
+{
+	char mode[16];
+
+	return vmdio_read("link_irq", mode, sizeof(mode)) && !strcmp(mode, "poll\n");
+}
+
+static inline long long link_down_bound_ms(void)
+{
+	return vmdio_polled() ? LINK_POLL_DOWN_BOUND_MS : LINK_IRQ_BOUND_MS;
+}
+
+static inline long long link_up_bound_ms(void)
+{
+	return vmdio_polled() ? LINK_POLL_UP_BOUND_MS : ANEG_DURATION_MS + LINK_IRQ_BOUND_MS;
+}
+
 /*
  * Polls the fixture's "link" file until it reads @expected (e.g. "up
  * 1000/full"); returns the milliseconds it took, or -1 after @timeout_ms.
@@ -116,6 +140,52 @@ static inline long long wait_for_link(const char *expected, long long timeout_ms
 		}
 		usleep(POLL_INTERVAL_MS * 1000);
 	}
+}
+
+/*
+ * Waits for the link to read @expected ("up 1000/full") or "down" within the
+ * bound of the fixture's mode; says how long it took.
+ */
+static inline bool link_comes_up(const char *expected)
+{
+	long long bound = link_up_bound_ms(), ms = wait_for_link(expected, bound);
+
+	if (ms >= 0)
+		printf("# \"%s\" after %lld ms (bound %lld ms)\n", expected, ms, bound);
+	return ms >= 0;
+}
+
+static inline bool link_goes_down(void)
+{
+	long long bound = link_down_bound_ms(), ms = wait_for_link("down", bound);
+
+	if (ms >= 0)
+		printf("# down after %lld ms (bound %lld ms)\n", ms, bound);
+	return ms >= 0;
+}
+
+/*
+ * Reattaches the PHY with phylib learning of link changes as @mode says
+ * ("mac" or "poll") and starts the state machine; false, saying why, on
+ * the first failure.
+ */
+static inline bool vmdio_use_link_irq(const char *mode)
+{
+	static const char *const steps[][2] = {
+		{ "attached", "0" }, { "link_irq", NULL }, { "attached", "1" }, { "running", "1" },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		err = vmdio_write(steps[i][0], steps[i][1] ? steps[i][1] : mode);
+		if (err) {
+			printf("# %s <- %s: %s\n", steps[i][0], steps[i][1] ? steps[i][1] : mode,
+			       strerror(err));
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Value of register @reg of the emulated PHY, or -1. */
