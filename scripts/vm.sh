@@ -121,8 +121,10 @@ for f in "$TOP"/modules/*/vm/kernel-cmdline; do
 	[ -e "$f" ] && append+=("--append=$(grep -v '^#' "$f" | tr '\n' ' ')")
 done
 
+# --force-9p: vng would first try virtio-fs with the only virtiofsd Debian 12
+# has (QEMU's C one), which fails to start, after 3 s of waiting each time.
 vng_args=(
-	--run "$KERNEL" --user root --disable-microvm --cpus 2 --memory 2G
+	--run "$KERNEL" --user root --disable-microvm --force-9p --cpus 2 --memory 2G
 	--cwd "$TOP" "${accel_opts[@]}" "${rwdirs[@]}" "${append[@]}"
 )
 # "=" keeps vng from reading a value that starts with "-" as an option.
