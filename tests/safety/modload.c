@@ -9,7 +9,7 @@
  *     A module whose load documents other errors for allocation failures
  *     lists them in modules/<name>/vm/load-errors, one name per line
  *     ("EINVAL  why"); '#' starts a comment.
- *  2. Load/unload cycles (CYCLES, default 200): insmod, the module's exercise script
+ *  2. Load/unload cycles (CYCLES, default 60): insmod, the module's exercise script
  *     (modules/<name>/vm/exercise.sh, when it has one), rmmod; no slab cache
  *     may grow by one object a cycle, and unreclaimable slab and vmalloc
  *     use not beyond a stated bound.
@@ -328,7 +328,7 @@ static bool load_cycles(int cycles)
 
 int main(int argc, char **argv)
 {
-	int cycles = argc > 2 ? atoi(argv[2]) : 200;
+	int cycles = argc > 2 ? atoi(argv[2]) : 60;
 	char *copy, *base, *dot, *dir, load_errors_path[512];
 	bool was_loaded;
 
