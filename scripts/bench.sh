@@ -5,9 +5,29 @@
 # (tests/<module>/bench/*.c) with the module loaded. Each benchmark compares
 # the module with the kernel's own counterpart in the same run and prints
 # ratios.
+#
+#   KDIR=... scripts/bench.sh [--gate]
+#
+# The guest's clock is QEMU's instruction count by default (-icount
+# shift=3,sleep=off: a guest nanosecond is a fixed number of instructions),
+# which makes the figures repeatable under TCG; RKM_BENCH_CLOCK=wall uses
+# the wall clock instead. --gate passes --gate to every benchmark, which
+# then fails when its module falls below the bounds it states.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 bench)"
-exec "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --script "$TOP/scripts/guest-bench.sh"
+case ${RKM_BENCH_CLOCK:-icount} in
+icount)
+	clock_opts=(--qemu-opts "-icount shift=3,sleep=off")
+	note "clock: instruction count (QEMU -icount shift=3,sleep=off): the ratios compare guest instructions, not cache or memory effects"
+	;;
+wall)
+	clock_opts=()
+	note "clock: wall (TCG on this host: ratios vary from run to run)"
+	;;
+*) die "RKM_BENCH_CLOCK must be icount or wall" ;;
+esac
+exec "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" "${clock_opts[@]}" \
+	--script "$TOP/scripts/guest-bench.sh" "$@"

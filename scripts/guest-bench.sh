@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the VM for `make bench`: each module's benchmarks with the
-# module loaded.
+# module loaded, given this script's arguments (--gate).
 
 set -uo pipefail
 
@@ -14,7 +14,7 @@ for dir in "$TOP"/.build/bench/*/; do
 	for bench in "$dir"*; do
 		[ -x "$bench" ] || continue
 		echo "### $module: $(basename "$bench")"
-		"$bench" || status=1
+		"$bench" "$@" || status=1
 	done
 	rmmod "$module" || status=1
 done

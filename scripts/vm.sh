@@ -12,7 +12,8 @@
 #
 # Options: --timeout SECONDS (default 900 for commands, none for the shell),
 # --rwdir DIR (a host folder the guest may write to), --console-log FILE
-# (the guest's kernel console goes there).
+# (the guest's kernel console goes there), --qemu-opts 'OPTS' (more QEMU
+# options).
 # KVM is used when it works; RKM_ACCEL=tcg or RKM_ACCEL=kvm forces a choice.
 # RKM_VM_KERNEL boots another kernel image than KDIR's, and RKM_VNG_ARGS adds
 # vng arguments, one a line (scripts/distro/debian.sh: Debian's vmlinuz).
@@ -27,6 +28,7 @@ KERNEL=${RKM_VM_KERNEL:-$KDIR/arch/x86/boot/bzImage}
 timeout=
 command_line=
 rwdirs=()
+extra_qemu_opts=()
 console_log=
 cmd=()
 while [ $# -gt 0 ]; do
@@ -43,6 +45,10 @@ while [ $# -gt 0 ]; do
 		console_log=$2
 		shift 2
 		;;
+	--qemu-opts)
+		extra_qemu_opts+=("$2")
+		shift 2
+		;;
 	--script)
 		cmd=(bash "$2" "${@:3}")
 		break
@@ -56,7 +62,7 @@ while [ $# -gt 0 ]; do
 		cmd=("$@")
 		break
 		;;
-	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
+	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--qemu-opts 'OPTS'] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
 	esac
 done
 
@@ -117,6 +123,7 @@ done
 for f in "$TOP"/modules/*/vm/qemu-opts; do
 	[ -e "$f" ] && qemu_opts+=("$(grep -v '^#' "$f" | tr '\n' ' ')")
 done
+qemu_opts+=("${extra_qemu_opts[@]}")
 for f in "$TOP"/modules/*/vm/kernel-cmdline; do
 	[ -e "$f" ] && append+=("--append=$(grep -v '^#' "$f" | tr '\n' ' ')")
 done
