@@ -63,14 +63,17 @@
 #define STRINGIFY(x) #x
 #define TEXT(x) STRINGIFY(x)
 
-enum file_id { CABLE, PARTNER, ADVERTISE, ATTACHED, RUNNING, ACCESS_LOG, LINK, LINK_EVENTS,
-	       REGISTERS, FILES };
-#define WRITABLE_FILES 6	/* the writable ones come first */
+enum file_id { CABLE, PARTNER, ADVERTISE, ATTACHED, RUNNING, LINK_IRQ, ACCESS_LOG, LINK,
+	       LINK_EVENTS, REGISTERS, FILES };
+#define WRITABLE_FILES 7	/* the writable ones come first */
 
 static const char *const file_names[FILES] = {
-	"cable", "partner", "advertise", "attached", "running", "access_log",
+	"cable", "partner", "advertise", "attached", "running", "link_irq", "access_log",
 	"link", "link_events", "registers",
 };
+
+/* link_irq's values, by the model's number: 0 the MAC's interrupt, 1 polling. */
+static const char *const link_irq_names[] = { "mac", "poll" };
 
 /* Mode names in the order of the bits of a mode set; the first six are 10/100/1000. */
 static const char *const mode_names[] = {
@@ -82,7 +85,7 @@ static const char *const mode_names[] = {
 
 /* What the files that can be read back hold, as the model sees it. */
 struct fixture_state {
-	unsigned int cable, attached, running, partner;
+	unsigned int cable, attached, running, partner, polled;
 };
 
 static struct fixture_state model;
@@ -202,6 +205,12 @@ static int predict_write(struct fixture_state *state, enum file_id file,
 		break;
 	case ACCESS_LOG:
 		return count == 1 && !strcmp(words[0], "clear") ? 0 : -EINVAL;
+	case LINK_IRQ:
+		if (count == 1 && !strcmp(words[0], "mac"))
+			value = 0;
+		else if (count == 1 && !strcmp(words[0], "poll"))
+			value = 1;
+		break;
 	default:
 		if (count == 1 && (!strcmp(words[0], "0") || !strcmp(words[0], "1")))
 			value = words[0][0] - '0';
@@ -211,6 +220,8 @@ static int predict_write(struct fixture_state *state, enum file_id file,
 		return -EINVAL;
 	if ((file == ADVERTISE || file == RUNNING) && !state->attached)
 		return -ENODEV;
+	if (file == LINK_IRQ && state->attached)
+		return -EBUSY;
 	switch (file) {
 	case CABLE:
 		state->cable = value;
@@ -226,6 +237,9 @@ static int predict_write(struct fixture_state *state, enum file_id file,
 		break;
 	case RUNNING:
 		state->running = value;
+		break;
+	case LINK_IRQ:
+		state->polled = value;
 		break;
 	default:
 		break;
@@ -265,6 +279,7 @@ static size_t put_value(uint64_t *rng, enum file_id file, unsigned char *out, si
 	static const char *const near_modes[] = {
 		"100Full", "1000ful", "10 half", "10gig", "pause,", "asym-pause", "",
 	};
+	static const char *const near_link_irqs[] = { "Mac", "polled", "irq", "mac poll", "1" };
 	unsigned int words, i;
 
 	switch (file) {
@@ -280,6 +295,10 @@ static size_t put_value(uint64_t *rng, enum file_id file, unsigned char *out, si
 		return at;
 	case ACCESS_LOG:
 		return put(out, at, rng_below(rng, 4) ? "clear" : "Clear");
+	case LINK_IRQ:
+		return put(out, at, rng_below(rng, 3) ? link_irq_names[rng_below(rng, 2)] :
+			   near_link_irqs[rng_below(rng, sizeof(near_link_irqs) /
+						   sizeof(near_link_irqs[0]))]);
 	default:
 		return put(out, at, rng_below(rng, 3) ? (rng_below(rng, 2) ? "1" : "0") :
 			   near_bools[rng_below(rng, sizeof(near_bools) / sizeof(near_bools[0]))]);
@@ -397,12 +416,12 @@ static unsigned int modes_read(const char *text)
 
 static bool state_read(struct fixture_state *state)
 {
-	static const enum file_id state_files[] = { CABLE, PARTNER, ATTACHED, RUNNING };
-	char text[4][256];
+	static const enum file_id state_files[] = { CABLE, PARTNER, ATTACHED, RUNNING, LINK_IRQ };
+	char text[5][256];
 	long n;
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		n = read_call(state_files[i], text[i], sizeof(text[i]) - 1);
 		if (n < 0)
 			return false;
@@ -412,6 +431,7 @@ static bool state_read(struct fixture_state *state)
 	state->partner = modes_read(text[1]);
 	state->attached = strcmp(text[2], "0\n") ? strcmp(text[2], "1\n") ? 9 : 1 : 0;
 	state->running = strcmp(text[3], "0\n") ? strcmp(text[3], "1\n") ? 9 : 1 : 0;
+	state->polled = strcmp(text[4], "mac\n") ? strcmp(text[4], "poll\n") ? 9 : 1 : 0;
 	return true;
 }
 
@@ -425,9 +445,10 @@ static bool state_matches(const struct fixture_state *expected, const char *afte
 	}
 	if (!memcmp(&seen, expected, sizeof(seen)))
 		return true;
-	ktap_diag("after %s: cable %u attached %u running %u partner %#x, model: %u %u %u %#x",
-		  after, seen.cable, seen.attached, seen.running, seen.partner, expected->cable,
-		  expected->attached, expected->running, expected->partner);
+	ktap_diag("after %s: cable %u attached %u running %u partner %#x polled %u, "
+		  "model: %u %u %u %#x %u", after, seen.cable, seen.attached, seen.running,
+		  seen.partner, seen.polled, expected->cable, expected->attached, expected->running,
+		  expected->partner, expected->polled);
 	return false;
 }
 
@@ -435,7 +456,8 @@ static bool state_matches(const struct fixture_state *expected, const char *afte
 static bool state_reset(void)
 {
 	static const struct { enum file_id file; const char *text; } steps[] = {
-		{ ATTACHED, "1" }, { RUNNING, "1" }, { CABLE, "1" },
+		{ ATTACHED, "0" }, { LINK_IRQ, "mac" }, { ATTACHED, "1" }, { RUNNING, "1" },
+		{ CABLE, "1" },
 		{ PARTNER, "10half 10full 100half 100full 1000half 1000full" },
 		{ ADVERTISE, "10half 10full 100half 100full 1000half 1000full" },
 	};
@@ -620,7 +642,10 @@ static void hostile_worker(struct worker *w)
 	}
 }
 
-/* Valid writes to every file; only ENODEV, where the grammar allows it, may fail them. */
+/*
+ * Valid writes to every file; only ENODEV (detached), or EBUSY (attached)
+ * for link_irq, may fail them.
+ */
 static void valid_writer(struct worker *w)
 {
 	struct fixture_state scratch;
@@ -632,13 +657,17 @@ static void valid_writer(struct worker *w)
 
 	while (!stop && !w->failed) {
 		file = rng_below(&w->rng, WRITABLE_FILES);
-		/* Valid input for an attached PHY, whatever the other threads do. */
+		/*
+		 * Valid input for an attached PHY (a detached one for link_irq),
+		 * whatever the other threads do.
+		 */
 		do {
-			scratch = (struct fixture_state){ .attached = 1 };
+			scratch = (struct fixture_state){ .attached = file != LINK_IRQ };
 			len = make_input(&w->rng, file, input);
 		} while (predict_write(&scratch, file, input, len) != 0);
 		ret = write_call(file, input, len);
-		if (ret && !(ret == -ENODEV && (file == ADVERTISE || file == RUNNING))) {
+		if (ret && !(ret == -ENODEV && (file == ADVERTISE || file == RUNNING)) &&
+		    !(ret == -EBUSY && file == LINK_IRQ)) {
 			ktap_diag("%s <- \"%s\": %s", file_names[file],
 				  escaped(input, len, shown, sizeof(shown)), strerror(-ret));
 			w->failed = true;
@@ -650,8 +679,8 @@ static void valid_writer(struct worker *w)
 /* Every readable file reads in its format. */
 static void reader(struct worker *w)
 {
-	static const enum file_id readable[] = { CABLE, PARTNER, ATTACHED, RUNNING, ACCESS_LOG,
-						 LINK, LINK_EVENTS, REGISTERS };
+	static const enum file_id readable[] = { CABLE, PARTNER, ATTACHED, RUNNING, LINK_IRQ,
+						 ACCESS_LOG, LINK, LINK_EVENTS, REGISTERS };
 	char text[16384];
 	enum file_id file;
 	bool ok;
@@ -667,6 +696,8 @@ static void reader(struct worker *w)
 				ok = !strcmp(text, "0\n") || !strcmp(text, "1\n");
 			else if (file == PARTNER)
 				ok = modes_read(text) != ~0u;
+			else if (file == LINK_IRQ)
+				ok = !strcmp(text, "mac\n") || !strcmp(text, "poll\n");
 			else if (file == LINK)
 				ok = !strcmp(text, "down\n") || !strncmp(text, "up ", 3);
 		}

@@ -3,7 +3,8 @@
 #
 # Run between load and unload by tests/safety/modload: one pass over every
 # debugfs knob of rust_vmdio, so that each load cycle also detaches,
-# reattaches, stops and restarts the PHY. Nothing here waits for the link.
+# reattaches (polled, then with the MAC's interrupt), stops and restarts the
+# PHY. Nothing here waits for the link.
 
 set -euo pipefail
 D=/sys/kernel/debug/rust_vmdio
@@ -15,6 +16,11 @@ echo "10half 100full" >"$D/advertise"
 echo 0 >"$D/running"
 echo 1 >"$D/running"
 echo 0 >"$D/attached"
+echo poll >"$D/link_irq"
+echo 1 >"$D/attached"
+echo 1 >"$D/running"
+echo 0 >"$D/attached"
+echo mac >"$D/link_irq"
 echo 1 >"$D/attached"
 echo 1 >"$D/running"
 # Each file read through; builtins only, as a process costs time under TCG.
