@@ -20,8 +20,8 @@ export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIB
 VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
 
 # Targets that need a kernel tree.
-TREE_TARGETS := all modules rust-analyzer modules_install lint tests vm run check check-debug bench \
-	bench-gate compile-fail
+TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests vm run check \
+	check-debug bench bench-gate compile-fail
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
@@ -70,9 +70,17 @@ modules rust-analyzer:
 modules_install: modules
 	+$(MAKE) -C $(KDIR) M=$(TOP) modules_install
 
-# Clippy and rustc with every warning an error, plus the formatting check.
-lint: rustfmtcheck
+# Clippy and rustc with every warning an error, the formatting check, and
+# checkpatch on the C modules (the twins).
+lint: rustfmtcheck checkpatch
 	+$(MAKE) -C $(KDIR) M=$(TOP) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
+
+CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
+C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.c))
+
+checkpatch:
+	$(if $(CHECKPATCH),,$(error $(KDIR) has no scripts/checkpatch.pl))
+	$(if $(C_MODULE_SOURCES),perl $(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(C_MODULE_SOURCES))
 
 tests:
 	@$(SCRIPTS)/build-tests.sh

@@ -139,10 +139,13 @@ kmemleak_scan() {
 }
 
 # Runs "$@" with output to $1.out, exit status to $1.status and the time it
-# took (ms, guest clock) to $1.ms.
+# took (ms, guest clock) to $1.ms; RECORD_ENV (KEY=VALUE words) is added to
+# its environment.
+RECORD_ENV=()
 record() {
 	local base=$1 start status
 	shift
+	[ ${#RECORD_ENV[@]} -eq 0 ] || set -- env "${RECORD_ENV[@]}" "$@"
 	start=$(uptime_ms)
 	timeout --kill-after=5 "${RKM_TEST_TIMEOUT:-$TEST_TIMEOUT}" "$@" >"$base.out" 2>&1 9<&-
 	status=$?
@@ -162,6 +165,24 @@ record_program() {
 	record "$@"
 }
 
+# A twin implementing another module's ABI runs that module's test programs:
+# tests/<module>/twin.env names it (TWIN_OF=<other>) and gives the programs'
+# environment (KEY=VALUE lines; '#' starts a comment). Sets programs_of (the
+# module whose tests/ and .build/ folders hold the programs) and RECORD_ENV.
+twin_of() {
+	local file=$TOP/tests/$1/twin.env line
+	programs_of=$1
+	RECORD_ENV=()
+	[ -f "$file" ] || return 0
+	while IFS= read -r line; do
+		case $line in
+		'#'* | '') ;;
+		TWIN_OF=*) programs_of=${line#TWIN_OF=} ;;
+		*=*) RECORD_ENV+=("$line") ;;
+		esac
+	done <"$file"
+}
+
 for module in "${modules[@]}"; do
 	out=$RESULTS/modules/$module
 	mkdir -p "$out/kunit" "$out/tests"
@@ -175,28 +196,30 @@ for module in "${modules[@]}"; do
 			grep -qxF "$suite" <<<"$suites_before" && continue
 			cp "$KUNIT_DIR/$suite/results" "$out/kunit/$suite.ktap"
 		done
-		for src in "$TOP/tests/$module"/*.c; do
+		twin_of "$module"
+		for src in "$TOP/tests/$programs_of"/*.c; do
 			[ -e "$src" ] || continue
 			name=$(basename "$src" .c)
 			echo "    $name" >&2
-			record_program "$out/tests/$name" "$TOP/.build/tests/$module/$name"
+			record_program "$out/tests/$name" "$TOP/.build/tests/$programs_of/$name"
 		done
-		for test in "$TOP/tests/$module"/*.sh; do
+		for test in "$TOP/tests/$programs_of"/*.sh; do
 			[ -e "$test" ] || continue
 			echo "    $(basename "$test")" >&2
 			record_program "$out/tests/$(basename "$test")" "$test"
 		done
 		if [ $safety -eq 1 ]; then
 			drain "$out/dmesg.log"
-			for src in "$TOP/tests/$module/safety"/*.c; do
+			for src in "$TOP/tests/$programs_of/safety"/*.c; do
 				[ -e "$src" ] || continue
 				name=$(basename "$src" .c)
 				echo "    safety/$name" >&2
-				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} \
-					record_program "$out/tests/safety-$name" "$TOP/.build/safety/$module/$name"
+				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
+					"$out/tests/safety-$name" "$TOP/.build/safety/$programs_of/$name"
 			done
 			drain "$out/injected-dmesg.log"
 		fi
+		RECORD_ENV=()
 		record "$out/rmmod" rmmod "$module"
 		if [ $safety -eq 1 ]; then
 			drain "$out/dmesg.log"

@@ -237,11 +237,23 @@ def program_block(number: int, name: str, output: str, status: Optional[int]) ->
 	return indent(block) + [f'not ok {number} {name} # {why}']
 
 
+def programs_of(tests_dir: Path, module: str) -> str:
+	"""The module whose test programs @module runs: itself, or the one its
+	tests/<module>/twin.env names (TWIN_OF=), as guest-check.sh reads it."""
+	twin = tests_dir / module / 'twin.env'
+	if twin.exists():
+		for line in twin.read_text().splitlines():
+			if line.startswith('TWIN_OF='):
+				return line[len('TWIN_OF='):]
+	return module
+
+
 def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
 	"""The names under which guest-check.sh records the status of the
 	programs a module's run must run: tests/<module>/*.c (by their binary's
-	name) and *.sh; with @safety, tests/<module>/safety/*.c and modload."""
-	mine = tests_dir / module
+	name) and *.sh, those of the module it is a twin of if it is one; with
+	@safety, tests/<module>/safety/*.c and modload."""
+	mine = tests_dir / programs_of(tests_dir, module)
 	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
 	if safety:
 		names += [f'safety-{p.stem}' for p in (mine / 'safety').glob('*.c')] + ['modload']

@@ -115,6 +115,25 @@ class GuestCheckTest(unittest.TestCase):
 		test = kunit_parser.parse_run_tests(document, null_printer)
 		return [f.split('.', 1)[1] for f in results.failures(test)]
 
+	def test_twin_runs_the_programs_of_the_module_it_twins(self):
+		self.file('top/tests/alpha/built.c', '')
+		self.file('top/.build/tests/alpha/built', PROGRAM.replace('works', '$DEVICE'),
+			  executable=True)
+		self.file('top/tests/alpha/script.sh', PROGRAM.replace('works', 'script $DEVICE'),
+			  executable=True)
+		self.file('top/tests/beta/twin.env', '# beta has the ABI of alpha\nTWIN_OF=alpha\n'
+			  'DEVICE=/dev/beta\n')
+		self.guest_check()
+		alpha = self.results / 'modules/alpha/tests'
+		beta = self.results / 'modules/beta/tests'
+		self.assertEqual(sorted(p.name for p in beta.glob('*.status')),
+				 ['built.status', 'script.sh.status'])
+		self.assertIn('ok 1 /dev/beta', (beta / 'built.out').read_text())
+		self.assertIn('ok 1 script /dev/beta', (beta / 'script.sh.out').read_text())
+		# The module twinned runs its programs without the twin's environment.
+		self.assertIn('ok 1 \n', (alpha / 'built.out').read_text())
+		self.assertEqual(self.failures(), [])
+
 	def test_every_expected_program_gets_a_status(self):
 		self.file('top/tests/alpha/built.c', '')
 		self.file('top/tests/alpha/unbuilt.c', '')

@@ -29,7 +29,7 @@ static bool device_node(void)
 	struct stat st;
 	bool ok = true;
 
-	ok = ktap_check(ok, stat(RPIPE_DEVICE_PATH, &st) == 0, "stat");
+	ok = ktap_check(ok, stat(rpipe_device(), &st) == 0, "stat");
 	ok = ktap_check(ok, S_ISCHR(st.st_mode), "mode %o", st.st_mode);
 	ok = ktap_check(ok, major(st.st_rdev) == 10, "major %u (misc is 10)",
 			major(st.st_rdev));

@@ -1081,7 +1081,7 @@ static void op_open(uint64_t *rng, long op)
 	snprintf(what, sizeof(what), "open(%#o)", flags);
 
 	count_call();
-	fd = open(RPIPE_DEVICE_PATH, flags | O_CLOEXEC, 0600);
+	fd = open(rpipe_device(), flags | O_CLOEXEC, 0600);
 	err = errno;
 	if (fd >= 0) {
 		set_entry(slot, fd, flags);
@@ -1521,7 +1521,7 @@ static void worker_open(struct worker *w, int id, long op)
 	FILE *file;
 
 	count_call();
-	fd = open(RPIPE_DEVICE_PATH, mode | O_NONBLOCK | O_CLOEXEC);
+	fd = open(rpipe_device(), mode | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		worker_fail(id, op, "open", fd, errno);
 		return;

@@ -4,22 +4,23 @@
  * while a file is open, and the parameter's bounds are enforced at load.
  *
  * Reloads the module with finit_module(2) and delete_module(2) (no module
- * tools needed) from $RKM_MODULES_DIR/rust_pipe/rust_pipe.ko, and leaves it
- * loaded with default parameters at exit, as it found it.
+ * tools needed) from $RKM_MODULES_DIR/rust_pipe/rust_pipe.ko (for another
+ * module, see rpipe_module()), and leaves it loaded with default parameters
+ * at exit, as it found it.
  */
 #include "rpipe_test.h"
 
 #include <sys/stat.h>
 
-#define MODULE_NAME "rust_pipe"
-
 static char ko_path[4096];
 
 static bool module_loaded(void)
 {
+	char path[4096];
 	struct stat st;
 
-	return stat("/sys/module/" MODULE_NAME, &st) == 0;
+	snprintf(path, sizeof(path), "/sys/module/%s", rpipe_module());
+	return stat(path, &st) == 0;
 }
 
 /* Loads the module with @params; returns 0 or the errno. */
@@ -39,7 +40,7 @@ static int load(const char *params)
 /* Unloads the module; returns 0 or the errno. */
 static int unload(void)
 {
-	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
+	return syscall(SYS_delete_module, rpipe_module(), O_NONBLOCK) ? errno : 0;
 }
 
 /*
@@ -60,7 +61,7 @@ static int kmsg_module_lines(int fd, char *last, size_t size)
 			continue;	/* Overwritten records: skip them. */
 		record[n] = '\0';
 		text = strchr(record, ';');
-		if (!text || !strstr(text, MODULE_NAME))
+		if (!text || !strstr(text, rpipe_module()))
 			continue;
 		lines++;
 		snprintf(last, size, "%s", text + 1);
@@ -94,8 +95,8 @@ static bool unload_and_reload(void)
 
 	ok = ktap_check(ok, err == 0, "delete_module: %s", strerror(err));
 	ok = ktap_check(ok, !module_loaded(), "still loaded");
-	ok = ktap_check(ok, access(RPIPE_DEVICE_PATH, F_OK) != 0,
-			"%s still exists", RPIPE_DEVICE_PATH);
+	ok = ktap_check(ok, access(rpipe_device(), F_OK) != 0,
+			"%s still exists", rpipe_device());
 	err = load("");
 	ok = ktap_check(ok, err == 0, "finit_module: %s", strerror(err));
 	return ok;
@@ -191,9 +192,9 @@ int main(void)
 
 	ktap_plan(6);
 	snprintf(ko_path, sizeof(ko_path), "%s/%s/%s.ko", dir ? dir : "modules",
-		 MODULE_NAME, MODULE_NAME);
+		 rpipe_module(), rpipe_module());
 	if (!module_loaded()) {
-		ktap_diag("%s is not loaded: loading it", MODULE_NAME);
+		ktap_diag("%s is not loaded: loading it", rpipe_module());
 		load("");
 	}
 	ktap_result(unload_refused_while_open(), "unload_refused_while_open");
@@ -204,6 +205,6 @@ int main(void)
 	ktap_result(default_capacity(), "default_capacity_after_reload");
 	/* Leave the module loaded, whatever happened. */
 	if (!module_loaded() && load(""))
-		ktap_diag("could not reload %s: %s", MODULE_NAME, strerror(errno));
+		ktap_diag("could not reload %s: %s", rpipe_module(), strerror(errno));
 	return ktap_finish();
 }

@@ -5,6 +5,11 @@
  * Include it first: it defines _GNU_SOURCE. Every program expects the module loaded with its default capacity and
  * /dev/rust-pipe empty; each case cleans up after itself with rpipe_reset()
  * so a failing case does not cascade into the next.
+ *
+ * Any device implementing the same ABI can be tested instead: the device node
+ * comes from $RKM_PIPE_DEVICE and the module's name from $RKM_PIPE_MODULE
+ * (see rpipe_device() and rpipe_module()), e.g. RKM_PIPE_DEVICE=/dev/c-pipe
+ * RKM_PIPE_MODULE=c_pipe for c_pipe.
  */
 #ifndef RPIPE_TEST_H
 #define RPIPE_TEST_H
@@ -34,12 +39,39 @@
 /* How long a test waits for another thread to reach a state before failing. */
 #define RPIPE_WAIT_TIMEOUT_MS 10000
 
+/* The module under test by default, see rpipe_module(). */
+#define RPIPE_MODULE_NAME "rust_pipe"
+
+/* Returns $@name, or @fallback if it is unset or empty. */
+static inline const char *rpipe_env(const char *name, const char *fallback)
+{
+	const char *value = getenv(name);
+
+	return value && value[0] ? value : fallback;
+}
+
+/* The device node under test: $RKM_PIPE_DEVICE, by default RPIPE_DEVICE_PATH. */
+static inline const char *rpipe_device(void)
+{
+	return rpipe_env("RKM_PIPE_DEVICE", RPIPE_DEVICE_PATH);
+}
+
+/*
+ * The name of the module providing rpipe_device(): $RKM_PIPE_MODULE, by
+ * default RPIPE_MODULE_NAME. It names /sys/module/<name> and the module's
+ * file, <name>/<name>.ko.
+ */
+static inline const char *rpipe_module(void)
+{
+	return rpipe_env("RKM_PIPE_MODULE", RPIPE_MODULE_NAME);
+}
+
 static inline int rpipe_open(int flags)
 {
-	int fd = open(RPIPE_DEVICE_PATH, flags | O_CLOEXEC);
+	int fd = open(rpipe_device(), flags | O_CLOEXEC);
 
 	if (fd < 0)
-		ktap_diag("open(%s, %#x): %s", RPIPE_DEVICE_PATH, flags,
+		ktap_diag("open(%s, %#x): %s", rpipe_device(), flags,
 			  strerror(errno));
 	return fd;
 }

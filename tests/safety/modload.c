@@ -245,14 +245,25 @@ static bool slab_counts_read(struct slab_counts *counts)
 }
 
 /*
- * The checkers' own bookkeeping: kmemleak keeps an object for every
- * allocation and frees it after an RCU grace period, debug objects one for
- * every tracked timer and work item. They follow the allocations they track
- * with a lag, so they are not counted; a leaked object shows in its own cache.
+ * Caches no driver allocates from, left out of the count:
+ * - the checkers' own bookkeeping: kmemleak keeps an object for every
+ *   allocation and frees it after an RCU grace period, debug objects one for
+ *   every tracked timer and work item; they follow the allocations they
+ *   track with a lag, and a leaked object shows in its own cache;
+ * - user processes' address spaces (the insmod and exercise processes of
+ *   each cycle): anon_vma_chain grew by 196 objects in 20 cycles, for
+ *   rust_pipe and its C twin alike, and no driver touches it.
  */
-static bool checker_cache(const char *name)
+static bool uncounted_cache(const char *name)
 {
-	return !strncmp(name, "kmemleak_", 9) || !strncmp(name, "debug_objects", 13);
+	static const char *const prefixes[] = {
+		"kmemleak_", "debug_objects", "anon_vma", "vm_area_struct", "maple_node",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
 }
 
 /*
@@ -268,7 +279,7 @@ static long largest_growth(const struct slab_counts *before, const struct slab_c
 	*name = "none";
 	*size = 0;
 	for (i = 0; i < after->n; i++) {
-		if (checker_cache(after->cache[i].name))
+		if (uncounted_cache(after->cache[i].name))
 			continue;
 		for (j = 0; j < before->n && strcmp(before->cache[j].name, after->cache[i].name); j++)
 			;

@@ -298,7 +298,7 @@ static const struct {
 int main(int argc, char **argv)
 {
 	static double values[2][MAX_ROUNDS][METRICS];
-	struct channel channels[2] = { { .name = "rust_pipe" }, { .name = "pipe(2)" } };
+	struct channel channels[2] = { { .name = rpipe_module() }, { .name = "pipe(2)" } };
 	unsigned long long bytes = 16ULL << 20;
 	double ratio[METRICS], low[METRICS], high[METRICS];
 	int rounds = 7, fds[2], size, failed = 0;
@@ -348,10 +348,11 @@ int main(int argc, char **argv)
 			if (!measure(&channels[(r + c) % 2], bytes, values[(r + c) % 2][r]))
 				return 1;
 
-	printf("# rust_pipe vs pipe(2): capacity %d bytes each, %llu MiB a throughput run "
-	       "(1/64 of it in 64 B writes), %d rounds after a warm-up\n", size, bytes >> 20, rounds);
-	printf("%-28s %11s %11s %8s  %s\n", "metric (median of rounds)", "rust_pipe", "pipe(2)",
-	       "ratio", "spread of the ratio");
+	printf("# %s vs pipe(2): capacity %d bytes each, %llu MiB a throughput run "
+	       "(1/64 of it in 64 B writes), %d rounds after a warm-up\n", channels[0].name, size,
+	       bytes >> 20, rounds);
+	printf("%-28s %11s %11s %8s  %s\n", "metric (median of rounds)", channels[0].name,
+	       "pipe(2)", "ratio", "spread of the ratio");
 	for (int m = 0; m < METRICS; m++) {
 		double rust[MAX_ROUNDS], pipe[MAX_ROUNDS], ratios[MAX_ROUNDS];
 

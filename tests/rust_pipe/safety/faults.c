@@ -15,7 +15,7 @@
 static void pipe_state(char *buf, size_t size)
 {
 	struct rpipe_stats stats;
-	int fd = open(RPIPE_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(rpipe_device(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0 || ioctl(fd, RPIPE_GET_STATS, &stats)) {
 		snprintf(buf, size, "RPIPE_GET_STATS: %s", strerror(errno));
@@ -31,12 +31,12 @@ static void pipe_state(char *buf, size_t size)
 
 static int open_pipe(void)
 {
-	return faulty_open(RPIPE_DEVICE_PATH, O_RDWR | O_NONBLOCK);
+	return faulty_open(rpipe_device(), O_RDWR | O_NONBLOCK);
 }
 
 static int set_capacity(uint64_t capacity)
 {
-	return faulty_ioctl(RPIPE_DEVICE_PATH, RPIPE_SET_CAPACITY, &capacity);
+	return faulty_ioctl(rpipe_device(), RPIPE_SET_CAPACITY, &capacity);
 }
 
 static int grow(void)
