@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run between load and unload by tests/safety/modload: one use of each entry
-# point of /dev/rust-pipe, so that every load cycle also allocates per-open
+# point of /dev/rust-pipe ($RKM_PIPE_DEVICE for a twin), so that every load cycle also allocates per-open
 # state, copies bytes through the ring, registers a poll waiter, replaces the
 # ring (RPIPE_SET_CAPACITY), drops bytes (RPIPE_CLEAR) and leaves a byte
 # buffered for the unload to free.
@@ -30,7 +30,8 @@ sub stats {
 	return unpack("Q4 L2", $stats);
 }
 
-sysopen(my $pipe, "/dev/rust-pipe", $O_RDWR_NONBLOCK) or die "open: $!\n";
+my $device = $ENV{RKM_PIPE_DEVICE} || "/dev/rust-pipe";
+sysopen(my $pipe, $device, $O_RDWR_NONBLOCK) or die "open $device: $!\n";
 # Whatever an earlier run without a reload left behind.
 ioctl($pipe, $RPIPE_CLEAR, 0) or die "RPIPE_CLEAR: $!\n";
 my @before = stats($pipe);
