@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the VM for `make bench`: each module's benchmarks with the
-# module loaded, given this script's arguments (--gate).
+# Runs inside the VM for `make bench`: each module's benchmarks
+# (.build/bench/<module>/) with the module loaded, given this script's
+# arguments (--gate). A twin (tests/<module>/twin.env) runs the benchmarks of
+# the module it twins with its environment, without --gate: the bounds a
+# benchmark states are its own module's.
 
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+source "$TOP/scripts/guest-twin.sh"
 status=0
-for dir in "$TOP"/.build/bench/*/; do
-	module=$(basename "$dir")
+for kbuild in "$TOP"/modules/*/Kbuild; do
+	module=$(basename "$(dirname "$kbuild")")
+	twin_of "$module"
+	dir=$TOP/.build/bench/$programs_of
+	[ -d "$dir" ] || continue
+	args=("$@")
+	[ "$programs_of" = "$module" ] || args=()
 	insmod "$TOP/modules/$module/$module.ko" || { status=1; continue; }
-	for bench in "$dir"*; do
+	for bench in "$dir"/*; do
 		[ -x "$bench" ] || continue
 		echo "### $module: $(basename "$bench")"
-		"$bench" "$@" || status=1
+		env "${TWIN_ENV[@]}" "$bench" "${args[@]}" || status=1
 	done
 	rmmod "$module" || status=1
 done

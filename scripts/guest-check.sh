@@ -165,23 +165,7 @@ record_program() {
 	record "$@"
 }
 
-# A twin implementing another module's ABI runs that module's test programs:
-# tests/<module>/twin.env names it (TWIN_OF=<other>) and gives the programs'
-# environment (KEY=VALUE lines; '#' starts a comment). Sets programs_of (the
-# module whose tests/ and .build/ folders hold the programs) and RECORD_ENV.
-twin_of() {
-	local file=$TOP/tests/$1/twin.env line
-	programs_of=$1
-	RECORD_ENV=()
-	[ -f "$file" ] || return 0
-	while IFS= read -r line; do
-		case $line in
-		'#'* | '') ;;
-		TWIN_OF=*) programs_of=${line#TWIN_OF=} ;;
-		*=*) RECORD_ENV+=("$line") ;;
-		esac
-	done <"$file"
-}
+source "$TOP/scripts/guest-twin.sh"
 
 for module in "${modules[@]}"; do
 	out=$RESULTS/modules/$module
@@ -197,6 +181,7 @@ for module in "${modules[@]}"; do
 			cp "$KUNIT_DIR/$suite/results" "$out/kunit/$suite.ktap"
 		done
 		twin_of "$module"
+		RECORD_ENV=("${TWIN_ENV[@]}")
 		for src in "$TOP/tests/$programs_of"/*.c; do
 			[ -e "$src" ] || continue
 			name=$(basename "$src" .c)

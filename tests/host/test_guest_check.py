@@ -68,7 +68,8 @@ class GuestCheckTest(unittest.TestCase):
 		self.root = Path(self.tmp.name)
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		shutil.copy(TOP / 'scripts/guest-check.sh', self.top / 'scripts')
+		for script in ('guest-check.sh', 'guest-twin.sh'):
+			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
 		for module in ('alpha', 'beta'):
 			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
 			self.file(f'top/modules/{module}/{module}.ko', '')
