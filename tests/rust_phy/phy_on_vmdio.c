@@ -8,9 +8,16 @@
  * by polling the fixture's debugfs with the bounds in vmdio.h: the MAC's
  * interrupt tells phylib of them (the fixture's default), except in the case
  * where phylib polls.
+ *
+ * Another driver of the RV1000 runs it in rust_phy's place when its
+ * environment names it (c_phy, see rphy_test.h); the cases' names then name
+ * that module.
  */
 #include "ktap.h"
+#include "rphy_test.h"
 #include "rust_vmdio/vmdio.h"
+
+#include <stdarg.h>
 
 #define BMCR 0x00
 #define BMCR_RESET 0x8000
@@ -21,8 +28,20 @@
 #define CTRL1000 0x09
 #define VCTRL 0x11
 
-#define RV1000_DRIVER "RV1000 Gigabit PHY"
 #define GENERIC_DRIVER "Generic PHY"
+
+/* A case name, formatted; valid until the next call. */
+static const char *case_name(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *case_name(const char *fmt, ...)
+{
+	static char name[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	return name;
+}
 
 static bool driver_is(const char *expected)
 {
@@ -161,13 +180,13 @@ static bool suspend_resume_keeps_configuration(void)
 /* phylib pins the driver module of an attached PHY: rust_phy stays. */
 static bool attached_driver_cannot_be_removed(void)
 {
-	int err = unload_module("rust_phy");
+	int err = unload_module(rphy_module());
 	bool ok = true;
 
-	ok = ktap_check(ok, err == EWOULDBLOCK || err == EBUSY, "rmmod rust_phy: %s",
-			strerror(err));
-	ok = ktap_check(ok, module_loaded("rust_phy"), "rust_phy gone");
-	return ok && driver_is(RV1000_DRIVER) && link_comes_up("up 100/full");
+	ok = ktap_check(ok, err == EWOULDBLOCK || err == EBUSY, "rmmod %s: %s",
+			rphy_module(), strerror(err));
+	ok = ktap_check(ok, module_loaded(rphy_module()), "%s gone", rphy_module());
+	return ok && driver_is(rphy_driver()) && link_comes_up("up 100/full");
 }
 
 /* Without rust_phy, reattaching binds genphy, which must drive the model too. */
@@ -177,8 +196,8 @@ static bool genphy_takes_over_without_rust_phy(void)
 	int err;
 
 	ok = ktap_check(ok, vmdio_write("attached", "0") == 0, "detach");
-	err = unload_module("rust_phy");
-	ok = ktap_check(ok, err == 0, "rmmod rust_phy: %s", strerror(err));
+	err = unload_module(rphy_module());
+	ok = ktap_check(ok, err == 0, "rmmod %s: %s", rphy_module(), strerror(err));
 	ok = ktap_check(ok, vmdio_write("attached", "1") == 0, "attach");
 	ok = ktap_check(ok, vmdio_write("running", "1") == 0, "start");
 	return ok && driver_is(GENERIC_DRIVER) && link_comes_up("up 1000/full");
@@ -208,7 +227,7 @@ int main(void)
 	vmdio = err == 0;
 	if (err)
 		ktap_diag("loading rust_vmdio: %s", strerror(err));
-	ktap_result(vmdio, "rust_vmdio loads next to rust_phy");
+	ktap_result(vmdio, case_name("rust_vmdio loads next to %s", rphy_module()));
 	if (!vmdio) {
 		/* Every later case needs the fixture. */
 		while (ktap_number < ktap_planned)
@@ -216,7 +235,8 @@ int main(void)
 		return ktap_finish();
 	}
 
-	ktap_result(driver_is(RV1000_DRIVER), "rust_phy binds the emulated PHY");
+	ktap_result(driver_is(rphy_driver()),
+		    case_name("%s binds the emulated PHY", rphy_module()));
 	ktap_result(vmdio_register(VCTRL) == 0x0012, "probe programs VCTRL (crossover, LEDs)");
 	ktap_result(link_comes_up("up 1000/full"), "link comes up at the best common mode");
 	ktap_result(reset_precedes_aneg(), "access log: soft reset, aneg config, no restart");
@@ -226,17 +246,20 @@ int main(void)
 	ktap_result(partner_100_full_resolves_100_full(), "partner 100/full only resolves 100/full");
 	ktap_result(mac_advertisement_is_honoured(), "config_aneg honours the advertised modes");
 	ktap_result(suspend_resume_keeps_configuration(), "suspend/resume keeps the configuration");
-	ktap_result(attached_driver_cannot_be_removed(), "rmmod rust_phy refused while attached");
+	ktap_result(attached_driver_cannot_be_removed(),
+		    case_name("rmmod %s refused while attached", rphy_module()));
 	ktap_result(genphy_takes_over_without_rust_phy(),
-		    "rust_phy removed after detach, genphy drives the PHY");
+		    case_name("%s removed after detach, genphy drives the PHY", rphy_module()));
 
 	/* Other order: rust_vmdio goes while rust_phy is loaded, and comes back. */
-	err = load_module("rust_phy");
+	err = load_module(rphy_module());
+	if (err)
+		ktap_diag("loading %s: %s", rphy_module(), strerror(err));
 	ktap_result(err == 0 && vmdio_removed_cleanly() && load_module("rust_vmdio") == 0 &&
-		    driver_is(RV1000_DRIVER) && link_comes_up("up 1000/full"),
-		    "rust_vmdio removed and reloaded with rust_phy loaded");
+		    driver_is(rphy_driver()) && link_comes_up("up 1000/full"),
+		    case_name("rust_vmdio removed and reloaded with %s loaded", rphy_module()));
 
-	ktap_result(vmdio_removed_cleanly() && module_loaded("rust_phy") && kmsg_clean(kmsg),
+	ktap_result(vmdio_removed_cleanly() && module_loaded(rphy_module()) && kmsg_clean(kmsg),
 		    "final rmmod rust_vmdio clean, no kernel warning");
 	close(kmsg);
 	return ktap_finish();

@@ -35,6 +35,7 @@
 #include <uapi/rust_pipe.h>
 
 #include "ktap.h"
+#include "twin.h"
 
 /* How long a test waits for another thread to reach a state before failing. */
 #define RPIPE_WAIT_TIMEOUT_MS 10000
@@ -42,18 +43,10 @@
 /* The module under test by default, see rpipe_module(). */
 #define RPIPE_MODULE_NAME "rust_pipe"
 
-/* Returns $@name, or @fallback if it is unset or empty. */
-static inline const char *rpipe_env(const char *name, const char *fallback)
-{
-	const char *value = getenv(name);
-
-	return value && value[0] ? value : fallback;
-}
-
 /* The device node under test: $RKM_PIPE_DEVICE, by default RPIPE_DEVICE_PATH. */
 static inline const char *rpipe_device(void)
 {
-	return rpipe_env("RKM_PIPE_DEVICE", RPIPE_DEVICE_PATH);
+	return twin_env("RKM_PIPE_DEVICE", RPIPE_DEVICE_PATH);
 }
 
 /*
@@ -63,7 +56,7 @@ static inline const char *rpipe_device(void)
  */
 static inline const char *rpipe_module(void)
 {
-	return rpipe_env("RKM_PIPE_MODULE", RPIPE_MODULE_NAME);
+	return twin_env("RKM_PIPE_MODULE", RPIPE_MODULE_NAME);
 }
 
 static inline int rpipe_open(int flags)

@@ -4,12 +4,14 @@
  * check-debug` with rust_phy loaded): loads rust_vmdio for its emulated
  * RV1000, detaches it, then binds the driver through sysfs, which probes
  * in the writer's context. A failure must be ENOMEM and leave the PHY
- * without a driver. See tests/safety/faultsweep.h.
+ * without a driver. See tests/safety/faultsweep.h. Another driver of the
+ * RV1000 is tested in rust_phy's place when the environment names it
+ * (c_phy, see rust_phy/rphy_test.h).
  */
+#include "rust_phy/rphy_test.h"
 #include "rust_vmdio/vmdio.h"
 #include "safety/faultsweep.h"
 
-#define DRIVER_DIR "/sys/bus/mdio_bus/drivers/RV1000 Gigabit PHY"
 #define PHY_NAME "rust_vmdio:01"
 
 static void phy_state(char *buf, size_t size)
@@ -22,7 +24,9 @@ static void phy_state(char *buf, size_t size)
 
 static int unbind(void)
 {
-	return -write_text(DRIVER_DIR "/unbind", PHY_NAME);
+	char path[512];
+
+	return -write_text(rphy_driver_file(path, sizeof(path), "unbind"), PHY_NAME);
 }
 
 static int unbound(void)
@@ -35,7 +39,9 @@ static int unbound(void)
 
 static int bind(void)
 {
-	return faulty_write(DRIVER_DIR "/bind", PHY_NAME);
+	char path[512];
+
+	return faulty_write(rphy_driver_file(path, sizeof(path), "bind"), PHY_NAME);
 }
 
 int main(void)
