@@ -21,7 +21,7 @@ VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
 
 # Targets that need a kernel tree.
 TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests vm run check \
-	check-debug bench bench-gate compile-fail
+	check-debug bench bench-gate compare compile-fail
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
@@ -104,6 +104,10 @@ bench: modules tests
 bench-gate: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/bench.sh --gate
 
+# Each Rust sample beside its C twin: sizes, unsafe, memory, tests, benchmarks.
+compare: modules tests
+	@KDIR=$(KDIR) $(SCRIPTS)/compare.sh
+
 # The soundness bounds of modules/common/, proven by code rustc must refuse.
 compile-fail:
 	@$(SCRIPTS)/compile-fail.sh $(KDIR)
@@ -156,6 +160,7 @@ help:
 	@echo '  make LLVM=1 check-debug      the same on the debug kernel (KASAN, lockdep, kmemleak...)'
 	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
 	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
+	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo 'Set-up (done on demand by the targets above):'
 	@echo '  make toolchain               install missing tools'
 	@echo '  make kernel                  build the default kernel tree'

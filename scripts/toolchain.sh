@@ -26,6 +26,8 @@ APT_PACKAGES=(
 	"clang-$LLVM_VERSION" "lld-$LLVM_VERSION" "llvm-$LLVM_VERSION" "libclang-$LLVM_VERSION-dev"
 	# The test VM: virtme-ng needs udev on the host to see the guest's output.
 	qemu-system-x86 udev acpica-tools python3-venv
+	# make compare: source lines of each Rust sample and its C twin.
+	cloc
 )
 
 dry_run=0

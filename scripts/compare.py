@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Each Rust sample beside its C twin (tests/<twin>/twin.env names the pair),
+for `make LLVM=1 compare`: source lines, unsafe code, module size, memory in
+use after load, the tests each passed and the benchmark ratios, as Markdown.
+
+	compare.py [--vm VM_DIR] [--results RESULTS_DIR] [--bench BENCH_LOG]
+
+Source lines are counted by cloc (code, comments and blank lines apart) over
+the driver's own files (a Rust module's KUnit files are counted apart, as
+tests: the C twins have none), and over the project's abstractions in
+modules/common/ that the Rust driver takes in with #[path]. The UAPI header a
+pair shares is left out of both.
+
+unsafe is counted in Rust source with comments and literals removed:
+`unsafe { ... }` blocks, `unsafe impl` and `unsafe fn`, and the `// SAFETY:`
+comments that justify them.
+
+VM_DIR (scripts/guest-compare.sh's output) gives the memory each module
+holds once loaded; RESULTS_DIR (default results/) the last `make check` and
+`make check-debug` results; BENCH_LOG the output of the pair's benchmark
+(`make bench`). Sections whose input is missing say so.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+TOP = Path(__file__).resolve().parents[1]
+MODULES = TOP / 'modules'
+TESTS = TOP / 'tests'
+
+PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
+
+
+def pairs() -> List[Tuple[str, str]]:
+	"""(rust module, C twin) for every tests/<twin>/twin.env naming a
+	TWIN_OF whose module is written in Rust."""
+	found = []
+	for env in sorted(TESTS.glob('*/twin.env')):
+		for line in env.read_text().splitlines():
+			if line.startswith('TWIN_OF='):
+				found.append((line[len('TWIN_OF='):].strip(), env.parent.name))
+	return found
+
+
+def rust_files(module: str) -> Tuple[List[Path], List[Path]]:
+	"""The module's own files, and the modules/common/ files it includes
+	(through the #[path] attributes of its files, and of theirs)."""
+	own = sorted((MODULES / module).glob('*.rs'))
+	common: List[Path] = []
+	pending = list(own)
+	while pending:
+		source = pending.pop()
+		for target in PATH_ATTRIBUTE.findall(source.read_text()):
+			path = (source.parent / target).resolve()
+			if path not in common and path not in own:
+				common.append(path)
+				pending.append(path)
+	return own, sorted(common)
+
+
+def c_files(module: str) -> List[Path]:
+	return sorted(p for p in (MODULES / module).glob('*.[ch]') if not p.name.endswith('.mod.c'))
+
+
+def cloc(sources: List[Tuple[str, str]]) -> Dict[str, int]:
+	"""cloc's code, comment and blank counts summed over @sources (file
+	name, text), which it reads from a scratch folder."""
+	total = {'code': 0, 'comment': 0, 'blank': 0}
+	if not sources:
+		return total
+	with tempfile.TemporaryDirectory() as scratch:
+		paths = []
+		for number, (name, text) in enumerate(sources):
+			path = Path(scratch) / f'{number}-{name}'
+			path.write_text(text)
+			paths.append(str(path))
+		out = subprocess.run(['cloc', '--json', '--quiet', *paths],
+				     check=True, capture_output=True, text=True).stdout
+	counted = json.loads(out).get('SUM', total)
+	return {key: counted[key] for key in total}
+
+
+def blank_out(text: str) -> str:
+	"""@text with every character but newlines made a space."""
+	return re.sub(r'[^\n]', ' ', text)
+
+
+def strip_rust(text: str) -> str:
+	"""@text with its comments, string literals and character literals
+	blanked out (lifetimes stay), the same length: what is left is code, at
+	the same offsets."""
+	out = []
+	i, n = 0, len(text)
+	while i < n:
+		start = i
+		raw = re.match(r'(?:b|c)?r(#*)"', text[i:i + 260])
+		char = re.match(r"'(?:\\.[^']*|[^\\'])'", text[i:i + 16])
+		if text.startswith('//', i):
+			end = text.find('\n', i)
+			i = n if end < 0 else end
+		elif text.startswith('/*', i):
+			depth, i = 1, i + 2
+			while i < n and depth:
+				if text.startswith('/*', i):
+					depth, i = depth + 1, i + 2
+				elif text.startswith('*/', i):
+					depth, i = depth - 1, i + 2
+				else:
+					i += 1
+		elif raw and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == '_')):
+			closing = '"' + raw.group(1)
+			end = text.find(closing, i + raw.end())
+			i = n if end < 0 else end + len(closing)
+		elif text[i] == '"':
+			i += 1
+			while i < n and text[i] != '"':
+				i += 2 if text[i] == '\\' else 1
+			i += 1
+		elif char:
+			i += char.end()
+		else:
+			out.append(text[i])
+			i += 1
+			continue
+		out.append(blank_out(text[start:i]))
+	return ''.join(out)
+
+
+KUNIT_ATTRIBUTE = re.compile(r'^[ \t]*#\[(?:kernel::macros::)?kunit_tests\(', re.M)
+
+
+def split_kunit(text: str) -> Tuple[str, str]:
+	"""@text as (driver, KUnit): the `#[kunit_tests(...)] mod ... { ... }`
+	items, taken out of the first, make the second."""
+	code = strip_rust(text)
+	regions = []
+	for m in KUNIT_ATTRIBUTE.finditer(code):
+		depth, i = 0, code.index('{', m.end())
+		while i < len(code):
+			depth += {'{': 1, '}': -1}.get(code[i], 0)
+			i += 1
+			if depth == 0:
+				break
+		regions.append((m.start(), i))
+	driver, kunit, last = [], [], 0
+	for start, end in regions:
+		driver.append(text[last:start])
+		kunit.append(text[start:end] + '\n')
+		last = end
+	driver.append(text[last:])
+	return ''.join(driver), ''.join(kunit)
+
+
+UNSAFE_FORMS = {
+	'blocks': re.compile(r'\bunsafe\s*\{'),
+	'impls': re.compile(r'\bunsafe\s+impl\b'),
+	'fns': re.compile(r'\bunsafe\s+(?:extern\s+"C"\s+)?fn\b'),
+}
+
+
+def unsafe_counts(text: str) -> Dict[str, int]:
+	code = strip_rust(text)
+	counts = {form: len(pattern.findall(code)) for form, pattern in UNSAFE_FORMS.items()}
+	counts['safety_comments'] = len(re.findall(r'//\s*SAFETY:', text))
+	return counts
+
+
+def ko_size(module: str) -> Optional[Dict[str, int]]:
+	"""text, data and bss of the built .ko (binutils' size), or None."""
+	ko = MODULES / module / f'{module}.ko'
+	if not ko.exists():
+		return None
+	out = subprocess.run(['size', str(ko)], check=True, capture_output=True,
+			     text=True).stdout.splitlines()
+	text, data, bss = out[1].split()[:3]
+	return {'text': int(text), 'data': int(data), 'bss': int(bss)}
+
+
+def read_pairs_file(path: Path) -> Dict[str, str]:
+	"""KEY=VALUE lines of a file guest-compare.sh wrote."""
+	values = {}
+	if path.exists():
+		for line in path.read_text().splitlines():
+			if '=' in line:
+				key, value = line.split('=', 1)
+				values[key.strip()] = value.strip()
+	return values
+
+
+def program_names(module: str) -> set:
+	"""The userspace programs of @module's tests/ folder (both of a pair run them)."""
+	folder = TESTS / module
+	return {p.stem for p in folder.glob('*.c')} | {p.name for p in folder.glob('*.sh')}
+
+
+def test_counts(results: Path, flavour: str, module: str, programs: set) -> Optional[Dict[str, str]]:
+	"""What @module passed in @results/@flavour/results.json: its programs'
+	cases (@programs, the names of the userspace programs) apart from the
+	rest (KUnit suites, load and unload, log checks), as "passed/total";
+	None when that run has no result for it."""
+	path = results / flavour / 'results.json'
+	if not path.exists():
+		return None
+	group = next((g for g in json.loads(path.read_text()).get('sub_groups', [])
+		      if g.get('name') == module), None)
+	if group is None:
+		return None
+
+	def leaves(node) -> List[str]:
+		found = [case.get('status', 'FAIL') for case in node.get('test_cases', [])]
+		for sub in node.get('sub_groups', []):
+			found += leaves(sub)
+		return found
+
+	shared: List[str] = []
+	own = [case.get('status', 'FAIL') for case in group.get('test_cases', [])]
+	for sub in group.get('sub_groups', []):
+		(shared if sub.get('name') in programs else own).extend(leaves(sub))
+
+	def passed(statuses: List[str]) -> str:
+		return f'{statuses.count("PASS")}/{len(statuses)}'
+
+	return {'programs': passed(shared), 'other': passed(own)}
+
+
+# A metric line of tests/rust_pipe/bench/pipe_bench.c: label, module's and
+# pipe(2)'s medians, their ratio, the spread.
+BENCH_LINE = re.compile(r'^(?P<what>\S.*?)\s+[0-9.]+\s+[0-9.]+\s+(?P<ratio>[0-9.]+)x\s')
+
+
+def bench_ratios(log: Path) -> Dict[str, Dict[str, float]]:
+	"""{module: {measure: ratio against pipe(2)}} from `make bench` output,
+	whose "### MODULE: BENCH" lines start each module's figures."""
+	ratios: Dict[str, Dict[str, float]] = {}
+	module = None
+	for line in log.read_text(errors='replace').splitlines():
+		if line.startswith('### '):
+			module = line[4:].split(':')[0].strip()
+			ratios.setdefault(module, {})
+			continue
+		m = BENCH_LINE.match(line)
+		if module and m:
+			ratios[module][m.group('what')] = float(m.group('ratio'))
+	return ratios
+
+
+def table(header: List[str], rows: List[List[str]]) -> List[str]:
+	lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+	lines += ['| ' + ' | '.join(row) + ' |' for row in rows]
+	return lines
+
+
+def lines_cell(counts: Dict[str, int]) -> str:
+	return f'{counts["code"]} ({counts["comment"]} comment, {counts["blank"]} blank)'
+
+
+def rust_parts(module: str) -> Dict[str, List[Tuple[Path, str]]]:
+	"""The Rust side of a pair: (file, text) of its driver code, KUnit
+	code and abstractions."""
+	own, common = rust_files(module)
+	parts: Dict[str, List[Tuple[Path, str]]] = {'driver': [], 'KUnit': [], 'abstraction': []}
+	for path in own:
+		driver, kunit = split_kunit(path.read_text())
+		parts['driver'].append((path, driver))
+		if kunit.strip():
+			parts['KUnit'].append((path, kunit))
+	parts['abstraction'] = [(path, path.read_text()) for path in common]
+	return parts
+
+
+def source_section(rust: str, twin: str) -> List[str]:
+	parts = rust_parts(rust)
+
+	def counted(kinds: List[str]) -> str:
+		return lines_cell(cloc([(path.name, text) for kind in kinds for path, text in parts[kind]]))
+
+	c_side = lines_cell(cloc([(path.name, path.read_text()) for path in c_files(twin)]))
+	rows = [
+		['driver', counted(['driver']), c_side],
+		['abstractions it needs (modules/common/)', counted(['abstraction']), 'none (the C API)'],
+		['driver and abstractions', counted(['driver', 'abstraction']), c_side],
+		['KUnit tests in the module', counted(['KUnit']), 'none'],
+	]
+	return table(['source lines (cloc: code)', rust, twin], rows)
+
+
+def unsafe_section(rust: str) -> List[str]:
+	rows = []
+	for kind, files in rust_parts(rust).items():
+		for path, text in files:
+			counts = unsafe_counts(text)
+			rows.append([str(path.relative_to(TOP)), kind,
+				     *(str(counts[k]) for k in ('blocks', 'impls', 'fns', 'safety_comments'))])
+	return table(['file', 'part', 'unsafe blocks', 'unsafe impl', 'unsafe fn',
+		      '// SAFETY: comments'], rows)
+
+
+def size_section(rust: str, twin: str, vm: Optional[Path]) -> List[str]:
+	rows = []
+	for module in (rust, twin):
+		size = ko_size(module)
+		memory = read_pairs_file(vm / f'{module}.memory') if vm else {}
+		rows.append([module,
+			     *(str(size[k]) if size else 'not built' for k in ('text', 'data', 'bss')),
+			     memory.get('coresize', 'not measured'),
+			     memory.get('slab_kb', 'not measured'),
+			     memory.get('vmalloc_kb', 'not measured')])
+	return table(['module', '.ko text', '.ko data', '.ko bss', 'loaded (/sys/module/*/coresize, bytes)',
+		      'slab after load (kB)', 'vmalloc after load (kB)'], rows)
+
+
+def faults_injected(results: Path, module: str) -> str:
+	"""The allocation failures check-debug injected into @module (its
+	programs' "# stat faults=N" lines), or "none"."""
+	total = 0
+	for out in (results / 'debug' / 'modules' / module / 'tests').glob('*.out'):
+		total += sum(int(n) for n in re.findall(r'^# stat faults=(\d+)$',
+							out.read_text(errors='replace'), re.M))
+	return str(total) if total else 'none'
+
+
+def tests_section(rust: str, twin: str, results: Path) -> List[str]:
+	programs = program_names(rust)
+	rows = []
+	for flavour in ('default', 'debug'):
+		run = results / flavour / 'results.json'
+		when = (time.strftime('%Y-%m-%d %H:%M', time.localtime(run.stat().st_mtime))
+			if run.exists() else 'none')
+		for module in (rust, twin):
+			counts = test_counts(results, flavour, module, programs)
+			rows.append([f'{"check" if flavour == "default" else "check-debug"} ({when})',
+				     module,
+				     counts['programs'] if counts else 'no result',
+				     counts['other'] if counts else 'no result',
+				     faults_injected(results, module) if flavour == 'debug' else ''])
+	return table(['last run', 'module', f'{rust}\'s programs (cases passed)',
+		      'its own (KUnit, load, unload, logs)', 'faults injected'], rows)
+
+
+def bench_section(rust: str, twin: str, log: Optional[Path]) -> List[str]:
+	if not log or not log.exists():
+		return ['No benchmark output given (`make LLVM=1 compare` runs `make bench`\'s benchmarks).']
+	ratios = bench_ratios(log)
+	if rust not in ratios or twin not in ratios:
+		return [f'The benchmark output has no figures for {rust} and {twin}.']
+	rows = []
+	for what, ratio in ratios[rust].items():
+		other = ratios[twin].get(what)
+		rows.append([what, f'{ratio:.3f}x', f'{other:.3f}x' if other else 'none',
+			     f'{ratio / other:.3f}x' if other else 'none'])
+	return table(['measure (instruction count, against pipe(2))', rust, twin,
+		      f'{rust} / {twin}'], rows)
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('--vm', type=Path)
+	parser.add_argument('--results', type=Path, default=TOP / 'results')
+	parser.add_argument('--bench', type=Path)
+	parser.add_argument('--modules', action='store_true',
+			    help="print the pairs' modules, one a line, and nothing else")
+	args = parser.parse_args()
+	if args.modules:
+		print('\n'.join(module for pair in pairs() for module in pair))
+		return 0
+	out: List[str] = []
+	for rust, twin in pairs():
+		out += [f'## {rust} and {twin}', '']
+		out += source_section(rust, twin) + ['']
+		out += [f'unsafe in {rust} (none in {twin}: all of C is unsafe in this sense):', '']
+		out += unsafe_section(rust) + ['']
+		out += size_section(rust, twin, args.vm) + ['']
+		out += tests_section(rust, twin, args.results) + ['']
+		out += bench_section(rust, twin, args.bench) + ['']
+	print('\n'.join(out))
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())

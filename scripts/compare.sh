@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make compare: each Rust sample beside its C twin (scripts/compare.py),
+# with the memory each holds once loaded and the benchmarks measured in one
+# VM run under the instruction-count clock (as make bench), and the tests
+# each passed in the last make check and make check-debug. Writes
+# results/compare/compare.md and prints it.
+#
+#   KDIR=... scripts/compare.sh
+
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+[ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 compare)"
+OUT=$TOP/results/compare
+rm -rf "$OUT"
+mkdir -p "$OUT"
+mapfile -t modules < <(python3 "$TOP/scripts/compare.py" --modules)
+note "clock: instruction count (QEMU -icount shift=3,sleep=off) for the benchmarks"
+"$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --qemu-opts "-icount shift=3,sleep=off" \
+	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "${modules[@]}" |
+	tee "$OUT/vm.log"
+python3 "$TOP/scripts/compare.py" --vm "$OUT" --bench "$OUT/vm.log" | tee "$OUT/compare.md"

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/compare.py: what it counts as code, unsafe and KUnit in
+Rust source, and how it reads test results and benchmark output."""
+
+import json
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(TOP / 'scripts'))
+
+import compare  # noqa: E402
+
+RUST = '''// SPDX-License-Identifier: GPL-2.0
+//! A module. unsafe { in a doc comment }
+/* unsafe { in /* a nested */ block comment } */
+fn f<'a>(x: &'a u8) -> char {
+    let s = "unsafe { in a string \\" }";
+    let r = r#"unsafe { in a raw "string" }"#;
+    let c = '{';
+    // SAFETY: the one real block.
+    unsafe { g(x) }
+}
+
+// SAFETY: the one real impl.
+unsafe impl Send for T {}
+
+#[kunit_tests(sample)]
+mod tests {
+    fn inner() {
+        // SAFETY: test code.
+        unsafe { h() }
+    }
+}
+'''
+
+
+class StripTest(unittest.TestCase):
+	def test_comments_and_literals_are_blanked_at_the_same_offsets(self):
+		code = compare.strip_rust(RUST)
+		self.assertEqual(len(code), len(RUST))
+		self.assertEqual(code.count('\n'), RUST.count('\n'))
+		self.assertNotIn('nested', code)
+		self.assertNotIn('raw', code)
+		self.assertIn("fn f<'a>(x: &'a u8)", code)
+		self.assertEqual(code.count('unsafe {'), 2)
+
+	def test_unsafe_counts_ignore_comments_and_strings(self):
+		driver, kunit = compare.split_kunit(RUST)
+		self.assertEqual(compare.unsafe_counts(driver),
+				 {'blocks': 1, 'impls': 1, 'fns': 0, 'safety_comments': 2})
+		self.assertEqual(compare.unsafe_counts(kunit),
+				 {'blocks': 1, 'impls': 0, 'fns': 0, 'safety_comments': 1})
+
+	def test_kunit_module_is_taken_out_whole(self):
+		driver, kunit = compare.split_kunit(RUST)
+		self.assertTrue(kunit.startswith('#[kunit_tests(sample)]\nmod tests {'))
+		self.assertTrue(kunit.rstrip().endswith('}'))
+		self.assertNotIn('kunit_tests', driver)
+		self.assertIn('unsafe impl Send', driver)
+		# Nothing lost: the two parts are the text, cut in two (plus a newline).
+		self.assertEqual(sorted(driver + kunit), sorted(RUST + '\n'))
+
+
+@unittest.skipUnless(shutil.which('cloc'), 'cloc is not installed (scripts/toolchain.sh)')
+class ClocTest(unittest.TestCase):
+	def test_code_comment_and_blank_lines(self):
+		counts = compare.cloc([('a.c', '/* one */\n\nint x;\nint y;\n')])
+		self.assertEqual(counts, {'code': 2, 'comment': 1, 'blank': 1})
+
+
+class ResultsTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.results = Path(self.tmp.name)
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_programs_counted_apart_from_the_module_own_cases(self):
+		run = {'name': 'all', 'sub_groups': [
+			{'name': 'rust_x', 'test_cases': [{'name': 'insmod', 'status': 'PASS'}],
+			 'sub_groups': [
+				{'name': 'abi', 'test_cases': [{'status': 'PASS'}, {'status': 'FAIL'}]},
+				{'name': 'rust_x_kunit', 'test_cases': [{'status': 'PASS'}]}]},
+			{'name': 'rust_x lifecycle', 'test_cases': [{'status': 'FAIL'}]}]}
+		(self.results / 'default').mkdir()
+		(self.results / 'default' / 'results.json').write_text(json.dumps(run))
+		self.assertEqual(compare.test_counts(self.results, 'default', 'rust_x', {'abi'}),
+				 {'programs': '1/2', 'other': '2/2'})
+		self.assertIsNone(compare.test_counts(self.results, 'default', 'c_x', {'abi'}))
+		self.assertIsNone(compare.test_counts(self.results, 'debug', 'rust_x', {'abi'}))
+
+	def test_bench_ratios_per_module(self):
+		log = self.results / 'bench.log'
+		log.write_text('### rust_pipe: pipe_bench\n'
+			       '# rust-pipe vs pipe(2): capacity 65536 bytes each\n'
+			       'metric (median of rounds)      rust-pipe     pipe(2)    ratio  spread\n'
+			       'throughput 64 KiB (MiB/s)          120.0       100.0   1.200x  1.1-1.3 (+5.0%)\n'
+			       '### c_pipe: pipe_bench\n'
+			       'throughput 64 KiB (MiB/s)          110.0       100.0   1.100x  1.0-1.2 (+5.0%)\n')
+		self.assertEqual(compare.bench_ratios(log),
+				 {'rust_pipe': {'throughput 64 KiB (MiB/s)': 1.2},
+				  'c_pipe': {'throughput 64 KiB (MiB/s)': 1.1}})
+
+
+if __name__ == '__main__':
+	unittest.main()
