@@ -76,6 +76,63 @@ class FaultSweepTest(Harness):
 		self.assertIn('50 faults and no run without one', result.stdout)
 
 
+class FaultFilterTest(Harness):
+	"""A sweep confined to modules sets the stack trace filter to the
+	addresses above the kernel image for its runs, and resets it after."""
+
+	IMAGE_END = 0xffffffff83a00000
+	ULONG_MAX = 2**64 - 1
+
+	def setUp(self):
+		super().setUp()
+		self.debugfs = self.dir / 'debug'
+		self.kallsyms = self.dir / 'kallsyms'
+		self.kallsyms.write_text('ffffffff81000000 T _text\n'
+					 f'{self.IMAGE_END:x} B _end\n'
+					 'ffffffffa0000000 t init\t[rust_pipe]\n')
+		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety',
+					 f'-DFAULT_DEBUGFS="{self.debugfs}"',
+					 f'-DPROC_KALLSYMS="{self.kallsyms}"')
+		self.nth = self.dir / 'fail-nth'
+		self.nth.write_text('0')
+
+	def make_filters(self):
+		for allocator in ('failslab', 'fail_page_alloc'):
+			(self.debugfs / allocator).mkdir(parents=True)
+			(self.debugfs / allocator / 'require-start').write_text('0')
+			(self.debugfs / allocator / 'require-end').write_text(str(self.ULONG_MAX))
+
+	def filter_file(self, allocator, name):
+		return (self.debugfs / allocator / name).read_text()
+
+	def test_runs_see_the_module_range_and_it_is_reset_after(self):
+		self.make_filters()
+		result = self.run_harness(self.binary, self.nth, 'rw', 'modules-only')
+		self.assertEqual(result.returncode, 0, result.stdout)
+		self.assertIn('3 fault points: 3 failed, 0 absorbed', result.stdout)
+		self.assertIn(f'require-start {self.IMAGE_END}\nrequire-end {self.ULONG_MAX}',
+			      result.stdout)
+		self.assertNotIn('require-start 0', result.stdout)
+		for allocator in ('failslab', 'fail_page_alloc'):
+			self.assertEqual(self.filter_file(allocator, 'require-start'), '0')
+			self.assertEqual(self.filter_file(allocator, 'require-end'), str(self.ULONG_MAX))
+
+	def test_kernel_without_the_filter_fails_the_sweep(self):
+		result = self.run_harness(self.binary, self.nth, 'rw', 'modules-only')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)',
+			      result.stdout)
+		self.assertNotIn('require-start', result.stdout)
+
+	def test_kallsyms_without_addresses_fails_the_sweep(self):
+		self.make_filters()
+		self.kallsyms.write_text('0000000000000000 T _text\n0000000000000000 B _end\n')
+		result = self.run_harness(self.binary, self.nth, 'rw', 'modules-only')
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('has no address for _end', result.stdout)
+		self.assertEqual(self.filter_file('failslab', 'require-start'), '0')
+
+
 class KmsgCleanTest(Harness):
 	"""Overwritten kernel log records fail kmsg_clean() (H2)."""
 

@@ -52,6 +52,14 @@
 #endif
 #define FAULT_STATE_SIZE 512
 
+/* The kernel's files it uses; tests/host/ compiles it with others. */
+#ifndef FAULT_DEBUGFS
+#define FAULT_DEBUGFS "/sys/kernel/debug"
+#endif
+#ifndef PROC_KALLSYMS
+#define PROC_KALLSYMS "/proc/kallsyms"
+#endif
+
 struct fault_sweep {
 	const char *name;
 	/* Puts the module where the operation starts from, without faults; 0 or -errno. */
@@ -68,6 +76,12 @@ struct fault_sweep {
 	void (*state)(char *buf, size_t size);
 	/* Error codes a failed run may return besides ENOMEM, 0-terminated. */
 	const int *also_allowed;
+	/*
+	 * Only allocations made with a module's code on the stack count
+	 * (fault_in_modules_only()): for an operation that runs much of the
+	 * kernel's own code before any module's, such as loading one.
+	 */
+	bool in_modules_only;
 };
 
 static int fault_nth_fd = -1;
@@ -78,9 +92,10 @@ static bool fault_injected;
 /* fail-nth could not be armed, read or disarmed since the sweep reset it. */
 static bool fault_broken;
 
+/* Writes @value to @path as "echo -n value >path" would (truncating a regular file). */
 static inline bool fault_write_file(const char *path, const char *value)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	bool ok;
 
 	if (fd < 0)
@@ -93,8 +108,8 @@ static inline bool fault_write_file(const char *path, const char *value)
 /* Stack dumps of each injected failure in the kernel log: on (2) or off (0). */
 static inline bool fault_verbose(const char *on)
 {
-	return fault_write_file("/sys/kernel/debug/failslab/verbose", on) &&
-	       fault_write_file("/sys/kernel/debug/fail_page_alloc/verbose", on);
+	return fault_write_file(FAULT_DEBUGFS "/failslab/verbose", on) &&
+	       fault_write_file(FAULT_DEBUGFS "/fail_page_alloc/verbose", on);
 }
 
 /*
@@ -105,8 +120,8 @@ static inline bool fault_verbose(const char *on)
  */
 static inline bool fault_injection_init(void)
 {
-	if (!fault_write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
-	    !fault_write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
+	if (!fault_write_file(FAULT_DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
+	    !fault_write_file(FAULT_DEBUGFS "/fail_page_alloc/ignore-gfp-wait", "N") ||
 	    !fault_verbose("0")) {
 		ktap_diag("fault injection is not configured (CONFIG_FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC)");
 		return false;
@@ -118,6 +133,69 @@ static inline bool fault_injection_init(void)
 	fault_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (fault_nth_fd < 0) {
 		ktap_diag("/proc/thread-self/fail-nth: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Writes @start and @end as the address range of both allocators' stack trace filters. */
+static inline bool fault_filter_range(unsigned long start, unsigned long end)
+{
+	static const char *const dirs[] = {
+		FAULT_DEBUGFS "/failslab",
+		FAULT_DEBUGFS "/fail_page_alloc",
+	};
+	char path[128], value[32];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/require-start", dirs[i]);
+		snprintf(value, sizeof(value), "%lu", start);
+		if (!fault_write_file(path, value))
+			return false;
+		snprintf(path, sizeof(path), "%s/require-end", dirs[i]);
+		snprintf(value, sizeof(value), "%lu", end);
+		if (!fault_write_file(path, value))
+			return false;
+	}
+	return true;
+}
+
+/* Where the kernel image ends (its _end symbol); 0 when /proc/kallsyms does not say. */
+static inline unsigned long fault_kernel_image_end(void)
+{
+	unsigned long address, end = 0;
+	char line[512], name[256], type;
+	FILE *f = fopen(PROC_KALLSYMS, "re");
+
+	if (!f)
+		return 0;
+	while (!end && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %255s", &address, &type, name) == 3 && !strcmp(name, "_end"))
+			end = address;
+	fclose(f);
+	return end;
+}
+
+/*
+ * Makes fail-nth count only the allocations made with a module's code
+ * among the innermost 32 frames of the stack (the fault injection stack
+ * trace filter, CONFIG_FAULT_INJECTION_STACKTRACE_FILTER, given the
+ * addresses above the kernel image: where x86-64 maps modules), or every
+ * allocation again (@on false). A sweep of insmod so skips the module
+ * loader's few hundred allocations, made before the module's init runs
+ * and undone by the loader alone, and faults the init's at once. False,
+ * with a diagnostic, when the filter cannot be set.
+ */
+static inline bool fault_in_modules_only(bool on)
+{
+	unsigned long image_end = on ? fault_kernel_image_end() : 0;
+
+	if (on && !image_end) {
+		ktap_diag("%s has no address for _end (kptr_restrict?)", PROC_KALLSYMS);
+		return false;
+	}
+	if (!fault_filter_range(image_end, ~0UL)) {
+		ktap_diag("fault injection has no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)");
 		return false;
 	}
 	return true;
@@ -262,6 +340,8 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 
 	if (fault_nth_fd < 0)
 		return ktap_check(ok, false, "%s: fault_injection_init() has not succeeded", sweep->name);
+	if (sweep->in_modules_only && !fault_in_modules_only(true))
+		return ktap_check(ok, false, "%s: faults cannot be confined to modules", sweep->name);
 	for (fault_nth = 1; fault_nth <= FAULT_SWEEP_MAX && ok; fault_nth++) {
 		if (sweep->setup) {
 			ret = sweep->setup();
@@ -317,6 +397,9 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 		}
 	}
 
+	if (sweep->in_modules_only)
+		ok = ktap_check(ok, fault_in_modules_only(false), "%s: the filter stays set",
+				sweep->name);
 	ktap_diag("stat faults=%d", failed + absorbed);
 	ktap_diag("%s: %d fault points: %d failed, %d absorbed", sweep->name,
 		  failed + absorbed, failed, absorbed);

@@ -3,13 +3,16 @@
  * Load-path safety of one module, run by `make check-debug` for every module:
  *
  *  1. Allocation fault injection into insmod (tests/safety/faultsweep.h):
- *     for n = 1, 2, ... the n-th allocation of init_module() fails; the
- *     load must fail with ENOMEM, the module absent afterwards, or absorb
- *     the failure and unload, and a load without a fault must succeed.
+ *     for n = 1, 2, ... the n-th allocation init_module() makes with the
+ *     module's code on the stack fails (the loader's own, before the
+ *     module's init runs, are left alone: see fault_in_modules_only());
+ *     the load must fail with ENOMEM, the module absent afterwards, or
+ *     absorb the failure and unload, and a load without a fault must
+ *     succeed.
  *     A module whose load documents other errors for allocation failures
  *     lists them in modules/<name>/vm/load-errors, one name per line
  *     ("EINVAL  why"); '#' starts a comment.
- *  2. Load/unload cycles (CYCLES, default 60): insmod, the module's exercise script
+ *  2. Load/unload cycles (CYCLES, default 30): insmod, the module's exercise script
  *     (modules/<name>/vm/exercise.sh, when it has one), rmmod; no slab cache
  *     may grow by one object a cycle over the second half of the cycles
  *     (see load_cycles()), and unreclaimable slab and vmalloc use not
@@ -25,6 +28,7 @@
 #include <libgen.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "faultsweep.h"
 
@@ -63,6 +67,15 @@ static int load_errors[16];
  */
 static void *image;
 static size_t image_size;
+
+/* Milliseconds on the monotonic clock: the phases' durations for the summary. */
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static bool read_image(void)
 {
@@ -318,7 +331,7 @@ static bool measure_memory(struct slab_counts *slabs, long *slab_kb, long *vmall
 }
 
 /*
- * @cycles cycles after 10 to warm up, measured at their start, half-way and
+ * @cycles cycles after 5 to warm up, measured at their start, half-way and
  * at the end. A leak in every cycle grows some cache in both halves; what
  * the first loads populate once (some caches of the debug kernel grow by
  * a fixed number of objects, whatever the count of cycles) grows it in the
@@ -334,7 +347,7 @@ static bool load_cycles(int cycles)
 	const char *first_cache, *second_cache;
 	bool ok;
 
-	if (!run_cycles(10, "warm-up") ||
+	if (!run_cycles(5, "warm-up") ||
 	    !measure_memory(&slabs_start, &slab_start, &vmalloc_start) ||
 	    !run_cycles(half, "first-half") ||
 	    !measure_memory(&slabs_mid, &slab_mid, &vmalloc_mid) ||
@@ -360,9 +373,10 @@ static bool load_cycles(int cycles)
 
 int main(int argc, char **argv)
 {
-	int cycles = argc > 2 ? atoi(argv[2]) : 60;
+	int cycles = argc > 2 ? atoi(argv[2]) : 30;
 	char *copy, *base, *dot, *dir, load_errors_path[512];
 	bool was_loaded;
+	long start;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s MODULE.ko [CYCLES]\n", argv[0]);
@@ -409,15 +423,20 @@ int main(int argc, char **argv)
 		ktap_diag("%s is loaded and cannot be removed", module_name);
 		return 1;
 	}
+	start = now_ms();
 	ktap_result(fault_sweep(&(struct fault_sweep){
 			    .name = "insmod",
 			    .run = faulty_load,
 			    .undo = unload,
 			    .state = module_state,
 			    .also_allowed = load_errors,
+			    .in_modules_only = true,
 		    }),
 		    "allocation failures at load are clean");
+	ktap_diag("stat insmod_sweep_ms=%ld", now_ms() - start);
+	start = now_ms();
 	ktap_result(load_cycles(cycles), "load/unload cycles leave nothing behind");
+	ktap_diag("stat load_cycles_ms=%ld", now_ms() - start);
 	/* "*" is what an unset filter means (see kunit_filter_glob() users);
 	 * an empty glob would match no suite at all. */
 	fault_write_file(KUNIT_FILTER_GLOB, "*");
