@@ -55,6 +55,16 @@ class FaultSweepTest(Harness):
 		self.assertEqual(result.returncode, 0, result.stdout)
 		self.assertIn('3 fault points: 3 failed, 0 absorbed', result.stdout)
 
+	def test_budget_faults_one_point_in_k(self):
+		# Ten points counted, a budget of 3: points 1, 5 and 9 (k = 4),
+		# then 13 is not reached and the run without a fault passes.
+		result = self.run_harness(self.binary, self.nth, 'rw', 'ten-budget-3')
+		self.assertEqual(result.returncode, 0, result.stdout)
+		self.assertIn('# stat fault_points=10', result.stdout)
+		self.assertIn('10 allocation points in a run without faults, 1 in 4 faulted',
+			      result.stdout)
+		self.assertIn('3 fault points: 3 failed, 0 absorbed', result.stdout)
+
 	def test_fail_nth_that_cannot_be_armed_fails_the_sweep(self):
 		# A read-only fail-nth still reads 0: the old sweep took that for an
 		# injected fault absorbed, FAULT_SWEEP_MAX times, and passed.

@@ -82,10 +82,20 @@ struct fault_sweep {
 	 * kernel's own code before any module's, such as loading one.
 	 */
 	bool in_modules_only;
+	/*
+	 * At most about this many faulted runs; 0: no limit. When a run
+	 * without faults reaches more allocation points, every k-th is
+	 * faulted (points 1, 1 + k, 1 + 2k, ...; k = points / budget,
+	 * rounded up): for an operation that makes hundreds of allocations
+	 * through the same few error paths (a device's sysfs files).
+	 */
+	int budget;
 };
 
 static int fault_nth_fd = -1;
 static int fault_nth;
+/* What fault_disarm() read of the countdown: the points it did not reach. */
+static int fault_left;
 /* fault_arm() has armed fail-nth and fault_disarm() has not run since. */
 static bool fault_armed;
 static bool fault_injected;
@@ -242,7 +252,8 @@ static inline void fault_disarm(void)
 	}
 	buf[len] = '\0';
 	/* What is left of the countdown: 0 once the fault was injected. */
-	fault_injected = atoi(buf) == 0;
+	fault_left = atoi(buf);
+	fault_injected = fault_left == 0;
 	errno = saved_errno;
 }
 
@@ -329,6 +340,29 @@ static inline bool fault_errno_allowed(const struct fault_sweep *sweep, int err)
 	return false;
 }
 
+/*
+ * Counts the allocation points of a run without faults (fail-nth armed
+ * beyond reach: what is left of the countdown says how many were passed),
+ * undoing the run. 0, with a diagnostic, when the run fails.
+ */
+static inline int fault_count_points(const struct fault_sweep *sweep)
+{
+	int ret;
+
+	fault_nth = FAULT_SWEEP_MAX + 1;
+	if (sweep->setup && sweep->setup())
+		return 0;
+	ret = sweep->run();
+	if (ret || fault_injected || fault_broken) {
+		ktap_diag("%s: the run counting allocation points failed: %s", sweep->name,
+			  strerror(ret ? -ret : EIO));
+		return 0;
+	}
+	if (sweep->undo && sweep->undo())
+		return 0;
+	return FAULT_SWEEP_MAX + 1 - fault_left;
+}
+
 /* Runs one sweep (see the top of this file); false, with diagnostics, on the first violation. */
 static inline bool fault_sweep(const struct fault_sweep *sweep)
 {
@@ -336,13 +370,26 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 	int failed = 0, absorbed = 0, disallowed = 0, errnos[256] = { 0 };
 	bool survey = getenv("RKM_FAULT_TRACES") != NULL;
 	bool ok = true, finished = false;
-	int ret, err;
+	int ret, err, points, stride = 1;
 
 	if (fault_nth_fd < 0)
 		return ktap_check(ok, false, "%s: fault_injection_init() has not succeeded", sweep->name);
 	if (sweep->in_modules_only && !fault_in_modules_only(true))
 		return ktap_check(ok, false, "%s: faults cannot be confined to modules", sweep->name);
-	for (fault_nth = 1; fault_nth <= FAULT_SWEEP_MAX && ok; fault_nth++) {
+	if (sweep->budget > 0) {
+		points = fault_count_points(sweep);
+		ok = ktap_check(ok, points > 0, "%s: no allocation point counted", sweep->name);
+		if (points > sweep->budget)
+			stride = (points + sweep->budget - 1) / sweep->budget;
+		ktap_diag("stat fault_points=%d", points);
+		if (stride == 1)
+			ktap_diag("%s: %d allocation points in a run without faults, all faulted (budget %d)",
+				  sweep->name, points, sweep->budget);
+		else
+			ktap_diag("%s: %d allocation points in a run without faults, 1 in %d faulted (budget %d)",
+				  sweep->name, points, stride, sweep->budget);
+	}
+	for (fault_nth = 1; fault_nth <= FAULT_SWEEP_MAX && ok; fault_nth += stride) {
 		if (sweep->setup) {
 			ret = sweep->setup();
 			if (!ktap_check(ok, ret == 0, "%s: setup before fault %d: %s", sweep->name,
