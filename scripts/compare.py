@@ -311,10 +311,9 @@ def size_section(rust: str, twin: str, vm: Optional[Path]) -> List[str]:
 		rows.append([module,
 			     *(str(size[k]) if size else 'not built' for k in ('text', 'data', 'bss')),
 			     memory.get('coresize', 'not measured'),
-			     memory.get('slab_kb', 'not measured'),
-			     memory.get('vmalloc_kb', 'not measured')])
+			     memory.get('slab_kb', 'not measured')])
 	return table(['module', '.ko text', '.ko data', '.ko bss', 'loaded (/sys/module/*/coresize, bytes)',
-		      'slab after load (kB)', 'vmalloc after load (kB)'], rows)
+		      'slab after load (kB)'], rows)
 
 
 def faults_injected(results: Path, module: str) -> str:
