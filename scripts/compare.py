@@ -4,7 +4,7 @@
 for `make LLVM=1 compare`: source lines, unsafe code, module size, memory in
 use after load, the tests each passed and the benchmark ratios, as Markdown.
 
-	compare.py [--vm VM_DIR] [--results RESULTS_DIR] [--bench BENCH_LOG]
+	compare.py [--kdir KDIR] [--vm VM_DIR] [--results RESULTS_DIR] [--bench BENCH_LOG]
 
 Source lines are counted by cloc (code, comments and blank lines apart) over
 the driver's own files (a Rust module's KUnit files are counted apart, as
@@ -14,7 +14,8 @@ pair shares is left out of both.
 
 unsafe is counted in Rust source with comments and literals removed:
 `unsafe { ... }` blocks, `unsafe impl` and `unsafe fn`, and the `// SAFETY:`
-comments that justify them.
+comments that justify them; with KDIR, the operations in the blocks by
+capability, as rustc reports them (scripts/unsafe_ops.py).
 
 VM_DIR (scripts/guest-compare.sh's output) gives the memory each module
 holds once loaded; RESULTS_DIR (default results/) the last `make check` and
@@ -292,15 +293,24 @@ def source_section(rust: str, twin: str) -> List[str]:
 	return table(['source lines (cloc: code)', rust, twin], rows)
 
 
-def unsafe_section(rust: str) -> List[str]:
+def unsafe_section(rust: str, kdir: Optional[Path]) -> List[str]:
+	"""Per file, the unsafe forms in its source and, with @kdir, the unsafe
+	operations in its blocks by capability (scripts/unsafe_ops.py: rustc's
+	own account)."""
+	import unsafe_ops  # it imports this file: not at the top
+
+	ops = unsafe_ops.operations(kdir, rust) if kdir else {}
+	capabilities = [name for name in unsafe_ops.CAPABILITIES if name != 'other']
 	rows = []
 	for kind, files in rust_parts(rust).items():
 		for path, text in files:
 			counts = unsafe_counts(text)
+			found = ops.get(path) if kind != 'KUnit' else None
 			rows.append([str(path.relative_to(TOP)), kind,
-				     *(str(counts[k]) for k in ('blocks', 'impls', 'fns', 'safety_comments'))])
-	return table(['file', 'part', 'unsafe blocks', 'unsafe impl', 'unsafe fn',
-		      '// SAFETY: comments'], rows)
+				     *(str(counts[k]) for k in ('blocks', 'impls', 'fns', 'safety_comments')),
+				     *(str(found['ops'][name]) if found else '' for name in capabilities)])
+	header = ['file', 'part', 'unsafe blocks', 'unsafe impl', 'unsafe fn', '// SAFETY: comments']
+	return table(header + [f'ops: {name}' for name in capabilities], rows)
 
 
 def size_section(rust: str, twin: str, vm: Optional[Path]) -> List[str]:
@@ -364,6 +374,7 @@ def main() -> int:
 	parser.add_argument('--vm', type=Path)
 	parser.add_argument('--results', type=Path, default=TOP / 'results')
 	parser.add_argument('--bench', type=Path)
+	parser.add_argument('--kdir', type=Path, help='the tree to count unsafe operations with')
 	parser.add_argument('--modules', action='store_true',
 			    help="print the pairs' modules, one a line, and nothing else")
 	args = parser.parse_args()
@@ -375,7 +386,7 @@ def main() -> int:
 		out += [f'## {rust} and {twin}', '']
 		out += source_section(rust, twin) + ['']
 		out += [f'unsafe in {rust} (none in {twin}: all of C is unsafe in this sense):', '']
-		out += unsafe_section(rust) + ['']
+		out += unsafe_section(rust, args.kdir) + ['']
 		out += size_section(rust, twin, args.vm) + ['']
 		out += tests_section(rust, twin, args.results) + ['']
 		out += bench_section(rust, twin, args.bench) + ['']

@@ -21,4 +21,5 @@ note "clock: instruction count (QEMU -icount shift=3,sleep=off) for the benchmar
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --qemu-opts "-icount shift=3,sleep=off" \
 	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "${modules[@]}" |
 	tee "$OUT/vm.log"
-python3 "$TOP/scripts/compare.py" --vm "$OUT" --bench "$OUT/vm.log" | tee "$OUT/compare.md"
+python3 "$TOP/scripts/compare.py" --kdir "$KDIR" --vm "$OUT" --bench "$OUT/vm.log" |
+	tee "$OUT/compare.md"

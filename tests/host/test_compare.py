@@ -13,6 +13,7 @@ TOP = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TOP / 'scripts'))
 
 import compare  # noqa: E402
+import unsafe_ops  # noqa: E402
 
 RUST = '''// SPDX-License-Identifier: GPL-2.0
 //! A module. unsafe { in a doc comment }
@@ -63,6 +64,32 @@ class StripTest(unittest.TestCase):
 		self.assertIn('unsafe impl Send', driver)
 		# Nothing lost: the two parts are the text, cut in two (plus a newline).
 		self.assertEqual(sorted(driver + kunit), sorted(RUST + '\n'))
+
+
+class UnsafeOpsTest(unittest.TestCase):
+	def test_blocks_lose_their_unsafe_and_keep_their_lines(self):
+		text = unsafe_ops.without_unsafe_blocks(RUST)
+		self.assertEqual(text.count('\n'), RUST.count('\n'))
+		self.assertEqual(len(text), len(RUST))
+		self.assertIn('unsafe impl Send', text)
+		self.assertIn('unsafe { in a doc comment }', text)
+		self.assertNotIn('unsafe { g(x) }', text)
+		self.assertNotIn('unsafe { h() }', text)
+
+	def test_block_line_spans(self):
+		self.assertEqual(unsafe_ops.blocks(RUST), [(9, 9), (19, 19)])
+		self.assertEqual(unsafe_ops.blocks('fn f() {\n    unsafe {\n        g();\n    }\n}\n'),
+				 [(2, 4)])
+
+	def test_rustc_messages_name_the_capability(self):
+		for message, name in (
+			('call to unsafe function `bindings::misc_register` is unsafe and requires unsafe block',
+			 'unsafe fn call'),
+			('dereference of raw pointer is unsafe and requires unsafe block', 'raw pointer deref'),
+			('use of extern static is unsafe and requires unsafe block', 'mutable or extern static'),
+			('access to union field is unsafe and requires unsafe block', 'union field'),
+			('initializing type with `rustc_layout_scalar_valid_range` attr is unsafe', 'other')):
+			self.assertEqual(unsafe_ops.capability(message), name)
 
 
 @unittest.skipUnless(shutil.which('cloc'), 'cloc is not installed (scripts/toolchain.sh)')
