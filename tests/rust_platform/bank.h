@@ -6,6 +6,19 @@
  *
  * Banks are found by their ACPI path, not by device name, so the tests do
  * not depend on enumeration order.
+ *
+ * Any driver of these banks can be tested instead, on banks of its own (the
+ * same six, with the same properties): the environment names the driver
+ * and its banks, rust_platform's are the defaults (tests/twin.h). For
+ * c_platform, tests/c_platform/twin.env gives them:
+ *
+ *   RKM_PLATFORM_DRIVER  the driver: /sys/bus/platform/drivers/<name>, and
+ *                        the "<name> <device>: " of its log lines
+ *   RKM_PLATFORM_MODULE  the module: /sys/module/<name>, <name>/<name>.ko
+ *   RKM_PLATFORM_HID     the banks' ACPI _HID: devices are "<hid>:NN"
+ *   RKM_PLATFORM_ACPI    the ACPI path of bank n is this followed by n
+ *   RKM_PLATFORM_PHYS    where bank 0's MMIO window starts; bank n's is
+ *                        BANK_STRIDE * n bytes further
  */
 #ifndef RKM_TESTS_RUST_PLATFORM_BANK_H
 #define RKM_TESTS_RUST_PLATFORM_BANK_H
@@ -22,23 +35,68 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define DRIVER_DIR "/sys/bus/platform/drivers/rust_platform"
+#include "twin.h"
+
+#define DRIVERS_DIR "/sys/bus/platform/drivers"
 #define DEVICES_DIR "/sys/bus/platform/devices"
+/* Bank n's window is the n-th 4 KiB page from bank 0's. */
+#define BANK_STRIDE 0x1000UL
+
+/* The driver under test: $RKM_PLATFORM_DRIVER, by default rust_platform. */
+static inline const char *platform_driver(void)
+{
+	return twin_env("RKM_PLATFORM_DRIVER", "rust_platform");
+}
+
+/* Its module: $RKM_PLATFORM_MODULE, by default rust_platform. */
+static inline const char *platform_module(void)
+{
+	return twin_env("RKM_PLATFORM_MODULE", "rust_platform");
+}
+
+/* The banks' ACPI _HID: $RKM_PLATFORM_HID, by default RKMP0001. */
+static inline const char *platform_hid(void)
+{
+	return twin_env("RKM_PLATFORM_HID", "RKMP0001");
+}
+
+/* Writes the path of file in the driver's sysfs folder to buf; returns buf. */
+static inline const char *driver_file(char *buf, size_t size, const char *file)
+{
+	snprintf(buf, size, DRIVERS_DIR "/%s/%s", platform_driver(), file);
+	return buf;
+}
+
+/* Start of bank index's MMIO window (from the SSDT). */
+static inline unsigned long bank_window(int index)
+{
+	return strtoul(twin_env("RKM_PLATFORM_PHYS", "0xff000000"), NULL, 0) +
+	       BANK_STRIDE * index;
+}
 
 struct bank {
-	const char *acpi_path;	/* firmware node, e.g. "\_SB_.RKP0" */
-	unsigned long phys;	/* start of its MMIO window (from the SSDT) */
-	char name[256];		/* device name, e.g. "RKMP0001:00" */
+	int index;		/* n of the ACPI name, e.g. 0 for RKP0 */
+	char acpi_path[64];	/* firmware node, e.g. "\_SB_.RKP0" (bank_init()) */
+	unsigned long phys;	/* start of its MMIO window (bank_init()) */
+	char name[256];		/* device name, e.g. "RKMP0001:00" (bank_find()) */
 };
 
-/* The banks of rust_platform.dsl. */
-#define BANK_A { "\\_SB_.RKP0", 0xff000000UL, "" }	/* good, max-mode 5, 3 channels */
-#define BANK_B { "\\_SB_.RKP1", 0xff001000UL, "" }	/* good, default max-mode, 2 channels */
-#define BANK_MISSING { "\\_SB_.RKP2", 0xff002000UL, "" }	/* no rkm,channel-limits */
-#define BANK_BAD_MODE { "\\_SB_.RKP3", 0xff003000UL, "" }	/* rkm,max-mode 99 */
+/* The banks of rust_platform.dsl (and of a twin's .dsl). */
+#define BANK_A { .index = 0 }	/* good, max-mode 5, 3 channels */
+#define BANK_B { .index = 1 }	/* good, default max-mode, 2 channels */
+#define BANK_MISSING { .index = 2 }	/* no rkm,channel-limits */
+#define BANK_BAD_MODE { .index = 3 }	/* rkm,max-mode 99 */
 /* Good, 1 channel, labels of LABEL_FITS_LEN and LABEL_FITS_LEN + 1 bytes. */
-#define BANK_LABEL_FITS { "\\_SB_.RKP4", 0xff004000UL, "" }
-#define BANK_LABEL_TOO_LONG { "\\_SB_.RKP5", 0xff005000UL, "" }
+#define BANK_LABEL_FITS { .index = 4 }
+#define BANK_LABEL_TOO_LONG { .index = 5 }
+
+/* Fills b->acpi_path and b->phys from b->index. */
+static inline void bank_init(struct bank *b)
+{
+	snprintf(b->acpi_path, sizeof(b->acpi_path), "%s%d",
+		 twin_env("RKM_PLATFORM_ACPI", "\\_SB_.RKP"), b->index);
+	b->phys = bank_window(b->index);
+}
 
 /*
  * The longest label sysfs can show with its newline: PAGE_SIZE - 1 bytes in
@@ -81,19 +139,24 @@ static inline int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
-/* Fills b->name from the ACPI path; returns false if no device has it. */
+/*
+ * Fills in b (bank_init()) and b->name from the ACPI path; returns false if
+ * no device has it.
+ */
 static inline bool bank_find(struct bank *b)
 {
-	char path[512], fw[128];
+	char path[512], fw[128], prefix[64];
 	struct dirent *de;
 	bool found = false;
 	DIR *dir;
 
+	bank_init(b);
+	snprintf(prefix, sizeof(prefix), "%s:", platform_hid());
 	dir = opendir(DEVICES_DIR);
 	if (!dir)
 		return false;
 	while (!found && (de = readdir(dir))) {
-		if (strncmp(de->d_name, "RKMP0001:", 9))
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
 			continue;
 		snprintf(path, sizeof(path), DEVICES_DIR "/%s/firmware_node/path", de->d_name);
 		if (read_file(path, fw, sizeof(fw)) < 0)
@@ -150,10 +213,11 @@ static inline bool attr_exists(const struct bank *b, const char *attr)
 	return access(path, F_OK) == 0;
 }
 
-/* True if b is bound to rust_platform. */
+/* True if b is bound to the driver under test. */
 static inline bool bank_bound(const struct bank *b)
 {
 	char path[512], target[256];
+	size_t len;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), DEVICES_DIR "/%s/driver", b->name);
@@ -161,38 +225,52 @@ static inline bool bank_bound(const struct bank *b)
 	if (n < 0)
 		return false;
 	target[n] = '\0';
-	return strstr(target, "/rust_platform") != NULL;
+	/* The link ends in drivers/<driver>. */
+	len = strlen(platform_driver());
+	return (size_t)n > len && target[n - len - 1] == '/' &&
+	       !strcmp(target + n - len, platform_driver());
 }
 
 static inline int bank_unbind(const struct bank *b)
 {
-	return write_file(DRIVER_DIR "/unbind", b->name);
+	char path[512];
+
+	return write_file(driver_file(path, sizeof(path), "unbind"), b->name);
 }
 
 static inline int bank_bind(const struct bank *b)
 {
-	return write_file(DRIVER_DIR "/bind", b->name);
+	char path[512];
+
+	return write_file(driver_file(path, sizeof(path), "bind"), b->name);
 }
 
 /*
  * Counts the driver's claims on b's window: the platform bus lists the
  * window in /proc/iomem at top level, the driver's request_mem_region()
- * nests an indented entry of the same name inside it.
+ * nests an indented entry inside it. rust_platform names that entry after
+ * the resource, which is named after the device; C drivers'
+ * devm_ioremap_resource() names it "<device> <resource>", i.e. the device's
+ * name twice: both count.
  */
 static inline int bank_region_claims(const struct bank *b)
 {
-	char line[512], suffix[300];
+	char line[512], alone[300], twice[600];
 	int claims = 0;
 	FILE *f;
 
 	f = fopen("/proc/iomem", "r");
 	if (!f)
 		return -1;
-	snprintf(suffix, sizeof(suffix), " : %s\n", b->name);
+	snprintf(alone, sizeof(alone), " : %s\n", b->name);
+	snprintf(twice, sizeof(twice), " : %s %s\n", b->name, b->name);
 	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line), slen = strlen(suffix);
+		size_t len = strlen(line), alen = strlen(alone), tlen = strlen(twice);
 
-		if (line[0] == ' ' && len >= slen && !strcmp(line + len - slen, suffix))
+		if (line[0] != ' ')
+			continue;
+		if ((len >= alen && !strcmp(line + len - alen, alone)) ||
+		    (len >= tlen && !strcmp(line + len - tlen, twice)))
 			claims++;
 	}
 	fclose(f);

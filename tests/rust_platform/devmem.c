@@ -28,15 +28,15 @@
 /* Bytes the driver maps per bank: up to the end of CHANNEL[7]. */
 #define BANK_REGS_SIZE REG_CHANNEL(MAX_CHANNELS)
 
-/* Banks A and B lie in two consecutive pages from WINDOWS_PHYS on. */
-#define WINDOWS_PHYS 0xff000000UL
-#define WINDOWS_SIZE 0x2000UL
+/* Banks A and B lie in two consecutive pages from windows_phys on. */
+#define WINDOWS_SIZE (2 * BANK_STRIDE)
 
 static volatile uint8_t *windows;
+static unsigned long windows_phys;
 
 static volatile uint32_t *reg(const struct bank *b, unsigned int offset)
 {
-	return (volatile uint32_t *)(windows + (b->phys - WINDOWS_PHYS) + offset);
+	return (volatile uint32_t *)(windows + (b->phys - windows_phys) + offset);
 }
 
 static uint32_t reg_read(const struct bank *b, unsigned int offset)
@@ -216,12 +216,13 @@ int main(void)
 
 	ktap_plan(6);
 
+	windows_phys = bank_window(a.index);
 	/* O_SYNC: an uncached mapping, as befits device registers. */
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
 	if (fd >= 0)
-		map = mmap(NULL, WINDOWS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, WINDOWS_PHYS);
+		map = mmap(NULL, WINDOWS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, windows_phys);
 	if (map == MAP_FAILED) {
-		ktap_diag("cannot map %#lx from /dev/mem: %s", WINDOWS_PHYS, strerror(errno));
+		ktap_diag("cannot map %#lx from /dev/mem: %s", windows_phys, strerror(errno));
 		while (ktap_number < ktap_planned)
 			ktap_result(false, "bank windows mapped through /dev/mem");
 		return ktap_finish();

@@ -653,9 +653,9 @@ static void kmsg_start(void)
 /* No record since kmsg_start() comes from the driver or reports a kernel bug. */
 static bool kmsg_clean(void)
 {
-	static const char *const suspects[] = {
-		"rust_platform", "RKMP0001", "BUG:", "WARNING:", "Oops", "general protection",
-		"refcount_t:", "kernfs:", "sysfs:",
+	const char *const suspects[] = {
+		platform_driver(), platform_hid(), "BUG:", "WARNING:", "Oops",
+		"general protection", "refcount_t:", "kernfs:", "sysfs:",
 	};
 	bool ok = ktap_check(true, kmsg_fd >= 0, "cannot read /dev/kmsg");
 	char record[8192];

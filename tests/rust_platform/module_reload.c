@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rmmod of rust_platform with both good banks bound, and insmod again: the
- * unload unbinds every bank and releases its files, region and mapping; the
- * reload binds the same banks again (and rejects the bad ones again), and
- * the registers still hold what was written before the unload.
+ * rmmod of rust_platform (or of the module bank.h names) with both good
+ * banks bound, and insmod again: the unload unbinds every bank and releases
+ * its files, region and mapping; the reload binds the same banks again (and
+ * rejects the bad ones again), and the registers still hold what was
+ * written before the unload.
  *
  * The module is loaded again before exit, as the harness expects.
  */
@@ -12,7 +13,7 @@
 
 static int module_unload(void)
 {
-	return syscall(SYS_delete_module, "rust_platform", O_NONBLOCK) ? -errno : 0;
+	return syscall(SYS_delete_module, platform_module(), O_NONBLOCK) ? -errno : 0;
 }
 
 static int module_load(void)
@@ -21,8 +22,8 @@ static int module_load(void)
 	char path[512];
 	int fd, ret;
 
-	snprintf(path, sizeof(path), "%s/rust_platform/rust_platform.ko",
-		 dir ? dir : "/work/main/modules");
+	snprintf(path, sizeof(path), "%s/%s/%s.ko", dir ? dir : "/work/main/modules",
+		 platform_module(), platform_module());
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -46,6 +47,7 @@ int main(void)
 {
 	struct bank a = BANK_A, b = BANK_B, missing = BANK_MISSING, bad_mode = BANK_BAD_MODE;
 	int rejected_before, rejected_after, err;
+	char rejected[128];
 	bool ok;
 
 	ktap_plan(5);
@@ -63,9 +65,10 @@ int main(void)
 	ok = bank_released(&b) && ok;
 	ktap_result(ok, "rmmod with banks bound unbinds and releases them");
 
-	rejected_before = klog_count("rust_platform RKMP0001:", "invalid firmware description");
+	snprintf(rejected, sizeof(rejected), "%s %s:", platform_driver(), platform_hid());
+	rejected_before = klog_count(rejected, "invalid firmware description");
 	err = module_load();
-	rejected_after = klog_count("rust_platform RKMP0001:", "invalid firmware description");
+	rejected_after = klog_count(rejected, "invalid firmware description");
 	ok = ktap_check(true, err == 0, "finit_module: %d", err);
 	ok = ktap_check(ok, bank_bound(&a) && bank_bound(&b), "good banks not bound after insmod");
 	ok = ktap_check(ok, bank_region_claims(&a) == 1 && bank_mappings(&a) == 1,

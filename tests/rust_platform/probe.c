@@ -56,7 +56,7 @@ static bool bad_bank_rejected(struct bank *b, const char *reason)
 	ok = ktap_check(ok, bank_find(b), "no device for %s", b->acpi_path);
 	if (!ok)
 		return false;
-	snprintf(prefix, sizeof(prefix), "rust_platform %s: ", b->name);
+	snprintf(prefix, sizeof(prefix), "%s %s: ", platform_driver(), b->name);
 
 	ok = ktap_check(ok, !bank_bound(b), "%s is bound", b->name);
 	ok = ktap_check(ok, !attr_exists(b, "label"), "%s has attributes", b->name);

@@ -9,10 +9,18 @@
 # sysfs size limit (tests/rust_platform/show_limit.c), not read here. Shell
 # builtins only, so that a cycle stays fast under TCG. Exits non-zero on any
 # mismatch.
+#
+# A twin driving banks of its own runs it with its driver's name, its
+# banks' ACPI _HID and the ACPI path of its banks without their last digit
+# in RKM_PLATFORM_DRIVER, RKM_PLATFORM_HID and RKM_PLATFORM_ACPI
+# (modules/c_platform/vm/exercise.sh), as tests/rust_platform/bank.h reads
+# them.
 
 set -u
 
-DRIVER=/sys/bus/platform/drivers/rust_platform
+DRIVER=/sys/bus/platform/drivers/${RKM_PLATFORM_DRIVER:-rust_platform}
+HID=${RKM_PLATFORM_HID:-RKMP0001}
+ACPI=${RKM_PLATFORM_ACPI:-'\_SB_.RKP'}
 fail() {
 	echo "exercise: $*" >&2
 	exit 1
@@ -20,12 +28,12 @@ fail() {
 
 labels=
 devices=()
-for dev in "$DRIVER"/RKMP0001:*; do
+for dev in "$DRIVER/$HID":*; do
 	devices+=("${dev##*/}")
 	[ -e "$dev/label" ] || continue
 	read -r node <"$dev/firmware_node/path" || fail "$dev: cannot read its firmware node"
 	case $node in
-	'\_SB_.RKP0' | '\_SB_.RKP1')
+	"${ACPI}0" | "${ACPI}1")
 		read -r label <"$dev/label" || fail "$dev: cannot read label"
 		labels+=" $label"
 		;;

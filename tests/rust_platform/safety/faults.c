@@ -32,7 +32,9 @@ static int unbind(void)
 
 static int bind(void)
 {
-	return faulty_write(DRIVER_DIR "/bind", bank.name);
+	char path[512];
+
+	return faulty_write(driver_file(path, sizeof(path), "bind"), bank.name);
 }
 
 int main(void)
