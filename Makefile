@@ -76,7 +76,7 @@ lint: rustfmtcheck checkpatch
 	+$(MAKE) -C $(KDIR) M=$(TOP) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
 
 CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
-C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.c))
+C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.[ch]))
 
 checkpatch:
 	$(if $(CHECKPATCH),,$(error $(KDIR) has no scripts/checkpatch.pl))
