@@ -232,25 +232,29 @@ def test_counts(results: Path, flavour: str, module: str, programs: set) -> Opti
 	return {'programs': passed(shared), 'other': passed(own)}
 
 
-# A metric line of tests/rust_pipe/bench/pipe_bench.c: label, module's and
-# pipe(2)'s medians, their ratio, the spread.
-BENCH_LINE = re.compile(r'^(?P<what>\S.*?)\s+[0-9.]+\s+[0-9.]+\s+(?P<ratio>[0-9.]+)x\s')
+# A metric line of a benchmark: tests/rust_pipe/bench/pipe_bench.c's (label,
+# the module's and pipe(2)'s medians, their ratio, its spread) or
+# tests/rust_platform/bench/sysfs_bench.c's (label, the median, its spread).
+PIPE_LINE = re.compile(r'^(?P<what>\S.*?)\s+[0-9.]+\s+[0-9.]+\s+(?P<ratio>[0-9.]+)x\s')
+RATE_LINE = re.compile(r'^(?P<what>\S.*?)\s+(?P<value>[0-9.]+)\s+[0-9.]+-[0-9.]+ \(')
 
 
-def bench_ratios(log: Path) -> Dict[str, Dict[str, float]]:
-	"""{module: {measure: ratio against pipe(2)}} from `make bench` output,
-	whose "### MODULE: BENCH" lines start each module's figures."""
-	ratios: Dict[str, Dict[str, float]] = {}
+def bench_figures(log: Path) -> Dict[str, Dict[str, Tuple[float, bool]]]:
+	"""{module: {metric: (figure, is a ratio to pipe(2))}} from `make bench`
+	output, whose "### MODULE: BENCH" lines start each module's figures."""
+	figures: Dict[str, Dict[str, Tuple[float, bool]]] = {}
 	module = None
 	for line in log.read_text(errors='replace').splitlines():
 		if line.startswith('### '):
 			module = line[4:].split(':')[0].strip()
-			ratios.setdefault(module, {})
+			figures.setdefault(module, {})
 			continue
-		m = BENCH_LINE.match(line)
-		if module and m:
-			ratios[module][m.group('what')] = float(m.group('ratio'))
-	return ratios
+		pipe, rate = PIPE_LINE.match(line), RATE_LINE.match(line)
+		if module and pipe:
+			figures[module][pipe.group('what')] = (float(pipe.group('ratio')), True)
+		elif module and rate:
+			figures[module][rate.group('what')] = (float(rate.group('value')), False)
+	return figures
 
 
 def table(header: List[str], rows: List[List[str]]) -> List[str]:
@@ -357,16 +361,17 @@ def tests_section(rust: str, twin: str, results: Path) -> List[str]:
 def bench_section(rust: str, twin: str, log: Optional[Path]) -> List[str]:
 	if not log or not log.exists():
 		return ['No benchmark output given (`make LLVM=1 compare` runs `make bench`\'s benchmarks).']
-	ratios = bench_ratios(log)
-	if rust not in ratios or twin not in ratios:
-		return [f'The benchmark output has no figures for {rust} and {twin}.']
+	figures = bench_figures(log)
+	if not figures.get(rust) or not figures.get(twin):
+		return [f'No benchmark of {rust} and {twin}.']
 	rows = []
-	for what, ratio in ratios[rust].items():
-		other = ratios[twin].get(what)
-		rows.append([what, f'{ratio:.3f}x', f'{other:.3f}x' if other else 'none',
-			     f'{ratio / other:.3f}x' if other else 'none'])
-	return table(['measure (instruction count, against pipe(2))', rust, twin,
-		      f'{rust} / {twin}'], rows)
+	for what, (value, is_ratio) in figures[rust].items():
+		other = figures[twin].get(what, (0.0, is_ratio))[0]
+		shown = (lambda v: f'{v:.3f}x') if is_ratio else (lambda v: f'{v:.1f}')
+		rows.append([what + (' (against pipe(2))' if is_ratio else ''), shown(value),
+			     shown(other) if other else 'none',
+			     f'{value / other:.3f}x' if other else 'none'])
+	return table(['measure (instruction count)', rust, twin, f'{rust} / {twin}'], rows)
 
 
 def main() -> int:

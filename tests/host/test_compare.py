@@ -121,17 +121,21 @@ class ResultsTest(unittest.TestCase):
 		self.assertIsNone(compare.test_counts(self.results, 'default', 'c_x', {'abi'}))
 		self.assertIsNone(compare.test_counts(self.results, 'debug', 'rust_x', {'abi'}))
 
-	def test_bench_ratios_per_module(self):
+	def test_bench_figures_per_module(self):
 		log = self.results / 'bench.log'
 		log.write_text('### rust_pipe: pipe_bench\n'
 			       '# rust-pipe vs pipe(2): capacity 65536 bytes each\n'
 			       'metric (median of rounds)      rust-pipe     pipe(2)    ratio  spread\n'
-			       'throughput 64 KiB (MiB/s)          120.0       100.0   1.200x  1.1-1.3 (+5.0%)\n'
+			       'MiB/s, 64 KiB writes               120.0       100.0   1.200x  1.1-1.3 (+5.0%)\n'
 			       '### c_pipe: pipe_bench\n'
-			       'throughput 64 KiB (MiB/s)          110.0       100.0   1.100x  1.0-1.2 (+5.0%)\n')
-		self.assertEqual(compare.bench_ratios(log),
-				 {'rust_pipe': {'throughput 64 KiB (MiB/s)': 1.2},
-				  'c_pipe': {'throughput 64 KiB (MiB/s)': 1.1}})
+			       'MiB/s, 64 KiB writes               110.0       100.0   1.100x  1.0-1.2 (+5.0%)\n'
+			       '### rust_platform: sysfs_bench\n'
+			       'metric (median of rounds)    rust_platform  spread\n'
+			       'scratch read, calls/s            20431.5  20001.2-20500.0 (+2.4%)\n')
+		self.assertEqual(compare.bench_figures(log),
+				 {'rust_pipe': {'MiB/s, 64 KiB writes': (1.2, True)},
+				  'c_pipe': {'MiB/s, 64 KiB writes': (1.1, True)},
+				  'rust_platform': {'scratch read, calls/s': (20431.5, False)}})
 
 
 if __name__ == '__main__':
