@@ -10,6 +10,8 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# Where benchmarks loading a module of the collection find it (as in guest-check.sh).
+export RKM_MODULES_DIR=$TOP/modules
 source "$TOP/scripts/guest-twin.sh"
 status=0
 for kbuild in "$TOP"/modules/*/Kbuild; do
