@@ -211,7 +211,7 @@ for module in "${modules[@]}"; do
 			echo "    modload (fault injection, load cycles)" >&2
 			RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
 				"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
-				"${RKM_LOAD_CYCLES:-20}"
+				"${RKM_LOAD_CYCLES:-30}"
 			drain "$out/injected-dmesg.log"
 		fi
 	fi

@@ -188,7 +188,8 @@ class ModloadMeminfoTest(Harness):
 		binary = self.build('modload_harness.c', '-I', TESTS / 'safety',
 				    f'-DPROC_MEMINFO="{meminfo}"',
 				    f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
-				    f'-DSYS_SLAB="{self.dir / "slab"}"')
+				    f'-DSYS_SLAB="{self.dir / "slab"}"',
+				    f'-DPROC_DROP_CACHES="{self.dir / "drop_caches"}"')
 		return self.run_harness(binary)
 
 	def test_cycles_with_readable_meminfo_pass(self):
@@ -197,6 +198,21 @@ class ModloadMeminfoTest(Harness):
 		result = self.load_cycles(meminfo)
 		self.assertEqual(result.returncode, 0, result.stdout)
 		self.assertIn('SUnreclaim +0 kB, VmallocUsed +0 kB', result.stdout)
+
+	def steady(self, *counts):
+		binary = self.build('modload_harness.c', '-I', TESTS / 'safety')
+		result = self.run_harness(binary, 'steady', *map(str, counts))
+		self.assertEqual(result.returncode, 0, result.stdout)
+		return result.stdout.split()
+
+	def test_batch_in_one_half_is_not_steady_growth(self):
+		# kmalloc-8 +60 at once, in the second half (a sheaf refill).
+		self.assertEqual(self.steady(100, 100, 160), ['none', '0'])
+		self.assertEqual(self.steady(100, 161, 163), ['kmalloc-8', '2'])
+
+	def test_growth_in_both_halves_is_steady(self):
+		# A leak of one object a cycle, 15 cycles a half.
+		self.assertEqual(self.steady(100, 115, 130), ['kmalloc-8', '15'])
 
 	def test_unreadable_meminfo_fails(self):
 		result = self.load_cycles(self.dir / 'no-meminfo')
