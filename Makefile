@@ -21,7 +21,7 @@ VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
 
 # Targets that need a kernel tree.
 TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests vm run check \
-	check-debug bench bench-gate compare compile-fail
+	check-debug bench bench-gate compare compile-fail bug-classes
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
@@ -44,7 +44,7 @@ ifeq ($(KDIR),)
 
 # No tree given: make (or reuse) the project's default tree, then run the
 # same target against it.
-$(filter-out check-debug,$(TREE_TARGETS)):
+$(filter-out check-debug bug-classes,$(TREE_TARGETS)):
 	+@kdir=$$($(SCRIPTS)/kernel.sh ensure) && \
 		$(MAKE) --no-print-directory KDIR="$$kdir" RKM_DEFAULT_TREE=1 $@
 
@@ -52,6 +52,14 @@ $(filter-out check-debug,$(TREE_TARGETS)):
 check-debug:
 	+@kdir=$$($(SCRIPTS)/kernel.sh --flavour debug ensure) && \
 		$(MAKE) --no-print-directory KDIR="$$kdir" RKM_DEFAULT_TREE=1 RKM_FLAVOUR=debug check
+
+# The memory-safety bug classes need KASAN (the debug flavour) and, for the
+# data race, KCSAN (the kcsan flavour).
+bug-classes:
+	+@kdir=$$($(SCRIPTS)/kernel.sh --flavour debug ensure) && \
+		kcsan=$$($(SCRIPTS)/kernel.sh --flavour kcsan ensure) && \
+		$(MAKE) --no-print-directory KDIR="$$kdir" KCSAN_KDIR="$$kcsan" \
+			RKM_DEFAULT_TREE=1 bug-classes
 
 else # KDIR given
 
@@ -76,7 +84,8 @@ lint: rustfmtcheck checkpatch
 	+$(MAKE) -C $(KDIR) M=$(TOP) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
 
 CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
-C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.[ch]))
+C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.[ch] \
+	$(TOP)/demos/bug_classes/*.c $(TOP)/demos/bug_classes/*/*.[ch] $(TOP)/demos/bug_classes/include/uapi/*.h))
 
 checkpatch:
 	$(if $(CHECKPATCH),,$(error $(KDIR) has no scripts/checkpatch.pl))
@@ -112,19 +121,35 @@ compare: modules tests
 compile-fail:
 	@$(SCRIPTS)/compile-fail.sh $(KDIR)
 
+# Each memory-safety bug class caught in C (KASAN, KCSAN), excluded in Rust;
+# VMs of their own (demos/bug_classes/). KDIR must be a KASAN tree, and
+# KCSAN_KDIR a KCSAN one (without it, the data race class fails: not run).
+bug-classes:
+	@KDIR=$(KDIR) KCSAN_KDIR=$(KCSAN_KDIR) $(SCRIPTS)/bug-classes.sh
+
 endif # KDIR
 
 endif # KERNEL
 
 # The kernel's own formatting rules (rustfmt is not run by kbuild for M=).
 RUST_SOURCES = $(shell find $(TOP)/modules -name '*.rs')
-RUSTFMT_CONFIG = $(SCRIPTS)/rustfmt.toml
+# Crates built alone (compile-fail cases, demos) name modules/common/ files by
+# a #[path] that holds only in their build copies: rustfmt formats them from
+# stdin, where it follows no module.
+STANDALONE_RUST_SOURCES = $(wildcard $(TOP)/tests/compile-fail/*/*.rs $(TOP)/demos/*/*/*.rs)
+RUSTFMT = rustfmt --config-path $(SCRIPTS)/rustfmt.toml
 
 rustfmt:
-	rustfmt --config-path $(RUSTFMT_CONFIG) $(RUST_SOURCES)
+	$(RUSTFMT) $(RUST_SOURCES)
+	@for f in $(STANDALONE_RUST_SOURCES); do \
+		$(RUSTFMT) <$$f >$$f.fmt && mv $$f.fmt $$f || { rm -f $$f.fmt; exit 1; }; \
+	done
 
 rustfmtcheck:
-	rustfmt --config-path $(RUSTFMT_CONFIG) --check $(RUST_SOURCES)
+	$(RUSTFMT) --check $(RUST_SOURCES)
+	@for f in $(STANDALONE_RUST_SOURCES); do \
+		$(RUSTFMT) <$$f | diff -u --label $$f --label "$$f (rustfmt)" $$f - || exit 1; \
+	done
 
 check-host:
 	@python3 $(TOP)/tests/host/run.py
@@ -161,6 +186,7 @@ help:
 	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
 	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
+	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
 	@echo 'Set-up (done on demand by the targets above):'
 	@echo '  make toolchain               install missing tools'
 	@echo '  make kernel                  build the default kernel tree'

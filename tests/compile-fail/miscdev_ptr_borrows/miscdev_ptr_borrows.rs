@@ -21,8 +21,8 @@ use core::marker::PhantomData;
 use kernel::prelude::*;
 use miscdev::{
     AccessMode,
-    StreamMiscDevice,
-    MiscDeviceRegistration, //
+    MiscDeviceRegistration,
+    StreamMiscDevice, //
 };
 
 module! {

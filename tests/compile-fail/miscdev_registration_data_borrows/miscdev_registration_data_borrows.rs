@@ -28,8 +28,8 @@ use kernel::{
 };
 use miscdev::{
     AccessMode,
-    StreamMiscDevice,
-    MiscDeviceRegistration, //
+    MiscDeviceRegistration,
+    StreamMiscDevice, //
 };
 
 module! {
