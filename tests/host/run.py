@@ -27,6 +27,23 @@ class KtapResult(unittest.TextTestResult):
 		print(f'{"ok" if ok else "not ok"} {self.number} {name}{directive}')
 		sys.stdout.flush()
 
+	def startTest(self, test):
+		super().startTest(test)
+		self.failed_subtests = []
+
+	def addSubTest(self, test, subtest, err):
+		# A failed subtest fails its test, which is then neither a success
+		# nor a failure to unittest: it is reported here, once, at its end.
+		super().addSubTest(test, subtest, err)
+		if err is not None:
+			self.failed_subtests.append(f'{subtest._subDescription()}: '
+						    + self._exc_info_to_string(err, test))
+
+	def stopTest(self, test):
+		if self.failed_subtests:
+			self._report(test, False, details='\n'.join(self.failed_subtests))
+		super().stopTest(test)
+
 	def addSuccess(self, test):
 		super().addSuccess(test)
 		self._report(test, True)
