@@ -4,7 +4,7 @@
 for `make LLVM=1 compare`: source lines, unsafe code, module size, memory in
 use after load, the tests each passed and the benchmark ratios, as Markdown.
 
-	compare.py [--kdir KDIR] [--vm VM_DIR] [--results RESULTS_DIR] [--bench BENCH_LOG]
+	compare.py [--kdir KDIR] [--vm VM_DIR] [--results RESULTS_DIR] [--bench [CLOCK=]LOG]...
 
 Source lines are counted by cloc (code, comments and blank lines apart) over
 the driver's own files (a Rust module's KUnit files are counted apart, as
@@ -19,8 +19,9 @@ capability, as rustc reports them (scripts/unsafe_ops.py).
 
 VM_DIR (scripts/guest-compare.sh's output) gives the memory each module
 holds once loaded; RESULTS_DIR (default results/) the last `make check` and
-`make check-debug` results; BENCH_LOG the output of the pair's benchmark
-(`make bench`). Sections whose input is missing say so.
+`make check-debug` results; each LOG the output of the pairs' benchmarks
+(`make bench`) under a guest clock (the instruction count when not named).
+Sections whose input is missing say so.
 """
 
 import argparse
@@ -358,27 +359,44 @@ def tests_section(rust: str, twin: str, results: Path) -> List[str]:
 		      'its own (KUnit, load, unload, logs)', 'faults injected'], rows)
 
 
-def bench_section(rust: str, twin: str, log: Optional[Path]) -> List[str]:
-	if not log or not log.exists():
-		return ['No benchmark output given (`make LLVM=1 compare` runs `make bench`\'s benchmarks).']
-	figures = bench_figures(log)
-	if not figures.get(rust) or not figures.get(twin):
+def bench_section(rust: str, twin: str, logs: List[Tuple[str, Path]]) -> List[str]:
+	"""The pair's benchmark figures under each clock of @logs ((clock, log)):
+	both modules' figures under the first clock, and under each clock the
+	ratio of the Rust module's to its twin's."""
+	found = [(clock, bench_figures(log)) for clock, log in logs if log.exists()]
+	found = [(clock, figures) for clock, figures in found
+		 if figures.get(rust) and figures.get(twin)]
+	if not found:
 		return [f'No benchmark of {rust} and {twin}.']
+	first_clock, first = found[0]
+	header = [f'measure ({first_clock})', rust, twin]
+	header += [f'{rust} / {twin} ({clock})' for clock, _ in found]
 	rows = []
-	for what, (value, is_ratio) in figures[rust].items():
-		other = figures[twin].get(what, (0.0, is_ratio))[0]
+	for what, (value, is_ratio) in first[rust].items():
 		shown = (lambda v: f'{v:.3f}x') if is_ratio else (lambda v: f'{v:.1f}')
-		rows.append([what + (' (against pipe(2))' if is_ratio else ''), shown(value),
-			     shown(other) if other else 'none',
-			     f'{value / other:.3f}x' if other else 'none'])
-	return table(['measure (instruction count)', rust, twin, f'{rust} / {twin}'], rows)
+		other = first[twin].get(what, (0.0, is_ratio))[0]
+		row = [what + (' (against pipe(2))' if is_ratio else ''), shown(value),
+		       shown(other) if other else 'none']
+		for _, figures in found:
+			mine = figures[rust].get(what, (0.0, is_ratio))[0]
+			theirs = figures[twin].get(what, (0.0, is_ratio))[0]
+			row.append(f'{mine / theirs:.3f}x' if mine and theirs else 'none')
+		rows.append(row)
+	return table(header, rows)
+
+
+def clock_log(text: str) -> Tuple[str, Path]:
+	"""--bench's CLOCK=LOG (a bare LOG is the instruction-count clock's)."""
+	clock, _, log = text.rpartition('=')
+	return clock or 'instruction count', Path(log)
 
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('--vm', type=Path)
 	parser.add_argument('--results', type=Path, default=TOP / 'results')
-	parser.add_argument('--bench', type=Path)
+	parser.add_argument('--bench', type=clock_log, action='append', default=[],
+			    metavar='[CLOCK=]LOG', help='benchmark output under CLOCK (repeatable)')
 	parser.add_argument('--kdir', type=Path, help='the tree to count unsafe operations with')
 	parser.add_argument('--modules', action='store_true',
 			    help="print the pairs' modules, one a line, and nothing else")

@@ -137,6 +137,29 @@ class ResultsTest(unittest.TestCase):
 				  'c_pipe': {'MiB/s, 64 KiB writes': (1.1, True)},
 				  'rust_platform': {'scratch read, calls/s': (20431.5, False)}})
 
+	def test_bench_section_gives_the_ratio_under_each_clock(self):
+		icount, wall = self.results / 'icount.log', self.results / 'wall.log'
+		icount.write_text('### rust_pipe: pipe_bench\n'
+				  'MiB/s, 64 B writes                 50.0       100.0   0.500x  0.4-0.6 (+5.0%)\n'
+				  '### c_pipe: pipe_bench\n'
+				  'MiB/s, 64 B writes                 40.0       100.0   0.400x  0.4-0.6 (+5.0%)\n')
+		wall.write_text('### rust_pipe: pipe_bench\n'
+				'MiB/s, 64 B writes                 30.0       100.0   0.300x  0.2-0.9 (+50.0%)\n'
+				'### c_pipe: pipe_bench\n'
+				'MiB/s, 64 B writes                 60.0       100.0   0.600x  0.2-0.9 (+50.0%)\n')
+		lines = compare.bench_section('rust_pipe', 'c_pipe', [
+			compare.clock_log(str(icount)), compare.clock_log(f'wall={wall}')])
+		self.assertEqual(lines[0], '| measure (instruction count) | rust_pipe | c_pipe '
+				 '| rust_pipe / c_pipe (instruction count) | rust_pipe / c_pipe (wall) |')
+		self.assertEqual(lines[2], '| MiB/s, 64 B writes (against pipe(2)) | 0.500x | 0.400x '
+				 '| 1.250x | 0.500x |')
+
+	def test_bench_section_without_the_pair_says_so(self):
+		log = self.results / 'icount.log'
+		log.write_text('### rust_pipe: pipe_bench\n')
+		self.assertEqual(compare.bench_section('rust_pipe', 'c_pipe', [('wall', log)]),
+				 ['No benchmark of rust_pipe and c_pipe.'])
+
 
 if __name__ == '__main__':
 	unittest.main()
