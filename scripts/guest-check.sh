@@ -4,9 +4,10 @@
 # Runs inside the test VM (as root): for each module, insmod, collect its
 # KUnit suites' results, run its userspace tests, rmmod, and keep the kernel
 # log and taint of each step. Then the lifecycle phase: every module's
-# tests/<module>/lifecycle/*.sh, one at a time, each starting with no module
-# of the collection loaded. Writes raw results only; scripts/results.py (on
-# the host) judges them.
+# tests/<module>/lifecycle/*.sh (a twin's: those of the module it twins,
+# with its twin.env), one at a time, each starting with no module of the
+# collection loaded. Writes raw results only; scripts/results.py (on the
+# host) judges them.
 #
 #   guest-check.sh [--safety] RESULTS_DIR [MODULE...]
 #
@@ -27,11 +28,13 @@
 #
 # Lifecycle case scripts get RKM_MODULES_DIR (the .ko files are
 # $RKM_MODULES_DIR/<module>/<module>.ko) and RKM_LIFECYCLE_TMP (an empty
-# scratch folder) and run under timeout (RKM_TEST_TIMEOUT). Per case,
-# lifecycle/<module>/<case>.out and .status, .dmesg (the kernel log from
-# the case's start to its end, leftover modules unloaded), .taint (the
-# taint flags before and after), .unload (what could not be unloaded after
-# it; empty normally).
+# scratch folder) and run under timeout (RKM_TEST_TIMEOUT). A twin runs the
+# cases of tests/<TWIN_OF>/lifecycle/ with its twin.env in their environment,
+# as it runs that module's programs. Per case, under the name of the module
+# run (the twin's for a twin), lifecycle/<module>/<case>.out and .status,
+# .dmesg (the kernel log from the case's start to its end, leftover modules
+# unloaded), .taint (the taint flags before and after), .unload (what could
+# not be unloaded after it; empty normally).
 
 set -uo pipefail
 
@@ -251,7 +254,11 @@ unload_collection() {
 KUNIT_FILTER=$SYS/module/kunit/parameters/filter_glob
 [ -w "$KUNIT_FILTER" ] && echo rkm-lifecycle-skips-kunit >"$KUNIT_FILTER"
 for module in "${modules[@]}"; do
-	for case_script in "$TOP/tests/$module/lifecycle"/*.sh; do
+	# A twin runs the cases of the module it twins, as it runs its
+	# programs: they read what names the module under test from TWIN_ENV.
+	twin_of "$module"
+	RECORD_ENV=("${TWIN_ENV[@]}")
+	for case_script in "$TOP/tests/$programs_of/lifecycle"/*.sh; do
 		[ -e "$case_script" ] || continue
 		name=$(basename "$case_script" .sh)
 		base=$RESULTS/lifecycle/$module/$name
@@ -282,6 +289,7 @@ for module in "${modules[@]}"; do
 		drain "$base.dmesg"
 		echo "$before $(taint)" >"$base.taint"
 	done
+	RECORD_ENV=()
 done
 # "*" is what an unset filter means; an empty one would match no suite.
 [ -w "$KUNIT_FILTER" ] && echo '*' >"$KUNIT_FILTER"

@@ -22,7 +22,8 @@ The exit status is 1 when anything failed, crashed or did not parse.
 What must have run comes from the source tree, not from what the run left:
 a declared KUnit suite, a test program of tests/<module>/ (and of
 tests/<module>/safety/, plus modload, with --safety) or a lifecycle case
-that left no status fails as "did not run".
+that left no status fails as "did not run"; a twin (tests/<module>/twin.env)
+must have run the programs and lifecycle cases of the module it twins.
 """
 
 import argparse
@@ -261,8 +262,11 @@ def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
 
 
 def lifecycle_cases(tests_dir: Path, module: str) -> List[str]:
-	"""The lifecycle cases of a module: tests/<module>/lifecycle/<case>.sh."""
-	return sorted(p.stem for p in (tests_dir / module / 'lifecycle').glob('*.sh'))
+	"""The lifecycle cases a module's run must run: tests/<module>/lifecycle/
+	<case>.sh, those of the module it is a twin of if it is one (guest-check.sh
+	runs them for the twin, recorded under the twin's name)."""
+	mine = tests_dir / programs_of(tests_dir, module) / 'lifecycle'
+	return sorted(p.stem for p in mine.glob('*.sh'))
 
 
 def distinct(name: str, parent: str, prefix: str) -> str:

@@ -18,6 +18,13 @@
 #   lc_rmmod rust_pipe
 #   lc_pass
 #
+# A C twin (tests/<twin>/twin.env) runs the cases of the Rust module it
+# twins, with its twin.env in their environment: what names the module under
+# test (its module, device node, driver, banks) comes from the variables its
+# test programs read (tests/twin.h), with the Rust module's names as the
+# defaults, and a case uses them through LC_PIPE_*, LC_PHY_* and
+# LC_PLATFORM_* below.
+#
 # Every step prints one line, "ok: <what>: <what was seen>" or "FAIL:
 # <what>: expected <x>, saw <y>"; the first failure ends the case. Whatever
 # the case leaves behind, on failure or not, is undone when it exits:
@@ -837,13 +844,25 @@ for lc_m in "${LC_COLLECTION[@]}"; do
 done
 unset lc_m
 
-# --- rust_vmdio and rust_phy ---------------------------------------------
+# --- rust_pipe, or its twin ----------------------------------------------
+
+# As tests/rust_pipe/rpipe_test.h reads them: the device node and the
+# module providing it.
+LC_PIPE_DEVICE=${RKM_PIPE_DEVICE:-/dev/rust-pipe}
+LC_PIPE_MODULE=${RKM_PIPE_MODULE:-rust_pipe}
+
+# --- rust_vmdio and rust_phy, or rust_phy's twin ---------------------------
+
+# As tests/rust_phy/rphy_test.h reads them: the PHY driver's name and its
+# module. rust_vmdio has no twin.
+LC_PHY_DRIVER=${RKM_PHY_DRIVER:-RV1000 Gigabit PHY}
+LC_PHY_MODULE=${RKM_PHY_MODULE:-rust_phy}
 
 LC_VMDIO=/sys/kernel/debug/rust_vmdio
 LC_PHY=rust_vmdio:01
 LC_PHY_DEV=/sys/bus/mdio_bus/devices/$LC_PHY
 LC_MDIO_DRIVERS=/sys/bus/mdio_bus/drivers
-LC_RV1000="$LC_MDIO_DRIVERS/RV1000 Gigabit PHY"
+LC_RV1000="$LC_MDIO_DRIVERS/$LC_PHY_DRIVER"
 
 # The MAC's interrupt (the fixture's default) reports a link change within
 # milliseconds, the emulated negotiation takes 300 ms, and a case that sets
@@ -921,36 +940,52 @@ lc_vmdio_link_down() {
 	[ "$link" = down ]
 }
 
-# lc_unbind_phy WHAT / lc_bind_phy WHAT: rust_phy and the PHY, through sysfs.
+# lc_unbind_phy WHAT / lc_bind_phy WHAT: the RV1000 driver (rust_phy's or
+# its twin's) and the PHY, through sysfs.
 lc_unbind_phy() {
-	lc_write_ok "$1: unbind $LC_PHY from RV1000 Gigabit PHY" "$LC_RV1000/unbind" "$LC_PHY"
+	lc_write_ok "$1: unbind $LC_PHY from $LC_PHY_DRIVER" "$LC_RV1000/unbind" "$LC_PHY"
 	lc_check_phy_driver "$1: after unbind" none
 }
 
 lc_bind_phy() {
-	lc_write_ok "$1: bind $LC_PHY to RV1000 Gigabit PHY" "$LC_RV1000/bind" "$LC_PHY"
-	lc_check_phy_driver "$1: after bind" "RV1000 Gigabit PHY"
+	lc_write_ok "$1: bind $LC_PHY to $LC_PHY_DRIVER" "$LC_RV1000/bind" "$LC_PHY"
+	lc_check_phy_driver "$1: after bind" "$LC_PHY_DRIVER"
 }
 
-# --- rust_platform -------------------------------------------------------
+# --- rust_platform, or its twin ------------------------------------------
 
-LC_PLATFORM_DRIVER=/sys/bus/platform/drivers/rust_platform
+# As tests/rust_platform/bank.h reads them: the driver, its module, and its
+# banks (the six of modules/rust_platform/vm/rust_platform.dsl, or of the
+# twin's own .dsl, with the same properties): their ACPI _HID, the ACPI path
+# of bank n (this followed by n) and where bank 0's MMIO window starts (bank
+# n's is n pages further).
+LC_PLATFORM_DRIVER_NAME=${RKM_PLATFORM_DRIVER:-rust_platform}
+LC_PLATFORM_MODULE=${RKM_PLATFORM_MODULE:-rust_platform}
+LC_PLATFORM_HID=${RKM_PLATFORM_HID:-RKMP0001}
+LC_PLATFORM_ACPI=${RKM_PLATFORM_ACPI:-'\_SB_.RKP'}
+LC_PLATFORM_PHYS=${RKM_PLATFORM_PHYS:-0xff000000}
+LC_PLATFORM_DRIVER=/sys/bus/platform/drivers/$LC_PLATFORM_DRIVER_NAME
 LC_PLATFORM_DEVICES=/sys/bus/platform/devices
 
-# lc_bank VAR ACPI_PATH: the device name of the bank whose firmware node is
-# ACPI_PATH (e.g. '\_SB_.RKP0', bank-a of
-# modules/rust_platform/vm/rust_platform.dsl), into VAR; a step.
+# lc_bank VAR N: the device name of bank N (0 is bank-a), the device whose
+# firmware node is $LC_PLATFORM_ACPI<N> ('\_SB_.RKP0' for rust_platform),
+# into VAR; a step.
 lc_bank() {
-	local _lc_dev _lc_node
-	for _lc_dev in "$LC_PLATFORM_DEVICES"/RKMP0001:*; do
+	local _lc_dev _lc_node _lc_path=$LC_PLATFORM_ACPI$2
+	for _lc_dev in "$LC_PLATFORM_DEVICES/$LC_PLATFORM_HID":*; do
 		read -r _lc_node 2>/dev/null <"$_lc_dev/firmware_node/path" || continue
-		if [ "$_lc_node" = "$2" ]; then
+		if [ "$_lc_node" = "$_lc_path" ]; then
 			printf -v "$1" '%s' "${_lc_dev##*/}"
-			lc_ok "bank $2" "${_lc_dev##*/}"
+			lc_ok "bank $_lc_path" "${_lc_dev##*/}"
 			return 0
 		fi
 	done
-	lc_fail "bank $2" "a RKMP0001 device with that firmware node" "none"
+	lc_fail "bank $_lc_path" "a $LC_PLATFORM_HID device with that firmware node" "none"
+}
+
+# lc_bank_window N: where bank N's MMIO window starts, in hex.
+lc_bank_window() {
+	printf '%#x' $((LC_PLATFORM_PHYS + 0x1000 * $1))
 }
 
 # lc_bank_driver DEVICE: the driver bound to a platform device, or "none".
@@ -967,12 +1002,14 @@ lc_bank_driver() {
 
 # lc_bank_resources DEVICE PHYS: "claims=<the driver's claims of the
 # device's window in /proc/iomem> mappings=<ioremap mappings of PHYS in
-# /proc/vmallocinfo>", as tests/rust_platform/bank.h counts them.
+# /proc/vmallocinfo>", as tests/rust_platform/bank.h counts them: a claim is
+# an entry nested in the window, named after the device by rust_platform,
+# "<device> <device>" by a C driver's devm_ioremap_resource() (c_platform).
 lc_bank_resources() {
 	local claims mappings
 	local phys
 	printf -v phys 'phys=0x%016x ioremap' "$2"
-	lc_do count /proc/iomem "^ .* : $1\$" && claims=$LC_OUT || claims="($LC_ERR)"
+	lc_do count /proc/iomem "^ .* : $1( $1)?\$" && claims=$LC_OUT || claims="($LC_ERR)"
 	lc_do count /proc/vmallocinfo "$phys" && mappings=$LC_OUT || mappings="($LC_ERR)"
 	printf 'claims=%s mappings=%s' "$claims" "$mappings"
 }

@@ -212,6 +212,34 @@ echo 512 >"$FAKE_ROOT/proc/sys/kernel/tainted"
 			'beta lifecycle.hangs.exits with status 0',
 		])
 
+	def test_twin_runs_the_lifecycle_cases_of_the_module_it_twins(self):
+		# alpha twins beta here, so that beta's cases run after the twin's:
+		# the twin's environment must not stay for them.
+		self.file('top/tests/alpha/twin.env', 'TWIN_OF=beta\nDEVICE=/dev/alpha\nMODULE=alpha\n')
+		self.case('beta', 'a_device', '''
+echo "device ${DEVICE:-/dev/beta}"
+insmod "$RKM_MODULES_DIR/${MODULE:-beta}/${MODULE:-beta}.ko"
+''')
+		# Judged as any case: this one fails for the twin alone.
+		self.case('beta', 'b_default_only', 'test "${DEVICE:-/dev/beta}" = /dev/beta\n')
+		self.guest_check()
+
+		alpha = self.results / 'lifecycle/alpha'
+		beta = self.results / 'lifecycle/beta'
+		self.assertFalse((self.top / 'tests/alpha/lifecycle').exists())
+		for raw in (alpha, beta):
+			self.assertEqual(sorted(p.name for p in raw.iterdir() if p.stem == 'a_device'),
+					 ['a_device.dmesg', 'a_device.lost', 'a_device.ms', 'a_device.out',
+					  'a_device.status', 'a_device.taint', 'a_device.unload'])
+		self.assertEqual((alpha / 'a_device.out').read_text(), 'device /dev/alpha\n')
+		self.assertEqual((beta / 'a_device.out').read_text(), 'device /dev/beta\n')
+		self.assertIn('alpha: loaded\nalpha: unloaded\n', (alpha / 'a_device.dmesg').read_text())
+		self.assertIn('beta: loaded\nbeta: unloaded\n', (beta / 'a_device.dmesg').read_text())
+		self.assertEqual((alpha / 'b_default_only.status').read_text().strip(), '1')
+		self.assertEqual((beta / 'b_default_only.status').read_text().strip(), '0')
+		self.assertIn(' lifecycle alpha\n', (self.results / 'timeline').read_text())
+		self.assertEqual(self.failures(), ['alpha lifecycle.b_default_only.exits with status 0'])
+
 	def test_module_that_cannot_be_unloaded(self):
 		self.case('alpha', 'a_sticks', '''
 insmod "$RKM_MODULES_DIR/alpha/alpha.ko"

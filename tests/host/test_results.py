@@ -85,9 +85,12 @@ class RunFixture:
 			source.write_text('')
 
 	def lifecycle(self, module, case, status=0, output='', dmesg='',
-		      taint=(TAINT_O_AND_N, TAINT_O_AND_N), unload=''):
-		"""A lifecycle case as guest-check.sh records it (status None: no status)."""
-		self.sources(module, f'lifecycle/{case}.sh')
+		      taint=(TAINT_O_AND_N, TAINT_O_AND_N), unload='', source=True):
+		"""A lifecycle case as guest-check.sh records it (status None: no
+		status); @source: the case is in tests/<module>/lifecycle/ too (not
+		for a twin, which runs the cases of the module it twins)."""
+		if source:
+			self.sources(module, f'lifecycle/{case}.sh')
 		raw = self.results / 'lifecycle' / module
 		raw.mkdir(parents=True, exist_ok=True)
 		(raw / f'{case}.out').write_text(output)
@@ -343,6 +346,34 @@ class LifecycleTest(unittest.TestCase):
 		self.run.lifecycle('m', 'ran')
 		self.run.sources('m', 'lifecycle/never.sh')
 		self.assertEqual(self.failed(), ['m lifecycle.never'])
+
+	def test_twin_must_run_the_cases_of_the_module_it_twins(self):
+		# c_m twins m (tests/c_m/twin.env): it runs m's cases, recorded
+		# under its own name, and each of them that did not run fails.
+		self.run.module('c_m')
+		(self.run.tests / 'c_m').mkdir(parents=True)
+		(self.run.tests / 'c_m' / 'twin.env').write_text('TWIN_OF=m\nRKM_M_DEVICE=/dev/c-m\n')
+		self.run.lifecycle('m', 'open_across_rmmod')
+		self.run.lifecycle('m', 'reload')
+		self.run.lifecycle('c_m', 'reload', source=False)
+		test = self.run.parse(['m', 'c_m'])
+		self.assertEqual([sub.name for sub in test.subtests],
+				 ['m', 'c_m', 'm lifecycle', 'c_m lifecycle'])
+		self.assertEqual([sub.name for sub in test.subtests[3].subtests],
+				 ['open_across_rmmod', 'reload'])
+		failed = [f.split('.', 1)[1] for f in results.failures(test)]
+		self.assertEqual(failed, ['c_m lifecycle.open_across_rmmod'])
+		self.assertIn('    # did not run\n    not ok 1 open_across_rmmod\n',
+			      '\n'.join(self.run.document(['m', 'c_m'])))
+
+	def test_twin_that_ran_no_case_fails_each(self):
+		self.run.module('c_m')
+		(self.run.tests / 'c_m').mkdir(parents=True)
+		(self.run.tests / 'c_m' / 'twin.env').write_text('# c_m has the ABI of m\nTWIN_OF=m\n')
+		self.run.lifecycle('m', 'reload')
+		self.run.lifecycle('m', 'unbind')
+		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m', 'c_m']))]
+		self.assertEqual(failed, ['c_m lifecycle.reload', 'c_m lifecycle.unbind'])
 
 	def test_case_not_run_says_why(self):
 		self.run.lifecycle('m', 'blocked', status=None,

@@ -4,14 +4,16 @@
 # A reader blocked in read(2) on /dev/rust-pipe across rmmod: rmmod
 # rust_pipe fails with "in use" (EWOULDBLOCK) and does not disturb the
 # reader; a write wakes it with the bytes written; once it and the writer
-# have closed, rmmod succeeds.
+# have closed, rmmod succeeds. A twin's run (c_pipe) has its device and
+# module instead (LC_PIPE_DEVICE, LC_PIPE_MODULE).
 
 source "${0%/*}/../../lifecycle.sh"
 
-DEV=/dev/rust-pipe
+DEV=$LC_PIPE_DEVICE
+MOD=$LC_PIPE_MODULE
 MSG="wake up"
 
-lc_insmod rust_pipe
+lc_insmod "$MOD"
 lc_open writer w "$DEV"
 # A process of its own, killed by SIGALRM after 30 s if never woken.
 lc_start_worker reader perl -e "$LC_PERL" -- once 30 readn "$DEV" ${#MSG}
@@ -27,7 +29,7 @@ reader_blocked() {
 }
 lc_wait_for "reader blocked in read(2)" 20 reader_blocked
 
-lc_rmmod_busy rust_pipe
+lc_rmmod_busy "$MOD"
 if reader_blocked; then
 	lc_ok "reader after the failed rmmod: still blocked" "$LC_SEEN"
 else
@@ -41,6 +43,6 @@ lc_check "reader woken: exit status" 0 "$LC_STATUS"
 lc_check "reader woken: read" "$MSG" "$(<"$LC_TMP/reader.log")"
 
 lc_close writer
-lc_check_refcnt "every file closed" rust_pipe 0
-lc_rmmod rust_pipe
+lc_check_refcnt "every file closed" "$MOD" 0
+lc_rmmod "$MOD"
 lc_pass

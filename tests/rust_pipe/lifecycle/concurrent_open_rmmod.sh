@@ -10,15 +10,18 @@
 # access works after a failed open. First, for PINNED_SECONDS, the case
 # holds the device open itself: then every attempt must fail. Bounded: rmmod
 # is retried for at most ATTEMPT_SECONDS; if it never got in between the
-# workers, they are stopped and rmmod must succeed then.
+# workers, they are stopped and rmmod must succeed then. A twin's run
+# (c_pipe) has its device and module instead (LC_PIPE_DEVICE,
+# LC_PIPE_MODULE).
 
 source "${0%/*}/../../lifecycle.sh"
 
 PINNED_SECONDS=2
 ATTEMPT_SECONDS=8
-DEV=/dev/rust-pipe
+DEV=$LC_PIPE_DEVICE
+MOD=$LC_PIPE_MODULE
 
-lc_insmod rust_pipe
+lc_insmod "$MOD"
 lc_hammer openers $((PINNED_SECONDS + ATTEMPT_SECONDS + 10)) "o|$DEV|rw" "o|$DEV|r" "o|$DEV|w"
 lc_hammer movers $((PINNED_SECONDS + ATTEMPT_SECONDS + 10)) "p|$DEV"
 
@@ -35,14 +38,14 @@ lc_now
 start=$LC_NOW
 while lc_now && [ $((LC_NOW - start)) -lt $((PINNED_SECONDS * 1000)) ]; do
 	attempts=$((attempts + 1))
-	lc_do delete_module rust_pipe
+	lc_do delete_module "$MOD"
 	if [ "$LC_RES" != "${LC_ERRNO[EWOULDBLOCK]}" ]; then
-		lc_fail "rmmod rust_pipe attempt $attempts under load, a file held open" "EWOULDBLOCK" \
+		lc_fail "rmmod $MOD attempt $attempts under load, a file held open" "EWOULDBLOCK" \
 			"${LC_ERR:-success}"
 	fi
 	lc_sleep 0.01
 done
-lc_ok "rmmod rust_pipe under load with a file held open" "$attempts attempts, all 'in use'"
+lc_ok "rmmod $MOD under load with a file held open" "$attempts attempts, all 'in use'"
 lc_close pin
 
 # Phase 2: the workers alone; an attempt that gets in between them succeeds.
@@ -51,24 +54,24 @@ lc_now
 start=$LC_NOW
 while lc_now && [ $((LC_NOW - start)) -lt $((ATTEMPT_SECONDS * 1000)) ]; do
 	attempts=$((attempts + 1))
-	if lc_do delete_module rust_pipe; then
+	if lc_do delete_module "$MOD"; then
 		removed=1
 		break
 	fi
 	if [ "$LC_RES" != "${LC_ERRNO[EWOULDBLOCK]}" ]; then
-		lc_fail "rmmod rust_pipe attempt $attempts under load" "success or EWOULDBLOCK" "$LC_ERR"
+		lc_fail "rmmod $MOD attempt $attempts under load" "success or EWOULDBLOCK" "$LC_ERR"
 	fi
 	busy_count=$((busy_count + 1))
 	lc_sleep 0.01
 done
 lc_now
-lc_ok "rmmod rust_pipe under load" \
+lc_ok "rmmod $MOD under load" \
 	"$attempts attempts in $((LC_NOW - start)) ms: $busy_count in use, $removed succeeded"
 
 if [ $removed -eq 1 ]; then
-	lc_forget_loaded rust_pipe
-	lc_check "rust_pipe unloaded under load: /sys/module/rust_pipe" gone \
-		"$(lc_exists /sys/module/rust_pipe)"
+	lc_forget_loaded "$MOD"
+	lc_check "$MOD unloaded under load: /sys/module/$MOD" gone \
+		"$(lc_exists "/sys/module/$MOD")"
 	lc_wait_for "openers saw a failed open" 10 test -e "$LC_TMP/openers.out.gone"
 	lc_wait_for "movers saw a failed open" 10 test -e "$LC_TMP/movers.out.gone"
 	lc_wait_for "holder saw a failed open" 10 test -e "$LC_TMP/holder.out.gone"
@@ -76,7 +79,7 @@ if [ $removed -eq 1 ]; then
 else
 	lc_say "note: no rmmod got in between the workers in ${ATTEMPT_SECONDS} s; stopping them"
 	lc_stop_workers
-	lc_rmmod rust_pipe
+	lc_rmmod "$MOD"
 fi
 
 gone="open: (${LC_ERRNO[ENOENT]}|${LC_ERRNO[ENODEV]})"

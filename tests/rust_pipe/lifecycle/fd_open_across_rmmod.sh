@@ -6,21 +6,24 @@
 # (EWOULDBLOCK) and leaves the module and the device; every entry point
 # still works on the open file (write, poll, RPIPE_GET_STATS, fdinfo, read;
 # through a second open for the direction the first lacks); after the close
-# rmmod succeeds and /dev/rust-pipe is gone.
+# rmmod succeeds and /dev/rust-pipe is gone. A twin's run (c_pipe) has its
+# device and module instead (LC_PIPE_DEVICE, LC_PIPE_MODULE), and the same
+# ioctl (uapi/rust_pipe.h) and fdinfo keys.
 
 source "${0%/*}/../../lifecycle.sh"
 
-DEV=/dev/rust-pipe
+DEV=$LC_PIPE_DEVICE
+MOD=$LC_PIPE_MODULE
 MSG="held across rmmod"
 
 for mode in rw r w; do
 	lc_say "--- open $mode"
-	lc_insmod rust_pipe
+	lc_insmod "$MOD"
 	lc_check "$mode: $DEV" present "$(lc_exists "$DEV")"
-	lc_check_refcnt "$mode: nothing open" rust_pipe 0
+	lc_check_refcnt "$mode: nothing open" "$MOD" 0
 	lc_open pipe "$mode" "$DEV"
-	lc_rmmod_busy rust_pipe
-	lc_check_refcnt "$mode: open" rust_pipe 1
+	lc_rmmod_busy "$MOD"
+	lc_check_refcnt "$mode: open" "$MOD" 1
 	lc_check "$mode: $DEV after the failed rmmod" present "$(lc_exists "$DEV")"
 
 	case $mode in
@@ -58,8 +61,8 @@ for mode in rw r w; do
 	lc_check "$mode: bytes read back" "$MSG" "$LC_OUT"
 
 	lc_close pipe
-	lc_check_refcnt "$mode: closed" rust_pipe 0
-	lc_rmmod rust_pipe
+	lc_check_refcnt "$mode: closed" "$MOD" 0
+	lc_rmmod "$MOD"
 	lc_check "$mode: $DEV after rmmod" gone "$(lc_exists "$DEV")"
 done
 lc_pass

@@ -7,9 +7,14 @@
 # then a read on each descriptor fails with ENODEV (kernfs refuses a file
 # removed since the open) and a write likewise, the files are gone by path;
 # after the close the bank binds again and every attribute works, the
-# registers holding what was written through the first binding.
+# registers holding what was written through the first binding. A twin's
+# run (c_platform) has its driver, module and banks instead (LC_PLATFORM_*),
+# with the same properties.
 
 source "${0%/*}/../../lifecycle.sh"
+
+DRIVER=$LC_PLATFORM_DRIVER_NAME
+MOD=$LC_PLATFORM_MODULE
 
 RW="scratch enable mode channels"
 RO="label max_mode channel_limits"
@@ -17,11 +22,12 @@ RO="label max_mode channel_limits"
 declare -A VALUE=([scratch]=0x1234abcd [enable]=1 [mode]=2 [channels]="10 20 30")
 declare -A FIXED=([label]=bank-a [max_mode]=5 [channel_limits]="100 200 300")
 
-lc_insmod rust_platform
-lc_bank bank '\_SB_.RKP0'
+lc_insmod "$MOD"
+lc_bank bank 0
+window=$(lc_bank_window 0)
 dir=$LC_PLATFORM_DEVICES/$bank
-lc_check "$bank: driver" rust_platform "$(lc_bank_driver "$bank")"
-lc_check "$bank: resources" "claims=1 mappings=1" "$(lc_bank_resources "$bank" 0xff000000)"
+lc_check "$bank: driver" "$DRIVER" "$(lc_bank_driver "$bank")"
+lc_check "$bank: resources" "claims=1 mappings=1" "$(lc_bank_resources "$bank" "$window")"
 
 for attr in $RW $RO; do
 	lc_open "r_$attr" r "$dir/$attr"
@@ -34,11 +40,11 @@ done
 for attr in $RW; do
 	lc_read_is "$attr: reads back" "$dir/$attr" "${VALUE[$attr]}"
 done
-lc_check_refcnt "attributes open (sysfs files do not pin the module)" rust_platform 0
+lc_check_refcnt "attributes open (sysfs files do not pin the module)" "$MOD" 0
 
 lc_write_ok "unbind $bank with its attributes open" "$LC_PLATFORM_DRIVER/unbind" "$bank"
 lc_check "$bank: driver after unbind" none "$(lc_bank_driver "$bank")"
-lc_check "$bank: resources after unbind" "claims=0 mappings=0" "$(lc_bank_resources "$bank" 0xff000000)"
+lc_check "$bank: resources after unbind" "claims=0 mappings=0" "$(lc_bank_resources "$bank" "$window")"
 
 for attr in $RW $RO; do
 	lc_do fdread "r_$attr"
@@ -58,8 +64,8 @@ for attr in $RW; do
 done
 
 lc_write_ok "bind $bank again" "$LC_PLATFORM_DRIVER/bind" "$bank"
-lc_check "$bank: driver after bind" rust_platform "$(lc_bank_driver "$bank")"
-lc_check "$bank: resources after bind" "claims=1 mappings=1" "$(lc_bank_resources "$bank" 0xff000000)"
+lc_check "$bank: driver after bind" "$DRIVER" "$(lc_bank_driver "$bank")"
+lc_check "$bank: resources after bind" "claims=1 mappings=1" "$(lc_bank_resources "$bank" "$window")"
 for attr in $RW; do
 	lc_read_is "$attr: after the bind (kept by the device)" "$dir/$attr" "${VALUE[$attr]}"
 done
@@ -69,5 +75,5 @@ done
 lc_write_ok "scratch: write after the bind" "$dir/scratch" 0x00c0ffee
 lc_read_is "scratch: reads back after the bind" "$dir/scratch" 0x00c0ffee
 
-lc_rmmod rust_platform
+lc_rmmod "$MOD"
 lc_pass

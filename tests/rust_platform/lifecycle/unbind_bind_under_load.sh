@@ -8,16 +8,20 @@
 # removed; read or write on a file removed after the open: ENODEV);
 # afterwards both banks are bound with their window claimed once and every
 # attribute works. Bounded: CYCLES cycles, or CYCLE_SECONDS, whichever ends
-# first.
+# first. A twin's run (c_platform) has its driver, module and banks instead
+# (LC_PLATFORM_*), with the same properties.
 
 source "${0%/*}/../../lifecycle.sh"
+
+DRIVER=$LC_PLATFORM_DRIVER_NAME
+MOD=$LC_PLATFORM_MODULE
 
 CYCLES=20
 CYCLE_SECONDS=20
 
-lc_insmod rust_platform
-lc_bank a '\_SB_.RKP0'
-lc_bank b '\_SB_.RKP1'
+lc_insmod "$MOD"
+lc_bank a 0
+lc_bank b 1
 A=$LC_PLATFORM_DEVICES/$a
 B=$LC_PLATFORM_DEVICES/$b
 
@@ -46,8 +50,8 @@ while [ $cycles -lt $CYCLES ] && lc_now && [ $((LC_NOW - start)) -lt $((CYCLE_SE
 			lc_fail "cycle $cycles: $bank after unbind" "no driver" "$(lc_bank_driver "$bank")"
 		lc_do write "$LC_PLATFORM_DRIVER/bind" "$bank"
 		[ "$LC_RES" = ok ] || lc_fail "cycle $cycles: bind $bank" success "$LC_ERR"
-		[ "$(lc_bank_driver "$bank")" = rust_platform ] ||
-			lc_fail "cycle $cycles: $bank after bind" rust_platform "$(lc_bank_driver "$bank")"
+		[ "$(lc_bank_driver "$bank")" = "$DRIVER" ] ||
+			lc_fail "cycle $cycles: $bank after bind" "$DRIVER" "$(lc_bank_driver "$bank")"
 	done
 done
 lc_now
@@ -58,13 +62,13 @@ gone="open: (${LC_ERRNO[ENOENT]}|${LC_ERRNO[ENODEV]})|(read|write): ${LC_ERRNO[E
 lc_hammer_outcomes readers "ok|ok after a failed open|$gone"
 lc_hammer_outcomes writers "ok|ok after a failed open|$gone"
 
-lc_check "$a: resources" "claims=1 mappings=1" "$(lc_bank_resources "$a" 0xff000000)"
-lc_check "$b: resources" "claims=1 mappings=1" "$(lc_bank_resources "$b" 0xff001000)"
+lc_check "$a: resources" "claims=1 mappings=1" "$(lc_bank_resources "$a" "$(lc_bank_window 0)")"
+lc_check "$b: resources" "claims=1 mappings=1" "$(lc_bank_resources "$b" "$(lc_bank_window 1)")"
 lc_read_is "$a: label" "$A/label" bank-a
 lc_read_is "$b: label" "$B/label" bank-b
 lc_write_ok "$a: write scratch" "$A/scratch" 0x600df00d
 lc_read_is "$a: scratch reads back" "$A/scratch" 0x600df00d
 lc_write_ok "$b: write channels" "$B/channels" "11 12"
 lc_read_is "$b: channels read back" "$B/channels" "11 12"
-lc_rmmod rust_platform
+lc_rmmod "$MOD"
 lc_pass
