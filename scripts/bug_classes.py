@@ -338,7 +338,7 @@ def main(argv: Sequence[str]) -> int:
 	general, rows, failed = judge(args.results, args.build_dir, args.cases_dir)
 	for problem in general:
 		print(f'FAIL: {problem}')
-	print('| class | C code at fault | report seen (debug kernel) | Rust | verdict |')
+	print('| class | C code at fault | report seen (KASAN or KCSAN kernel) | Rust | verdict |')
 	print('|---|---|---|---|---|')
 	for row in rows:
 		print('| ' + ' | '.join(cell(text) for text in row) + ' |')
