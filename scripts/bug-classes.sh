@@ -74,8 +74,13 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$BUILD"
 ${CC:-cc} -O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests" -I "$DEMO/include" \
 	-o "$BUILD/trigger" "$DEMO/trigger.c"
-build_demos "$KDIR" "$BUILD/kasan" c_bugs rust_bugs
-[ -z "${KCSAN_KDIR:-}" ] || build_demos "$KCSAN_KDIR" "$BUILD/kcsan" c_bugs
+# The modules each VM loads, as scripts/bug_classes.py expects them loaded.
+mapfile -t kasan_modules < <(python3 "$TOP/scripts/bug_classes.py" --modules kasan)
+build_demos "$KDIR" "$BUILD/kasan" "${kasan_modules[@]}"
+if [ -n "${KCSAN_KDIR:-}" ]; then
+	mapfile -t kcsan_modules < <(python3 "$TOP/scripts/bug_classes.py" --modules kcsan)
+	build_demos "$KCSAN_KDIR" "$BUILD/kcsan" "${kcsan_modules[@]}"
+fi
 
 note "the Rust side: compile-fail cases of the classes"
 mapfile -t cases < <(python3 "$TOP/scripts/bug_classes.py" --cases)

@@ -19,6 +19,7 @@ then 1.
     bug_classes.py --results DIR [--build-dir .build/compile-fail]
     bug_classes.py --cases      (the compile-fail cases, one a line)
     bug_classes.py --runs VM    (the trigger's runs on VM, in order, one a line)
+    bug_classes.py --modules VM (the demo modules VM loads, one a line)
 """
 
 import argparse
@@ -325,12 +326,17 @@ def main(argv: Sequence[str]) -> int:
 			    help='print the compile-fail cases of the classes and exit')
 	parser.add_argument('--runs', choices=sorted(VM_MODULES),
 			    help='print the runs of the trigger on a VM, in order, and exit')
+	parser.add_argument('--modules', choices=sorted(VM_MODULES),
+			    help='print the demo modules a VM loads, one a line, and exit')
 	args = parser.parse_args(argv)
 	if args.cases:
 		print('\n'.join(row.rust_case for row in CLASSES if row.rust_case))
 		return 0
 	if args.runs:
 		print('\n'.join(runs(args.runs)))
+		return 0
+	if args.modules:
+		print('\n'.join(VM_MODULES[args.modules]))
 		return 0
 	if not args.results:
 		parser.error('--results is required')
