@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! PCI driver for QEMU's educational device (`-device edu`), exposed as `/dev/rust-edu`.
+//!
+//! This is the collection's PCI sample, the driver class most real drivers belong to. It shows,
+//! on emulated hardware:
+//!
+//! - binding by PCI id (1234:11e8), checking the device's identification and liveness registers
+//!   before using it, and mapping BAR 0 ([`regs`], typed registers of the kernel crate's
+//!   `register!`);
+//! - DMA: a 28-bit DMA mask (the device's address width) and one page of coherent DMA memory
+//!   (`kernel::dma`), between which and the device's 4 KiB buffer the device moves data;
+//! - interrupts: one MSI vector (the INTx pin if the platform has no MSI, or with `msi=0`), whose
+//!   handler acknowledges the device's interrupts and completes the commands waiting for them
+//!   ([`edu`]);
+//! - a misc device, `/dev/rust-edu`, whose ioctls run the device's commands and sleep until
+//!   their interrupt, with signals, timeouts and unbinding handled (the ABI is
+//!   `include/uapi/rust_edu.h`).
+//!
+//! Where the 7.3 kernel crate offers no safe API (enabling the device until unbind, the DMA
+//! mask, an interrupt handler with its vector), this driver uses `modules/common/pci_setup.rs`.
+//!
+//! # Lifecycle
+//!
+//! Probe enables the device, sets its DMA mask, maps BAR 0 and checks the device, allocates the
+//! DMA memory, requests the interrupt, then registers `/dev/rust-edu`. Every resource is
+//! device-managed: a failing step releases those before it. At unbind, [`Edu::shut_down`] ends
+//! every waiting command with `ENODEV` and waits for a running transfer; then the misc device is
+//! deregistered (files stay open, and fail with `ENODEV` from then on), and the devres core
+//! frees the interrupt, the DMA memory, the mapping, and disables the device, in that order.
+//!
+//! # Soundness
+//!
+//! The driver has no `unsafe` code, and nothing an open file keeps borrows the binding: files
+//! hold an `Arc` of [`Edu`], whose registers and DMA memory are revocable device resources
+//! ([`regs::Hardware`]). After unbind each access fails with `ENODEV` rather than touching an
+//! unmapped BAR or freed memory; and since [`Edu::shut_down`] runs before the memory is freed and
+//! no transfer can start after it, the device never writes to freed memory either.
+
+use kernel::{
+    device::{
+        Bound,
+        Core, //
+    },
+    devres::Devres,
+    dma::{
+        Coherent,
+        DmaMask, //
+    },
+    fs::File,
+    io::Io,
+    iov::IovIterDest,
+    irq::{
+        self,
+        IrqReturn, //
+    },
+    pci,
+    prelude::*,
+
+    seq_file::SeqFile,
+    seq_print,
+    sync::{
+        poll::PollTable,
+        Arc, //
+    },
+    uaccess::{
+        UserPtr,
+        UserSlice,
+        UserSliceReader, //
+    },
+};
+
+mod edu;
+#[cfg(CONFIG_KUNIT = "y")]
+mod kunit;
+#[path = "../common/miscdev.rs"]
+#[allow(dead_code, reason = "shared with other modules, which use other parts")]
+mod miscdev;
+#[path = "../common/pci_setup.rs"]
+mod pci_setup;
+mod regs;
+mod uapi;
+
+use edu::Edu;
+use pin_init::pin_init_scope;
+use miscdev::{
+    AccessMode,
+    IoMode,
+    MiscDeviceRegistration,
+    PollEvents, //
+    StreamMiscDevice,
+};
+use pci_setup::{
+    Vector,
+    VectorKind, //
+};
+use regs::{
+    Direction,
+    Hardware,
+    BAR0_SIZE,
+    IDENTIFICATION,
+    IDENTIFICATION_MAGIC,
+    LIVENESS, //
+};
+use uapi::{
+    ReduDma,
+    ReduFactorial,
+    ReduStats,
+    DMA_MEMORY_SIZE,
+    IRQ_INTX,
+    IRQ_MSI,
+    REDU_DMA_READ,
+    REDU_DMA_WRITE,
+    REDU_FACTORIAL,
+    REDU_GET_STATS,
+    REDU_RAISE, //
+};
+
+/// The device as the driver uses it.
+type EduDevice = Edu<Hardware>;
+
+/// The device's addressing width for DMA (`dma_mask` of QEMU's edu).
+const DMA_BITS: u32 = 28;
+
+/// A value whose inverse the liveness register must read back.
+const LIVENESS_PROBE: u32 = 0x5a5a_0f0f;
+
+/// The interrupt handler: the device's own, sharing [`Edu`] with the files.
+struct EduIrq(Arc<EduDevice>);
+
+impl irq::Handler for EduIrq {
+    fn handle(&self) -> IrqReturn {
+        if self.0.handle_interrupt() {
+            IrqReturn::Handled
+        } else {
+            IrqReturn::None
+        }
+    }
+}
+
+/// Reads an ioctl argument of `N` bytes, a `T` of the UAPI.
+fn read_request<T: FromBytes, const N: usize>(reader: &mut UserSliceReader) -> Result<T> {
+    let bytes = reader.read::<[u8; N]>()?;
+    T::read_from_bytes(&bytes).map_err(|_| EINVAL)
+}
+
+/// An open `/dev/rust-edu`.
+struct EduFile {
+    edu: Arc<EduDevice>,
+}
+
+impl EduFile {
+    fn factorial(&self, arg: UserPtr) -> Result {
+        let (mut reader, mut writer) =
+            UserSlice::new(arg, size_of::<ReduFactorial>()).reader_writer();
+        let mut request = read_request::<ReduFactorial, { size_of::<ReduFactorial>() }>(&mut reader)?;
+        request.result = self.edu.factorial(request.n)?;
+        writer.write_slice(request.as_bytes())
+    }
+
+    fn dma(&self, arg: UserPtr, direction: Direction) -> Result {
+        let mut reader = UserSlice::new(arg, size_of::<ReduDma>()).reader();
+        let request = read_request::<ReduDma, { size_of::<ReduDma>() }>(&mut reader)?;
+        let user = UserSlice::new(UserPtr::from_addr(request.addr as usize), request.len as usize);
+        let (mut reader, mut writer) = user.reader_writer();
+        self.edu.transfer(
+            direction,
+            request.offset,
+            request.len,
+            |bytes| reader.read_slice(bytes),
+            |bytes| writer.write_slice(bytes),
+        )
+    }
+}
+
+#[vtable]
+impl StreamMiscDevice for EduFile {
+    type Ptr = KBox<Self>;
+    type RegistrationData = Arc<EduDevice>;
+
+    fn open(misc: &MiscDeviceRegistration<Self>, _access: AccessMode) -> Result<KBox<Self>> {
+        let edu = misc.data().clone();
+        if edu.is_gone() {
+            return Err(ENODEV);
+        }
+        Ok(KBox::new(Self { edu }, GFP_KERNEL)?)
+    }
+
+    fn read_iter(file: &Self, iov: &mut IovIterDest<'_>, mode: IoMode) -> Result<usize> {
+        let size = size_of::<u32>();
+        if iov.len() < size {
+            return Err(EINVAL);
+        }
+        let events = file.edu.take_events(mode == IoMode::NonBlocking)?;
+        let copied = iov.copy_to_iter(&events.to_ne_bytes());
+        if copied != size {
+            return Err(EFAULT);
+        }
+        Ok(copied)
+    }
+
+    fn poll(file: &Self, raw_file: &File, table: &PollTable<'_>) -> PollEvents {
+        table.register_wait(raw_file, file.edu.events());
+        if file.edu.readable() {
+            PollEvents::READABLE
+        } else {
+            PollEvents::NONE
+        }
+    }
+
+    fn ioctl(file: &Self, cmd: u32, arg: usize) -> Result<isize> {
+        let arg = UserPtr::from_addr(arg);
+        match cmd {
+            REDU_FACTORIAL => file.factorial(arg)?,
+            REDU_DMA_WRITE => file.dma(arg, Direction::ToDevice)?,
+            REDU_DMA_READ => file.dma(arg, Direction::FromDevice)?,
+            REDU_RAISE => {
+                let bits = UserSlice::new(arg, size_of::<u32>()).reader().read::<u32>()?;
+                file.edu.raise(bits)?;
+            }
+            REDU_GET_STATS => {
+                if file.edu.is_gone() {
+                    return Err(ENODEV);
+                }
+                let stats = file.edu.stats();
+                UserSlice::new(arg, size_of::<ReduStats>())
+                    .writer()
+                    .write_slice(stats.as_bytes())?;
+            }
+            _ => return Err(ENOTTY),
+        }
+        Ok(0)
+    }
+
+    fn show_fdinfo(file: &Self, m: &SeqFile) {
+        let s = file.edu.stats();
+        let mode = if s.irq_mode == IRQ_MSI { "msi" } else { "intx" };
+        seq_print!(
+            m,
+            "edu-irq-mode:\t{mode}\nedu-irqs:\t{}\nedu-factorials:\t{}\n\
+             edu-dma-to-device-bytes:\t{}\nedu-dma-from-device-bytes:\t{}\n",
+            s.irqs,
+            s.factorials,
+            s.dma_to_device_bytes,
+            s.dma_from_device_bytes
+        );
+    }
+}
+
+/// A bound device: its state, and its misc device, deregistered first when dropped.
+#[pin_data]
+struct BoundEdu {
+    #[pin]
+    misc: MiscDeviceRegistration<EduFile>,
+    edu: Arc<EduDevice>,
+}
+
+struct RustEduDriver;
+
+kernel::pci_device_table!(
+    PCI_TABLE,
+    <RustEduDriver as pci::Driver>::IdInfo,
+    [(pci_setup::device_id(0x1234, 0x11e8), ())]
+);
+
+impl RustEduDriver {
+    /// Checks that BAR 0 is an edu device that answers.
+    fn check_device(pdev: &pci::Device<Bound>, bar: &regs::Bar0<'_>) -> Result {
+        let id = bar.read(IDENTIFICATION).value().get();
+        if id & 0xff != IDENTIFICATION_MAGIC {
+            dev_err!(pdev, "not an edu device: identification {id:#010x}\n");
+            return Err(ENODEV);
+        }
+        bar.write_reg(LIVENESS::zeroed().with_value(LIVENESS_PROBE));
+        let answer = bar.read(LIVENESS).value().get();
+        if answer != !LIVENESS_PROBE {
+            dev_err!(pdev, "liveness check failed: wrote {LIVENESS_PROBE:#010x}, read {answer:#010x}\n");
+            return Err(ENODEV);
+        }
+        dev_info!(pdev, "edu device version {}.{}\n", id >> 24, (id >> 16) & 0xff);
+        Ok(())
+    }
+
+    fn bind(pdev: &pci::Device<Core<'_>>) -> Result<Arc<EduDevice>> {
+        pci_setup::enable(pdev)?;
+        pci_setup::set_dma_mask(pdev, DmaMask::new::<DMA_BITS>())?;
+
+        let bar = pdev.iomap_region_sized::<BAR0_SIZE>(0, c"rust_edu")?;
+        Self::check_device(pdev, &bar)?;
+        let bar = bar.into_devres()?;
+        let memory = Coherent::<u8>::zeroed_slice(pdev.as_ref(), DMA_MEMORY_SIZE, GFP_KERNEL)?;
+        let memory = Devres::new(pdev.as_ref(), memory)?;
+
+        let vector = if module_parameters::msi.value() == 0 {
+            Vector::Intx
+        } else {
+            Vector::MsiOrIntx
+        };
+        let edu = Arc::pin_init(Edu::new(Hardware::new(bar, memory)), GFP_KERNEL)?;
+        let kind = pci_setup::request_vector(pdev, vector, c"rust_edu", EduIrq(edu.clone()))?;
+        // Before the misc device exists, so before anyone can read it.
+        edu.set_irq_mode(match kind {
+            VectorKind::Msi => IRQ_MSI,
+            VectorKind::Intx => IRQ_INTX,
+        });
+        Ok(edu)
+    }
+}
+
+impl pci::Driver for RustEduDriver {
+    type IdInfo = ();
+    type Data<'bound> = BoundEdu;
+
+    const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+
+    fn probe<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        _id_info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        pin_init_scope(move || {
+            let edu = Self::bind(pdev)?;
+            Ok(try_pin_init!(BoundEdu {
+                misc <- MiscDeviceRegistration::register(c"rust-edu", edu.clone()),
+                edu,
+            }))
+        })
+    }
+
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        if !this.edu.shut_down() {
+            dev_warn!(pdev, "a DMA transfer still ran at unbind\n");
+        }
+    }
+}
+
+kernel::module_pci_driver! {
+    type: RustEduDriver,
+    name: "rust_edu",
+    authors: ["Rust kernel module collection contributors"],
+    description: "PCI driver for QEMU's edu device: DMA, MSI and MMIO",
+    license: "GPL",
+    params: {
+        msi: u8 {
+            default: 1,
+            description: "1: an MSI (the INTx pin if there is none); 0: the INTx pin",
+        },
+    },
+}
