@@ -7,7 +7,8 @@
 # Both get the module's UAPI headers (modules/<module>/include).
 # tests/<module>/safety/*.c are the module's programs that `make check-debug`
 # alone runs (fault injection), built into .build/safety/<module>/;
-# tests/safety/*.c the tools it runs on every module.
+# tests/safety/*.c the tools it runs on every module. tests/<module>/lifecycle/*.c
+# are helpers its lifecycle cases run, built into .build/lifecycle/<module>/.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -40,5 +41,6 @@ for dir in "$TOP"/tests/*/; do
 	build_dir "$dir" "$TOP/.build/tests/$module" "$module"
 	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TOP/.build/bench/$module" "$module"
 	[ -d "$dir/safety" ] && build_dir "$dir/safety" "$TOP/.build/safety/$module" "$module"
+	[ -d "$dir/lifecycle" ] && build_dir "$dir/lifecycle" "$TOP/.build/lifecycle/$module" "$module"
 done
 exit 0
