@@ -11,7 +11,7 @@
 mod tests {
     use kernel::{
         io::register::Register,
-        new_spinlock,
+        new_spinlock_irq,
         prelude::*,
         sync::{
             atomic::{
@@ -19,7 +19,7 @@ mod tests {
                 Relaxed, //
             },
             Arc,
-            SpinLock,
+            SpinLockIrq, //
         },
     };
 
@@ -65,8 +65,10 @@ mod tests {
         writes: Atomic<u32>,
         /// A factorial keeps computing until [`Model::finish_factorial`].
         slow_factorial: Atomic<bool>,
+        /// Interrupt-safe: the driver reaches it under its own interrupt-safe lock, which the
+        /// real device's handler takes in hard interrupt context (lockdep tracks the class).
         #[pin]
-        memories: SpinLock<Memories>,
+        memories: SpinLockIrq<Memories>,
     }
 
     /// The bus address of the driver's DMA memory in the double.
@@ -79,7 +81,7 @@ mod tests {
                     words: [const { Atomic::new(0) }; BAR0_SIZE / 4],
                     writes: Atomic::new(0),
                     slow_factorial: Atomic::new(false),
-                    memories <- new_spinlock!(Memories {
+                    memories <- new_spinlock_irq!(Memories {
                         buffer: KVec::from_elem(0u8, DMA_MEMORY_SIZE, GFP_KERNEL)?,
                         memory: KVec::from_elem(0u8, DMA_MEMORY_SIZE, GFP_KERNEL)?,
                     }),
@@ -126,9 +128,19 @@ mod tests {
             let (buffer_address, memory_address) =
                 (u64::from(DMA_BUFFER_ADDRESS), u64::from(MEMORY_ADDRESS));
             let (from, to, from_at, to_at) = if command.to_memory() {
-                (&*buffer, memory, source - buffer_address, destination - memory_address)
+                (
+                    &*buffer,
+                    memory,
+                    source - buffer_address,
+                    destination - memory_address,
+                )
             } else {
-                (&*memory, buffer, source - memory_address, destination - buffer_address)
+                (
+                    &*memory,
+                    buffer,
+                    source - memory_address,
+                    destination - buffer_address,
+                )
             };
             let (from_at, to_at) = (from_at as usize, to_at as usize);
             to[to_at..to_at + count].copy_from_slice(&from[from_at..from_at + count]);
@@ -286,7 +298,12 @@ mod tests {
 
         let stats = edu.stats();
         assert_eq!(
-            (stats.irqs, stats.fact_raised, stats.fact_acked, stats.factorials),
+            (
+                stats.irqs,
+                stats.fact_raised,
+                stats.fact_acked,
+                stats.factorials
+            ),
             (1, 1, 1, 1)
         );
         Ok(())
@@ -378,7 +395,10 @@ mod tests {
 
         let stats = edu.stats();
         assert_eq!((stats.dma_raised, stats.dma_acked), (2, 2));
-        assert_eq!((stats.dma_to_device_bytes, stats.dma_from_device_bytes), (64, 64));
+        assert_eq!(
+            (stats.dma_to_device_bytes, stats.dma_from_device_bytes),
+            (64, 64)
+        );
         Ok(())
     }
 
@@ -386,7 +406,10 @@ mod tests {
     fn busy_engine_refuses_a_transfer() -> Result {
         let (edu, model) = edu()?;
         // A transfer abandoned earlier still runs.
-        model.set(DMA_COMMAND::OFFSET, DMA_COMMAND::zeroed().with_run(true).to_bits());
+        model.set(
+            DMA_COMMAND::OFFSET,
+            DMA_COMMAND::zeroed().with_run(true).to_bits(),
+        );
         let writes = model.writes.load(Relaxed);
         let transfer = Transfer::new(Direction::ToDevice, 0, 8)?.ok_or(EINVAL)?;
         assert_eq!(edu.start_transfer(&transfer), Err(EBUSY));

@@ -294,7 +294,14 @@ macro_rules! writable {
     };
 }
 
-readable!(IDENTIFICATION, LIVENESS, FACTORIAL, STATUS, IRQ_STATUS, DMA_COMMAND);
+readable!(
+    IDENTIFICATION,
+    LIVENESS,
+    FACTORIAL,
+    STATUS,
+    IRQ_STATUS,
+    DMA_COMMAND
+);
 writable!(
     LIVENESS,
     FACTORIAL,

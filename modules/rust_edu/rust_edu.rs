@@ -56,7 +56,6 @@ use kernel::{
     },
     pci,
     prelude::*,
-
     seq_file::SeqFile,
     seq_print,
     sync::{
@@ -82,7 +81,6 @@ mod regs;
 mod uapi;
 
 use edu::Edu;
-use pin_init::pin_init_scope;
 use miscdev::{
     AccessMode,
     IoMode,
@@ -94,6 +92,7 @@ use pci_setup::{
     Vector,
     VectorKind, //
 };
+use pin_init::pin_init_scope;
 use regs::{
     Direction,
     Hardware,
@@ -153,7 +152,8 @@ impl EduFile {
     fn factorial(&self, arg: UserPtr) -> Result {
         let (mut reader, mut writer) =
             UserSlice::new(arg, size_of::<ReduFactorial>()).reader_writer();
-        let mut request = read_request::<ReduFactorial, { size_of::<ReduFactorial>() }>(&mut reader)?;
+        let mut request =
+            read_request::<ReduFactorial, { size_of::<ReduFactorial>() }>(&mut reader)?;
         request.result = self.edu.factorial(request.n)?;
         writer.write_slice(request.as_bytes())
     }
@@ -161,7 +161,10 @@ impl EduFile {
     fn dma(&self, arg: UserPtr, direction: Direction) -> Result {
         let mut reader = UserSlice::new(arg, size_of::<ReduDma>()).reader();
         let request = read_request::<ReduDma, { size_of::<ReduDma>() }>(&mut reader)?;
-        let user = UserSlice::new(UserPtr::from_addr(request.addr as usize), request.len as usize);
+        let user = UserSlice::new(
+            UserPtr::from_addr(request.addr as usize),
+            request.len as usize,
+        );
         let (mut reader, mut writer) = user.reader_writer();
         self.edu.transfer(
             direction,
@@ -215,7 +218,9 @@ impl StreamMiscDevice for EduFile {
             REDU_DMA_WRITE => file.dma(arg, Direction::ToDevice)?,
             REDU_DMA_READ => file.dma(arg, Direction::FromDevice)?,
             REDU_RAISE => {
-                let bits = UserSlice::new(arg, size_of::<u32>()).reader().read::<u32>()?;
+                let bits = UserSlice::new(arg, size_of::<u32>())
+                    .reader()
+                    .read::<u32>()?;
                 file.edu.raise(bits)?;
             }
             REDU_GET_STATS => {
@@ -274,10 +279,18 @@ impl RustEduDriver {
         bar.write_reg(LIVENESS::zeroed().with_value(LIVENESS_PROBE));
         let answer = bar.read(LIVENESS).value().get();
         if answer != !LIVENESS_PROBE {
-            dev_err!(pdev, "liveness check failed: wrote {LIVENESS_PROBE:#010x}, read {answer:#010x}\n");
+            dev_err!(
+                pdev,
+                "liveness check failed: wrote {LIVENESS_PROBE:#010x}, read {answer:#010x}\n"
+            );
             return Err(ENODEV);
         }
-        dev_info!(pdev, "edu device version {}.{}\n", id >> 24, (id >> 16) & 0xff);
+        dev_info!(
+            pdev,
+            "edu device version {}.{}\n",
+            id >> 24,
+            (id >> 16) & 0xff
+        );
         Ok(())
     }
 

@@ -83,6 +83,14 @@ struct fault_sweep {
 	 */
 	bool in_modules_only;
 	/*
+	 * With in_modules_only: how near the allocation a module's code must
+	 * be, in frames (the stack trace filter's stacktrace-depth); 0 is the
+	 * kernel's 32. For a module whose calls into other subsystems reach
+	 * allocations whose failure those subsystems do not survive, so that
+	 * only those made nearer its own code fail (modules/<name>/vm/fault-frames).
+	 */
+	int module_frames;
+	/*
 	 * At most about this many faulted runs; 0: no limit. When a run
 	 * without faults reaches more allocation points, every k-th is
 	 * faulted (points 1, 1 + k, 1 + 2k, ...; k = points / budget,
@@ -207,6 +215,47 @@ static inline bool fault_in_modules_only(bool on)
 	if (!fault_filter_range(image_end, ~0UL)) {
 		ktap_diag("fault injection has no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)");
 		return false;
+	}
+	return true;
+}
+
+/* The kernel's default stacktrace-depth, which fault_filter_depth() restores. */
+#define FAULT_DEFAULT_FRAMES 32
+
+/*
+ * A module's modules/<name>/vm/fault-frames at @path: its first number
+ * (fault_sweep.module_frames), 0 without the file.
+ */
+static inline int fault_frames_file(const char *path)
+{
+	char line[256];
+	int frames = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	while (!frames && fgets(line, sizeof(line), f))
+		if (line[0] != '#' && sscanf(line, "%d", &frames) == 1)
+			ktap_diag("faults within %d frames of the module (%s)", frames, path);
+	fclose(f);
+	return frames;
+}
+
+/* Sets both allocators' stacktrace-depth to @frames (0: the default). */
+static inline bool fault_filter_depth(int frames)
+{
+	static const char *const files[] = {
+		FAULT_DEBUGFS "/failslab/stacktrace-depth",
+		FAULT_DEBUGFS "/fail_page_alloc/stacktrace-depth",
+	};
+	char value[16];
+
+	snprintf(value, sizeof(value), "%d", frames ? frames : FAULT_DEFAULT_FRAMES);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!fault_write_file(files[i], value)) {
+			ktap_diag("%s: %s", files[i], strerror(errno));
+			return false;
+		}
 	}
 	return true;
 }
@@ -376,6 +425,9 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 		return ktap_check(ok, false, "%s: fault_injection_init() has not succeeded", sweep->name);
 	if (sweep->in_modules_only && !fault_in_modules_only(true))
 		return ktap_check(ok, false, "%s: faults cannot be confined to modules", sweep->name);
+	if (sweep->module_frames && !fault_filter_depth(sweep->module_frames))
+		return ktap_check(ok, false, "%s: faults cannot be confined to %d frames",
+				  sweep->name, sweep->module_frames);
 	if (sweep->budget > 0 || sweep->in_modules_only) {
 		points = fault_count_points(sweep);
 		if (!points && sweep->in_modules_only) {
@@ -456,6 +508,9 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 		}
 	}
 
+	if (sweep->module_frames)
+		ok = ktap_check(ok, fault_filter_depth(0), "%s: the filter depth stays set",
+				sweep->name);
 	if (sweep->in_modules_only)
 		ok = ktap_check(ok, fault_in_modules_only(false), "%s: the filter stays set",
 				sweep->name);

@@ -12,7 +12,9 @@
  *     is faulted, so that about 100 loads are (see fault_budget()).
  *     A module whose load documents other errors for allocation failures
  *     lists them in modules/<name>/vm/load-errors, one name per line
- *     ("EINVAL  why"); '#' starts a comment.
+ *     ("EINVAL  why"); '#' starts a comment. A module that faults only the
+ *     allocations made near its own code gives the frames in
+ *     modules/<name>/vm/fault-frames (see fault_sweep.module_frames).
  *  2. Load/unload cycles (CYCLES, default 30): insmod, the module's exercise script
  *     (modules/<name>/vm/exercise.sh, when it has one), rmmod; no slab cache
  *     may grow by one object a cycle in both halves of the cycles (see
@@ -430,7 +432,7 @@ static bool load_cycles(int cycles)
 int main(int argc, char **argv)
 {
 	int cycles = argc > 2 ? atoi(argv[2]) : 30;
-	char *copy, *base, *dot, *dir, load_errors_path[512];
+	char *copy, *base, *dot, *dir, load_errors_path[512], fault_frames_path[512];
 	bool was_loaded;
 	long start;
 
@@ -452,6 +454,7 @@ int main(int argc, char **argv)
 	if (access(exercise, R_OK) != 0)
 		exercise[0] = '\0';
 	snprintf(load_errors_path, sizeof(load_errors_path), "%s/vm/load-errors", dir);
+	snprintf(fault_frames_path, sizeof(fault_frames_path), "%s/vm/fault-frames", dir);
 	free(copy);
 
 	ktap_plan(2);
@@ -487,6 +490,7 @@ int main(int argc, char **argv)
 			    .state = module_state,
 			    .also_allowed = load_errors,
 			    .in_modules_only = true,
+			    .module_frames = fault_frames_file(fault_frames_path),
 			    .budget = fault_budget(),
 		    }),
 		    "allocation failures at load are clean");

@@ -28,24 +28,28 @@ my $fact = pack("L2", 8, 0);
 ioctl($edu, $REDU_FACTORIAL, $fact) or die "REDU_FACTORIAL: $!\n";
 (unpack("L2", $fact))[1] == 40320 or die "8! = " . (unpack("L2", $fact))[1] . "\n";
 
-my $out = "one load cycle";
+my $out = "one load cycle" . "";
 my $back = "\0" x length($out);
-# pack("p") would need a pointer to a perl string: unpack its address instead.
+# The address of a perl string: unpack the pointer pack("p") makes to it.
 my $dma = sub {
 	my ($request, $buffer) = @_;
-	my $arg = pack("Q L L", unpack("Q", pack("P", $$buffer)), 100, length($$buffer));
+	my $arg = pack("Q L L", unpack("Q", pack("p", $$buffer)), 100, length($$buffer));
 	ioctl($edu, $request, $arg) or die "DMA: $!\n";
 };
 $dma->($REDU_DMA_WRITE, \$out);
 $dma->($REDU_DMA_READ, \$back);
 $back eq $out or die "read back \"$back\"\n";
 
-for my $bits (0x2, 0x4) {
-	ioctl($edu, $REDU_RAISE, pack("L", $bits)) or die "REDU_RAISE: $!\n";
-}
+# ioctl() writes its argument back: each must be a variable.
+my $raise = sub {
+	my $bits = pack("L", $_[0]);
+	ioctl($edu, $REDU_RAISE, $bits) or die "REDU_RAISE: $!\n";
+};
+$raise->(0x2);
+$raise->(0x4);
 sysread($edu, my $events, 4) == 4 or die "read: $!\n";
 unpack("L", $events) == 0x6 or die "events " . unpack("L", $events) . "\n";
-ioctl($edu, $REDU_RAISE, pack("L", 0x8)) or die "REDU_RAISE: $!\n";
+$raise->(0x8);
 
 my $stats = "\0" x 96;
 ioctl($edu, $REDU_GET_STATS, $stats) or die "REDU_GET_STATS: $!\n";
