@@ -57,8 +57,7 @@ use kernel::{
         self,
         Device as _, //
     },
-    irq,
-    pci,
+    irq, pci,
     prelude::*,
     sync::aref::ARef,
 };
@@ -68,7 +67,9 @@ use kernel::{
 fn raw<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>) -> *mut bindings::pci_dev {
     // CAST: `pci::Device<Ctx>` is `#[repr(transparent)]` over `Opaque<bindings::pci_dev>` (and a
     // zero-sized marker).
-    core::ptr::from_ref(pdev).cast_mut().cast::<bindings::pci_dev>()
+    core::ptr::from_ref(pdev)
+        .cast_mut()
+        .cast::<bindings::pci_dev>()
 }
 
 /// `PCI_DEVICE(vendor, device)`, also for a vendor without a [`pci::Vendor`] constant.
@@ -197,7 +198,9 @@ struct VectorHandler<T: irq::Handler + 'static> {
 #[pinned_drop]
 impl<T: irq::Handler + 'static> PinnedDrop for VectorHandler<T> {
     fn drop(self: Pin<&mut Self>) {
-        let cookie = core::ptr::from_ref::<Self>(&self).cast_mut().cast::<c_void>();
+        let cookie = core::ptr::from_ref::<Self>(&self)
+            .cast_mut()
+            .cast::<c_void>();
         // SAFETY: `irq` has a handler requested with this cookie (type invariants). `free_irq()`
         // waits for a running handler to return, so none can use `self` after this.
         unsafe { bindings::free_irq(self.irq, cookie) };
