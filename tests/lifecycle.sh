@@ -1065,6 +1065,25 @@ lc_edu_worker_ready() {
 	[[ $LC_SEEN == ready* ]]
 }
 
+# lc_edu_hold: starts an edu_ctl holder, the device open with a first
+# factorial done, and waits until it is ready; its pid in LC_EDU_HOLDER.
+lc_edu_hold() {
+	lc_start_worker holder "$LC_EDU_CTL" hold
+	LC_EDU_HOLDER=$LC_WORKER_PID
+	lc_wait_for "holder has the device open" 20 lc_edu_worker_ready holder
+}
+
+# lc_edu_release WHAT OUTCOMES: lets the holder try every call on its file
+# and close it; they must be OUTCOMES, one "<call>: <outcome>" line each.
+lc_edu_release() {
+	kill -USR1 "$LC_EDU_HOLDER"
+	lc_wait_pid "$LC_EDU_HOLDER" || lc_fail "holder ends" "within ${LC_STEP_TIMEOUT} s" "still running"
+	lc_check "holder's exit status" 0 "$LC_STATUS"
+	lc_check "$1" "ready
+$2
+close: ok" "$(<"$LC_TMP/holder.log")"
+}
+
 # lc_edu_balanced WHAT: with no command waiting, every interrupt raised was
 # acknowledged (REDU_GET_STATS); a step.
 lc_edu_balanced() {

@@ -214,14 +214,12 @@ impl<B: Backend> Edu<B> {
             match condvar.wait_interruptible_timeout(state, left) {
                 CondVarTimeoutResult::Woken { jiffies } => left = jiffies,
                 CondVarTimeoutResult::Signal { .. } => return Err(ERESTARTSYS),
+                // A completion may have raced with the timeout: look once more.
                 CondVarTimeoutResult::Timeout => {
-                    return if !state.gone && done(state)? {
-                        Ok(())
-                    } else if state.gone {
-                        Err(ENODEV)
-                    } else {
-                        Err(ETIMEDOUT)
-                    };
+                    if state.gone {
+                        return Err(ENODEV);
+                    }
+                    return if done(state)? { Ok(()) } else { Err(ETIMEDOUT) };
                 }
             }
         }
@@ -426,6 +424,11 @@ impl<B: Backend> Edu<B> {
         };
         state.stats.waiters = state.stats.waiters.wrapping_sub(1);
         result
+    }
+
+    /// Puts back `bits` that [`Self::take_events`] took but could not deliver.
+    pub(crate) fn restore_events(&self, bits: u32) {
+        self.irq.lock().events |= bits;
     }
 
     /// Whether `read(2)` would return at once (bits pending, or the device gone).

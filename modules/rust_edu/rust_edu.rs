@@ -161,10 +161,10 @@ impl EduFile {
     fn dma(&self, arg: UserPtr, direction: Direction) -> Result {
         let mut reader = UserSlice::new(arg, size_of::<ReduDma>()).reader();
         let request = read_request::<ReduDma, { size_of::<ReduDma>() }>(&mut reader)?;
-        let user = UserSlice::new(
-            UserPtr::from_addr(request.addr as usize),
-            request.len as usize,
-        );
+        // An address beyond `usize` cannot be a user address.
+        let addr = usize::try_from(request.addr).map_err(|_| EFAULT)?;
+        let len = usize::try_from(request.len).map_err(|_| EINVAL)?;
+        let user = UserSlice::new(UserPtr::from_addr(addr), len);
         let (mut reader, mut writer) = user.reader_writer();
         self.edu.transfer(
             direction,
@@ -197,6 +197,8 @@ impl StreamMiscDevice for EduFile {
         let events = file.edu.take_events(mode == IoMode::NonBlocking)?;
         let copied = iov.copy_to_iter(&events.to_ne_bytes());
         if copied != size {
+            // Not delivered: the next read gets them.
+            file.edu.restore_events(events);
             return Err(EFAULT);
         }
         Ok(copied)

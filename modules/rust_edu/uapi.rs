@@ -23,8 +23,9 @@ use zerocopy_derive::{
 /// `REDU_FACTORIAL_MAX`: the largest input of `REDU_FACTORIAL`.
 ///
 /// The device computes `n!` with `n` multiplications while the caller waits, and from 34 on the
-/// result is 0 modulo 2^32; the bound keeps a command short without losing any distinct result.
-pub(crate) const FACTORIAL_MAX: u32 = 4095;
+/// result is 0 modulo 2^32: the bound keeps a command short, and every accepted input testable in
+/// one run, without losing any distinct result.
+pub(crate) const FACTORIAL_MAX: u32 = 255;
 
 /// `REDU_DMA_BUFFER_SIZE`: the bytes of the device's 4 KiB buffer a transfer may reach.
 ///

@@ -27,8 +27,8 @@ for n in 5 12 13 34; do
 	say "$n! = $result"
 done
 [ "$("$CTL" fact 13)" = 1932053504 ] || fail "13! should wrap to 1932053504"
-out=$("$CTL" fact 4096) && fail "4096! was accepted"
-say "4096!: $out (above REDU_FACTORIAL_MAX)"
+out=$("$CTL" fact 256) && fail "256! was accepted"
+say "256!: $out (above REDU_FACTORIAL_MAX)"
 [ "$out" = EINVAL ] || fail "expected EINVAL"
 
 echo

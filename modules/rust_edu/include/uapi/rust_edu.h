@@ -40,7 +40,7 @@
 
 #define REDU_DEVICE_PATH	"/dev/rust-edu"
 
-#define REDU_FACTORIAL_MAX	4095
+#define REDU_FACTORIAL_MAX	255
 /*
  * The bytes of the device's 4 KiB buffer a transfer can reach: QEMU's model
  * before 8.0 (Debian 12 has 7.2) stops the whole VM with a "hardware error"
