@@ -4,12 +4,14 @@
  * factorials, transfers of their own pattern to their own part of the
  * device buffer, and raised interrupts. The driver runs one command of each
  * kind at a time, so every thread must get its own correct results, and
- * afterwards every interrupt raised must have been acknowledged.
+ * afterwards every interrupt raised must have been acknowledged. The
+ * device takes 100 ms a transfer, one at a time: 10 rounds of 4 threads
+ * take 8 s of it.
  */
 #include "redu_test.h"
 
 #define THREADS		4
-#define ROUNDS		40
+#define ROUNDS		10
 #define SLICE		(REDU_DMA_BUFFER_SIZE / THREADS)
 
 struct worker {

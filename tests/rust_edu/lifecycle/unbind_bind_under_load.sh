@@ -11,7 +11,7 @@
 source "${0%/*}/../../lifecycle.sh"
 
 CYCLES=4
-SECONDS_OF_LOAD=20
+SECONDS_OF_LOAD=10
 
 lc_edu_bdf
 lc_insmod rust_edu
