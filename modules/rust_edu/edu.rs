@@ -101,11 +101,6 @@ pub(crate) struct Edu<B: Backend> {
     events: PollCondVar,
 }
 
-/// The software reference of the device's factorial: `n!` modulo 2^32.
-pub(crate) fn factorial_reference(n: u32) -> u32 {
-    (1..=n).fold(1u32, |product, k| product.wrapping_mul(k))
-}
-
 impl<B: Backend> Edu<B> {
     /// State for a device reached through `backend`.
     pub(crate) fn new(backend: B) -> impl PinInit<Self, Error> {

@@ -24,10 +24,7 @@ mod tests {
     };
 
     use crate::{
-        edu::{
-            factorial_reference,
-            Edu, //
-        },
+        edu::Edu,
         regs::{
             Backend,
             Direction,
@@ -51,6 +48,11 @@ mod tests {
         },
         uapi::DMA_MEMORY_SIZE,
     };
+
+    /// The software reference of the device's factorial: `n!` modulo 2^32.
+    fn factorial_reference(n: u32) -> u32 {
+        (1..=n).fold(1u32, |product, k| product.wrapping_mul(k))
+    }
 
     /// The memories a transfer moves between: the device's buffer and the driver's DMA memory.
     struct Memories {
