@@ -18,6 +18,7 @@
  *	edu_bench [--gate] [--rounds N] [--calls N]
  */
 #include "rust_edu/redu_test.h"
+#include "bench_args.h"
 
 #define MAX_ROUNDS	32
 
@@ -54,24 +55,12 @@ int main(int argc, char **argv)
 	struct metric from_kibs = { .label = "DMA from the device", .unit = "KiB/s" };
 	static uint8_t buf[REDU_DMA_BUFFER_SIZE];
 	int rounds = 7, calls = 200, transfers = 3, fd;
+	int status;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--gate")) {
-			printf("# edu_bench states no bound: nothing to gate\n");
-			return 0;
-		} else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
-			rounds = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--calls") && i + 1 < argc) {
-			calls = atoi(argv[++i]);
-		} else {
-			fprintf(stderr, "usage: %s [--gate] [--rounds N] [--calls N]\n", argv[0]);
-			return 2;
-		}
-	}
-	if (rounds < 1 || rounds > MAX_ROUNDS || calls < 1) {
-		fprintf(stderr, "rounds must be 1 to %d, calls at least 1\n", MAX_ROUNDS);
-		return 2;
-	}
+	status = bench_args(argc, argv, "edu_bench", MAX_ROUNDS, &rounds, &calls);
+
+	if (status >= 0)
+		return status;
 	fd = open(REDU_DEVICE_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		perror(REDU_DEVICE_PATH);

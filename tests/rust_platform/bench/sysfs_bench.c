@@ -17,6 +17,7 @@
  *	sysfs_bench [--gate] [--rounds N] [--calls N]
  */
 #include "../bank.h"
+#include "bench_args.h"
 
 #include <time.h>
 
@@ -85,24 +86,12 @@ int main(int argc, char **argv)
 	struct bank bank = BANK_A;
 	int rounds = 7, calls = 2000;
 	double warm;
+	int status;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--gate")) {
-			printf("# sysfs_bench states no bound: nothing to gate\n");
-			return 0;
-		} else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
-			rounds = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--calls") && i + 1 < argc) {
-			calls = atoi(argv[++i]);
-		} else {
-			fprintf(stderr, "usage: %s [--gate] [--rounds N] [--calls N]\n", argv[0]);
-			return 2;
-		}
-	}
-	if (rounds < 1 || rounds > MAX_ROUNDS || calls < 1) {
-		fprintf(stderr, "rounds must be 1 to %d, calls at least 1\n", MAX_ROUNDS);
-		return 2;
-	}
+	status = bench_args(argc, argv, "sysfs_bench", MAX_ROUNDS, &rounds, &calls);
+
+	if (status >= 0)
+		return status;
 	if (!bank_find(&bank) || !bank_bound(&bank)) {
 		fprintf(stderr, "bank %s is not bound to %s\n", bank.acpi_path, platform_driver());
 		return 1;
