@@ -31,7 +31,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 KTAP_HEADER = 'KTAP version 1'
 INDENT = '    '
@@ -475,18 +475,30 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 	return document
 
 
-def failures(test, path: str = '') -> List[str]:
-	"""Full names of the failed tests of a parsed test tree: the failed
-	leaves, or a test itself when it failed although its subtests passed
-	(a program that crashed after its last case)."""
+def failed_tests(test, path: str = '') -> List[Tuple[str, object]]:
+	"""The failed tests of a parsed test tree, with their full names: the
+	failed leaves, or a test itself when it failed although its subtests
+	passed (a program that crashed after its last case)."""
 	from kunit_parser import TestStatus
 	name = f'{path}.{test.name}' if path else test.name
 	found = []
 	for sub in test.subtests:
-		found += failures(sub, name)
+		found += failed_tests(sub, name)
 	if not found and test.status not in (TestStatus.SUCCESS, TestStatus.SKIPPED):
-		found = [name]
+		found = [(name, test)]
 	return found
+
+
+def failures(test) -> List[str]:
+	"""Full names of the failed tests of a parsed test tree (failed_tests())."""
+	return [name for name, _ in failed_tests(test)]
+
+
+def failure_reasons(test, most: int = 3) -> List[str]:
+	"""The last @most diagnostic lines a failed test printed before its
+	result: what a reader of the summary needs to see why it failed."""
+	diagnostics = [line.strip() for line in test.log if line.strip().startswith('#')]
+	return [line.lstrip('# ').strip() for line in diagnostics[-most:]]
 
 
 def skips(test, path: str = '') -> List[str]:
@@ -588,11 +600,13 @@ def main(argv: Sequence[str]) -> int:
 				reports=sum(len(kernel_log_problems(read_text(log)))
 					    for log in lifecycle.glob('*.dmesg')))
 	print('\n'.join(summary(test, stats)))
-	failed = failures(test)
+	failed = failed_tests(test)
 	if failed:
 		print('\nFailed:')
-		for name in failed:
+		for name, failed_test in failed:
 			print(f'  {name}')
+			for reason in failure_reasons(failed_test):
+				print(f'      {reason}')
 	skipped = skips(test)
 	if skipped:
 		print('\nSkipped:')

@@ -273,6 +273,29 @@ class LostRecordsTest(unittest.TestCase):
 		self.assertTrue(failed[0].endswith('kernel log clean under fault injection'), failed)
 
 
+class FailureReasonsTest(unittest.TestCase):
+	"""The summary says why each test failed: its last diagnostics."""
+
+	def test_failed_leaf_gives_its_last_diagnostics(self):
+		document = ['KTAP version 1', '1..1', '    KTAP version 1', '    1..2',
+			    '    # not this one', '    ok 1 first',
+			    '    # 30 cycles: kmalloc-8 +60 objects', '    # one', '    # two',
+			    '    # slab cache kmalloc-8 grew in both halves',
+			    '    not ok 2 load/unload cycles leave nothing behind',
+			    'not ok 1 m']
+		test = kunit_parser.parse_run_tests(document, null_printer)
+		[(name, failed)] = results.failed_tests(test)
+		self.assertEqual(name.split('.', 1)[1], 'm.load/unload cycles leave nothing behind')
+		self.assertEqual(results.failure_reasons(failed),
+				 ['one', 'two', 'slab cache kmalloc-8 grew in both halves'])
+
+	def test_passed_tests_give_no_reasons(self):
+		document = ['KTAP version 1', '1..1', '    KTAP version 1', '    1..1',
+			    '    # fine', '    ok 1 first', 'ok 1 m']
+		test = kunit_parser.parse_run_tests(document, null_printer)
+		self.assertEqual(results.failed_tests(test), [])
+
+
 W = 1 << 9
 
 

@@ -29,6 +29,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <libgen.h>
+#include <linux/membarrier.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -386,13 +387,45 @@ static bool run_cycles(int n, const char *what)
 	return true;
 }
 
-/* The slab counts and meminfo figures after emptying the quarantine and free slabs. */
+/* Bytes in use in the caches counted (uncounted_cache()). */
+static long counted_bytes(const struct slab_counts *counts)
+{
+	long bytes = 0;
+
+	for (size_t i = 0; i < counts->n; i++)
+		if (!uncounted_cache(counts->cache[i].name))
+			bytes += counts->cache[i].objects * counts->cache[i].size;
+	return bytes;
+}
+
+/*
+ * Rounds of shrink_slabs() at most before a measurement. Objects freed with
+ * kfree_rcu() or through a cache's RCU sheaf stay in use until a grace
+ * period after their batch is handed to RCU (drop_caches runs the kfree_rcu
+ * shrinker, which hands it over at once); a grace period is waited for
+ * between rounds, and the rounds stop when the count no longer falls.
+ */
+#define SETTLE_ROUNDS 4
+
+/*
+ * The slab counts and meminfo figures once the quarantine, free slabs and
+ * pending RCU frees are emptied (shrink_slabs(), SETTLE_ROUNDS).
+ */
 static bool measure_memory(struct slab_counts *slabs, long *slab_kb, long *vmalloc_kb)
 {
+	long bytes, fewest = -1;
 	bool ok = true;
 
-	shrink_slabs();
-	ok = ktap_check(ok, slab_counts_read(slabs), "reading " PROC_SLABINFO);
+	for (int round = 0; round < SETTLE_ROUNDS; round++) {
+		shrink_slabs();
+		ok = ktap_check(ok, slab_counts_read(slabs), "reading " PROC_SLABINFO);
+		bytes = counted_bytes(slabs);
+		if (!ok || (fewest >= 0 && bytes >= fewest))
+			break;
+		fewest = bytes;
+		/* Waits for a grace period (synchronize_rcu()). */
+		syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	}
 	return ktap_check(ok, meminfo_kb("SUnreclaim", slab_kb) &&
 			  meminfo_kb("VmallocUsed", vmalloc_kb), "reading " PROC_MEMINFO);
 }
