@@ -52,8 +52,7 @@ use crate::{
         ReduStats,
         DMA_BUFFER_SIZE,
         FACTORIAL_MAX,
-        RAISE_BITS,
-        TIMEOUT_MS, //
+        RAISE_BITS, //
     },
 };
 
@@ -78,6 +77,9 @@ pub(crate) struct IrqState {
 #[pin_data]
 pub(crate) struct Edu<B: Backend> {
     backend: B,
+    /// How long a command waits for its interrupt, and unbind for a running transfer, in
+    /// milliseconds: `REDU_TIMEOUT_MS` on the device, shorter in the KUnit tests.
+    timeout_ms: u32,
     /// Shared with the interrupt handler; visible to the KUnit tests, which drive the handler.
     #[pin]
     pub(crate) irq: SpinLockIrq<IrqState>,
@@ -102,10 +104,11 @@ pub(crate) struct Edu<B: Backend> {
 }
 
 impl<B: Backend> Edu<B> {
-    /// State for a device reached through `backend`.
-    pub(crate) fn new(backend: B) -> impl PinInit<Self, Error> {
+    /// State for a device reached through `backend`, whose commands wait `timeout_ms` at most.
+    pub(crate) fn new(backend: B, timeout_ms: u32) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             backend,
+            timeout_ms,
             irq <- new_spinlock_irq!(IrqState::default()),
             factorial_unit <- new_mutex!(()),
             dma_unit <- new_mutex!(KVec::from_elem(0u8, DMA_BUFFER_SIZE, GFP_KERNEL)?),
@@ -175,7 +178,7 @@ impl<B: Backend> Edu<B> {
         true
     }
 
-    /// Sleeps until `done` holds, with the interrupt state locked, at most [`TIMEOUT_MS`].
+    /// Sleeps until `done` holds, with the interrupt state locked, at most `timeout_ms`.
     ///
     /// # Errors
     ///
@@ -198,7 +201,7 @@ impl<B: Backend> Edu<B> {
         condvar: &CondVar,
         done: &mut impl FnMut(&mut IrqState) -> Result<bool>,
     ) -> Result {
-        let mut left = msecs_to_jiffies(TIMEOUT_MS);
+        let mut left = msecs_to_jiffies(self.timeout_ms);
         loop {
             if state.gone {
                 return Err(ENODEV);
@@ -455,7 +458,7 @@ impl<B: Backend> Edu<B> {
     /// Stops the device's use at unbind: nothing starts any more, every waiter fails with
     /// `ENODEV`, and a running transfer is waited for, so that the DMA memory can be freed.
     ///
-    /// Returns `false` if a transfer still ran after [`TIMEOUT_MS`].
+    /// Returns `false` if a transfer still ran after `timeout_ms`.
     pub(crate) fn shut_down(&self) -> bool {
         self.irq.lock().gone = true;
         self.factorial_done.notify_all();
@@ -469,7 +472,7 @@ impl<B: Backend> Edu<B> {
             || self.backend.read::<DMA_COMMAND>(),
             |command| !command.run(),
             Delta::from_millis(1),
-            Delta::from_millis(TIMEOUT_MS.into()),
+            Delta::from_millis(self.timeout_ms.into()),
         );
         // The BAR revoked means the device was removed: nothing runs.
         !matches!(idle, Err(e) if e == ETIMEDOUT)

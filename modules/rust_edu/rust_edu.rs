@@ -112,7 +112,8 @@ use uapi::{
     REDU_DMA_WRITE,
     REDU_FACTORIAL,
     REDU_GET_STATS,
-    REDU_RAISE, //
+    REDU_RAISE,
+    TIMEOUT_MS, //
 };
 
 /// The device as the driver uses it.
@@ -311,7 +312,7 @@ impl RustEduDriver {
         } else {
             Vector::MsiOrIntx
         };
-        let edu = Arc::pin_init(Edu::new(Hardware::new(bar, memory)), GFP_KERNEL)?;
+        let edu = Arc::pin_init(Edu::new(Hardware::new(bar, memory), TIMEOUT_MS), GFP_KERNEL)?;
         let kind = pci_setup::request_vector(pdev, vector, c"rust_edu", EduIrq(edu.clone()))?;
         // Before the misc device exists, so before anyone can read it.
         edu.set_irq_mode(match kind {
