@@ -182,15 +182,36 @@ class ModloadMeminfoTest(Harness):
 		(self.dir / 'slab').mkdir()
 		(self.dir / 'slabinfo').write_text(
 			'slabinfo - version: 2.1\n'
-			'kmalloc-8 100 120 8 512 1 : tunables 0 0 0 : slabdata 0 0 0\n')
+			'kmalloc-8 100 120 8 512 1 : tunables 0 0 0 : slabdata 0 0 0\n'
+			'dentry 953 1000 192 21 1 : tunables 0 0 0 : slabdata 0 0 0\n')
+		(self.dir / 'dentry-state').write_text('885\t10\t45\t0\t2\t0\n')
+
+	def harness(self, meminfo=None):
+		return self.build('modload_harness.c', '-I', TESTS / 'safety',
+				  f'-DPROC_MEMINFO="{meminfo or self.dir / "meminfo"}"',
+				  f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
+				  f'-DPROC_DENTRY_STATE="{self.dir / "dentry-state"}"',
+				  f'-DSYS_SLAB="{self.dir / "slab"}"',
+				  f'-DPROC_DROP_CACHES="{self.dir / "drop_caches"}"')
 
 	def load_cycles(self, meminfo):
-		binary = self.build('modload_harness.c', '-I', TESTS / 'safety',
-				    f'-DPROC_MEMINFO="{meminfo}"',
-				    f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
-				    f'-DSYS_SLAB="{self.dir / "slab"}"',
-				    f'-DPROC_DROP_CACHES="{self.dir / "drop_caches"}"')
-		return self.run_harness(binary)
+		return self.run_harness(self.harness(meminfo))
+
+	def test_dentries_are_the_dcache_count_not_the_slab_count(self):
+		# The slab count includes dentries waiting for their RCU free.
+		binary = self.harness()
+		result = self.run_harness(binary, 'objects', 'dentry')
+		self.assertEqual((result.returncode, result.stdout), (0, '885\n'))
+		result = self.run_harness(binary, 'objects', 'kmalloc-8')
+		self.assertEqual((result.returncode, result.stdout), (0, '100\n'))
+
+	def test_unreadable_dentry_state_fails(self):
+		(self.dir / 'dentry-state').unlink()
+		meminfo = self.dir / 'meminfo'
+		meminfo.write_text('SUnreclaim:  1000 kB\nVmallocUsed:  200 kB\n')
+		result = self.load_cycles(meminfo)
+		self.assertEqual(result.returncode, 1, result.stdout)
+		self.assertIn('dentry-state', result.stdout)
 
 	def test_cycles_with_readable_meminfo_pass(self):
 		meminfo = self.dir / 'meminfo'
