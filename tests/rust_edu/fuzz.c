@@ -208,6 +208,7 @@ int main(void)
 			(uint64_t)after.dma_raised, (uint64_t)after.dma_acked,
 			(uint64_t)after.user_raised, (uint64_t)after.user_acked);
 	ktap_result(ok, "the device works and every interrupt was acknowledged afterwards");
+	ktap_diag("stat fuzz_iterations=%d", OPS);
 	close(fd);
 	return ktap_finish();
 }
