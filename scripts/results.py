@@ -24,6 +24,15 @@ a declared KUnit suite, a test program of tests/<module>/ (and of
 tests/<module>/safety/, plus modload, with --safety) or a lifecycle case
 that left no status fails as "did not run"; a twin (tests/<module>/twin.env)
 must have run the programs and lifecycle cases of the module it twins.
+
+This file holds the target (TARGET, which main() and the tests set), what
+reads it (the taint judgement, the blocks of the boot, of each module and
+of its lifecycle cases), the composition of the document and the command
+line. The pieces it uses are in results_ktap.py (KTAP test cases and
+blocks), results_raw.py (reading the raw results), results_kernel_log.py
+(bug reports in a kernel log), results_tree.py (what must have run) and
+results_summary.py (failures, skips and the summary table of the parsed
+document).
 """
 
 import argparse
@@ -31,10 +40,16 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
-KTAP_HEADER = 'KTAP version 1'
-INDENT = '    '
+from results_kernel_log import kernel_log_problems, kmemleak_reports, log_problems
+from results_ktap import (KTAP_HEADER, distinct, indent, ktap_safe, leaf, program_block,
+			  skip_leaf, suite_block)
+from results_raw import read_status, read_taints, read_text
+from results_summary import (failed_tests, failure_reasons, module_reports, module_stats,
+			     output_stats, skips, summary)
+from results_summary import failures  # noqa: F401 (importers use it from here)
+from results_tree import declared_suites, expected_programs, lifecycle_cases
 
 # The kernel's taint flags (Documentation/admin-guide/tainted-kernels.rst).
 # Loading our modules taints with O (out-of-tree); running KUnit with N.
@@ -72,68 +87,6 @@ class Target:
 # The kernel under test (main() sets it from --target).
 TARGET = Target()
 
-# Kernel log lines that start a report of a bug: any one fails the module.
-KERNEL_LOG_PROBLEMS = re.compile(
-	r'(BUG:|WARNING:|Oops|general protection fault|Kernel panic|'
-	r'KASAN:|UBSAN:|KFENCE:|kmemleak: \d+ new suspected memory leaks|'
-	r'unreferenced object 0x|possible circular locking dependency|'
-	r'possible recursive locking|inconsistent lock state|'
-	r'suspicious RCU usage|sleeping function called from invalid context|'
-	r'ODEBUG:|blocked for more than \d+ seconds|'
-	r'Call Trace:|rust_panic|panicked at)')
-
-KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
-
-
-def declared_suites(module_dir: Path) -> List[str]:
-	"""The KUnit suites a module's sources declare with #[kunit_tests]."""
-	suites = set()
-	for source in module_dir.rglob('*.rs'):
-		suites.update(KUNIT_SUITE_DECLARATION.findall(source.read_text()))
-	return sorted(suites)
-
-
-# The report warn_alloc() prints for an allocation that failed: expected
-# while allocation failures are being injected, and not a bug then.
-ALLOCATION_FAILURE = re.compile(r'(page allocation failure|vmalloc error): ')
-TRACE_END = re.compile(r'</TASK>')
-
-
-def kernel_log_problems(log: str, context: int = 4,
-			injected_failures: bool = False) -> List[str]:
-	"""Excerpts of the bug reports in a kernel log, each a few lines long.
-
-	With @injected_failures, the reports of failed allocations (each up to
-	the end of its call trace) are not problems.
-	"""
-	lines = log.splitlines()
-	excerpts = []
-	skip_until = -1
-	in_allocation_failure = False
-	for i, line in enumerate(lines):
-		if in_allocation_failure:
-			in_allocation_failure = not TRACE_END.search(line)
-			continue
-		if injected_failures and ALLOCATION_FAILURE.search(line):
-			in_allocation_failure = True
-			continue
-		if i <= skip_until or not KERNEL_LOG_PROBLEMS.search(line):
-			continue
-		skip_until = i + context
-		excerpts.append('\n'.join(lines[i:i + context + 1]))
-	return excerpts
-
-
-def kmemleak_reports(log: str) -> List[str]:
-	"""The reports of a kmemleak scan, one per unreferenced object."""
-	reports: List[str] = []
-	for line in log.splitlines():
-		if line.startswith('unreferenced object'):
-			reports.append(line)
-		elif reports:
-			reports[-1] += '\n' + line
-	return reports
-
 
 def taint_problems(taint: int) -> List[str]:
 	"""Names of the taint flags that are set but not expected."""
@@ -154,139 +107,6 @@ def taint_leaf(number: int, name: str, taint: Optional[int], before: Optional[in
 		 'only flags set since are judged'] if inherited else [])
 	bad = taint_problems(taint & ~(before or 0))
 	return note + leaf(number, name, not bad, ', '.join(bad))
-
-
-def lost_records(path: Path) -> int:
-	"""How many times guest-check.sh found kernel log records overwritten
-	before it read them (one count a line, a line per drain)."""
-	try:
-		return sum(int(line) for line in path.read_text().split())
-	except (OSError, ValueError):
-		return 0
-
-
-def log_problems(log: Path, injected_failures: bool = False) -> List[str]:
-	"""kernel_log_problems() of a kernel log file, and, first, whether
-	records of it were lost (its .lost file): reports may have gone with them."""
-	problems = kernel_log_problems(read_text(log), injected_failures=injected_failures)
-	lost = lost_records(log.with_suffix('.lost'))
-	if lost:
-		problems.insert(0, f'kernel log records were overwritten before they were read '
-				f'({lost} times): reports may be missing')
-	return problems
-
-
-def ktap_safe(text: str) -> str:
-	"""One line of text that cannot be mistaken for KTAP syntax."""
-	return ' '.join(text.replace('#', '').split())[:200]
-
-
-def leaf(number: int, name: str, ok: bool, reason: str = '') -> List[str]:
-	"""A test case without subtests; failures carry their reason as a diagnostic."""
-	lines = [f'# {ktap_safe(line)}' for line in reason.splitlines() if not ok]
-	return lines + [f'{"ok" if ok else "not ok"} {number} {name}']
-
-
-def skip_leaf(number: int, name: str, reason: str) -> List[str]:
-	"""A test case that did not run, for @reason: skipped, never passed."""
-	return [f'ok {number} {name} # SKIP {ktap_safe(reason)}']
-
-
-def indent(lines: Sequence[str]) -> List[str]:
-	return [INDENT + line if line else line for line in lines]
-
-
-def suite_block(number: int, debugfs_results: str) -> List[str]:
-	"""A KUnit suite's debugfs results renumbered as subtest @number.
-
-	The file is a whole KTAP document whose only test is the suite: drop
-	the document's header and renumber the suite's result line.
-	"""
-	lines = debugfs_results.splitlines()
-	if lines[:2] != [KTAP_HEADER, '1..1']:
-		raise ValueError('not a KUnit debugfs results file')
-	body = lines[2:]
-	for i in range(len(body) - 1, -1, -1):
-		match = re.match(r'^(ok|not ok) 1 (.*)$', body[i])
-		if match:
-			body[i] = f'{match.group(1)} {number} {match.group(2)}'
-			break
-	return body
-
-
-def program_block(number: int, name: str, output: str, status: Optional[int]) -> List[str]:
-	"""A userspace test program's KTAP output as subtest @number.
-
-	The program's exit status decides its own result: a crash or timeout
-	fails it even when every case it printed passed.
-	"""
-	lines = output.splitlines()
-	if KTAP_HEADER in lines:
-		header = lines.index(KTAP_HEADER)
-		lines = lines[:header] + lines[header + 1:]
-	block = [KTAP_HEADER, f'# Subtest: {name}']
-	block += [line if re.match(r'^(\s*)(ok|not ok|1\.\.|KTAP|#)', line)
-		  else f'# {line}' for line in lines]
-	if status == 0:
-		return indent(block) + [f'ok {number} {name}']
-	if status is None:
-		why = 'did not run to its end: no exit status recorded'
-	elif status in (124, 137):
-		why = 'timed out'
-	else:
-		why = f'exit status {status}'
-	return indent(block) + [f'not ok {number} {name} # {why}']
-
-
-def programs_of(tests_dir: Path, module: str) -> str:
-	"""The module whose test programs @module runs: itself, or the one its
-	tests/<module>/twin.env names (TWIN_OF=), as guest-check.sh reads it."""
-	twin = tests_dir / module / 'twin.env'
-	if twin.exists():
-		for line in twin.read_text().splitlines():
-			if line.startswith('TWIN_OF='):
-				return line[len('TWIN_OF='):]
-	return module
-
-
-def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
-	"""The names under which guest-check.sh records the status of the
-	programs a module's run must run: tests/<module>/*.c (by their binary's
-	name) and *.sh, those of the module it is a twin of if it is one; with
-	@safety, tests/<module>/safety/*.c and modload."""
-	mine = tests_dir / programs_of(tests_dir, module)
-	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
-	if safety:
-		names += [f'safety-{p.stem}' for p in (mine / 'safety').glob('*.c')] + ['modload']
-	return sorted(names)
-
-
-def lifecycle_cases(tests_dir: Path, module: str) -> List[str]:
-	"""The lifecycle cases a module's run must run: tests/<module>/lifecycle/
-	<case>.sh, those of the module it is a twin of if it is one (guest-check.sh
-	runs them for the twin, recorded under the twin's name)."""
-	mine = tests_dir / programs_of(tests_dir, module) / 'lifecycle'
-	return sorted(p.stem for p in mine.glob('*.sh'))
-
-
-def distinct(name: str, parent: str, prefix: str) -> str:
-	"""@name, made different from its parent's: the KTAP parser ends a test
-	at the first result line named like it, even inside its subtests."""
-	return f'{prefix} {name}' if name == parent else name
-
-
-def read_status(path: Path) -> Optional[int]:
-	try:
-		return int(path.read_text().strip())
-	except (OSError, ValueError):
-		return None
-
-
-def read_text(path: Path) -> str:
-	try:
-		return path.read_text(errors='replace')
-	except OSError:
-		return ''
 
 
 def program_result(number: int, name: str, tests: Path, shown: str = '') -> List[str]:
@@ -386,15 +206,6 @@ def boot_block(number: int, results: Path) -> List[str]:
 	return indent(body) + [f'{"not ok" if failed else "ok"} {number} boot']
 
 
-def read_taints(path: Path) -> Optional[List[int]]:
-	"""The taint flags before and after a lifecycle case (its .taint file)."""
-	try:
-		before, after = (int(word) for word in path.read_text().split())
-	except (OSError, ValueError):
-		return None
-	return [before, after]
-
-
 def lifecycle_case(number: int, case: str, raw: Path, parent: str) -> List[str]:
 	"""One lifecycle case, as subtest @number: its script's exit status,
 	what stayed loaded after it, and the kernel log and taint flags of its
@@ -473,85 +284,6 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 	for block in blocks:
 		document += block
 	return document
-
-
-def failed_tests(test, path: str = '') -> List[Tuple[str, object]]:
-	"""The failed tests of a parsed test tree, with their full names: the
-	failed leaves, or a test itself when it failed although its subtests
-	passed (a program that crashed after its last case)."""
-	from kunit_parser import TestStatus
-	name = f'{path}.{test.name}' if path else test.name
-	found = []
-	for sub in test.subtests:
-		found += failed_tests(sub, name)
-	if not found and test.status not in (TestStatus.SUCCESS, TestStatus.SKIPPED):
-		found = [(name, test)]
-	return found
-
-
-def failures(test) -> List[str]:
-	"""Full names of the failed tests of a parsed test tree (failed_tests())."""
-	return [name for name, _ in failed_tests(test)]
-
-
-def failure_reasons(test, most: int = 3) -> List[str]:
-	"""The last @most diagnostic lines a failed test printed before its
-	result: what a reader of the summary needs to see why it failed."""
-	diagnostics = [line.strip() for line in test.log if line.strip().startswith('#')]
-	return [line.lstrip('# ').strip() for line in diagnostics[-most:]]
-
-
-def skips(test, path: str = '') -> List[str]:
-	"""Full names of the skipped leaves of a parsed test tree, with reasons."""
-	from kunit_parser import TestStatus
-	name = f'{path}.{test.name}' if path else test.name
-	found = []
-	for sub in test.subtests:
-		found += skips(sub, name)
-	if not test.subtests and test.status == TestStatus.SKIPPED:
-		found = [f'{name}: {test.skip_reason}' if test.skip_reason else name]
-	return found
-
-
-STAT_LINE = re.compile(r'^# stat (\w+)=(\d+)$')
-
-
-def module_stats(raw: Path) -> Dict[str, int]:
-	"""Figures test programs report with "# stat NAME=VALUE" lines, summed."""
-	return output_stats(raw / 'tests')
-
-
-def output_stats(folder: Path) -> Dict[str, int]:
-	"""The "# stat NAME=VALUE" figures of the outputs (*.out) in @folder, summed."""
-	stats: Dict[str, int] = {}
-	for output in sorted(folder.glob('*.out')):
-		for line in read_text(output).splitlines():
-			match = STAT_LINE.match(line)
-			if match:
-				stats[match.group(1)] = stats.get(match.group(1), 0) + int(match.group(2))
-	return stats
-
-
-def module_reports(raw: Path) -> int:
-	"""Bug reports a module's run left: kernel log reports (injected
-	allocation failures aside) and kmemleak reports."""
-	return (len(kernel_log_problems(read_text(raw / 'dmesg.log'))) +
-		len(kernel_log_problems(read_text(raw / 'injected-dmesg.log'), injected_failures=True)) +
-		len(kmemleak_reports(read_text(raw / 'kmemleak.log'))))
-
-
-def summary(test, stats: Dict[str, Dict[str, int]]) -> List[str]:
-	"""One row per group: its case counts, then the figures its programs reported."""
-	names = sorted({name for group in stats.values() for name in group})
-	rows = [f'{"group":<24} {"passed":>7} {"failed":>7} {"skipped":>8}' +
-		''.join(f' {name:>12}' for name in names)]
-	for sub in test.subtests:
-		counts = sub.counts
-		figures = stats.get(sub.name, {})
-		rows.append(f'{sub.name:<24} {counts.passed:>7} '
-			    f'{counts.failed + counts.crashed + counts.errors:>7} {counts.skipped:>8}' +
-			    ''.join(f' {figures.get(name, "-"):>12}' for name in names))
-	return rows
 
 
 def main(argv: Sequence[str]) -> int:

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What must have run, for scripts/results.py, from the source tree rather
+than from what the run left: the KUnit suites a module declares, the test
+programs and lifecycle cases of tests/<module>/ (those of the module it
+twins, for a twin)."""
+
+import re
+from pathlib import Path
+from typing import List
+
+KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
+
+
+def declared_suites(module_dir: Path) -> List[str]:
+	"""The KUnit suites a module's sources declare with #[kunit_tests]."""
+	suites = set()
+	for source in module_dir.rglob('*.rs'):
+		suites.update(KUNIT_SUITE_DECLARATION.findall(source.read_text()))
+	return sorted(suites)
+
+
+def programs_of(tests_dir: Path, module: str) -> str:
+	"""The module whose test programs @module runs: itself, or the one its
+	tests/<module>/twin.env names (TWIN_OF=), as guest-check.sh reads it."""
+	twin = tests_dir / module / 'twin.env'
+	if twin.exists():
+		for line in twin.read_text().splitlines():
+			if line.startswith('TWIN_OF='):
+				return line[len('TWIN_OF='):]
+	return module
+
+
+def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
+	"""The names under which guest-check.sh records the status of the
+	programs a module's run must run: tests/<module>/*.c (by their binary's
+	name) and *.sh, those of the module it is a twin of if it is one; with
+	@safety, tests/<module>/safety/*.c and modload."""
+	mine = tests_dir / programs_of(tests_dir, module)
+	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
+	if safety:
+		names += [f'safety-{p.stem}' for p in (mine / 'safety').glob('*.c')] + ['modload']
+	return sorted(names)
+
+
+def lifecycle_cases(tests_dir: Path, module: str) -> List[str]:
+	"""The lifecycle cases a module's run must run: tests/<module>/lifecycle/
+	<case>.sh, those of the module it is a twin of if it is one (guest-check.sh
+	runs them for the twin, recorded under the twin's name)."""
+	mine = tests_dir / programs_of(tests_dir, module) / 'lifecycle'
+	return sorted(p.stem for p in mine.glob('*.sh'))

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/results_kernel_log.py: the bug reports found in a kernel
+log (allocation failures excused only under fault injection), kmemleak's
+reports, and the records overwritten before they were read, each failing
+the module whose run left them."""
+
+import tempfile
+import unittest
+from pathlib import Path
+
+import results
+import results_kernel_log
+from test_results import LEAK, RunFixture
+
+
+class LostRecordsTest(unittest.TestCase):
+	"""Kernel log records overwritten before they were read fail the log (H2)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_lost_records_fail_the_kernel_log(self):
+		raw = self.run.module('m')
+		(raw / 'dmesg.lost').write_text('0\n2\n0\n')
+		document = '\n'.join(self.run.document(['m']))
+		self.assertIn('not ok 4 kernel log clean', document)
+		self.assertIn('overwritten before they were read (2 times)', document)
+
+	def test_no_lost_records_pass(self):
+		raw = self.run.module('m')
+		(raw / 'dmesg.lost').write_text('0\n0\n')
+		self.assertEqual(results.failures(self.run.parse(['m'])), [])
+
+	def test_lost_records_under_fault_injection_fail_that_log(self):
+		raw = self.run.module('m')
+		(raw / 'injected-dmesg.log').write_text('')
+		(raw / 'injected-dmesg.lost').write_text('1\n')
+		failed = results.failures(self.run.parse(['m']))
+		self.assertEqual(len(failed), 1)
+		self.assertTrue(failed[0].endswith('kernel log clean under fault injection'), failed)
+
+
+class KmemleakTest(unittest.TestCase):
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_leak_found_after_a_module_fails_that_module(self):
+		self.run.module('leaky')
+		self.run.module('tidy')
+		(self.run.results / 'modules/leaky/kmemleak.log').write_text(LEAK)
+		(self.run.results / 'modules/tidy/kmemleak.log').write_text('')
+		test = self.run.parse(['leaky', 'tidy'])
+		failed = results.failures(test)
+		self.assertEqual(len(failed), 1)
+		self.assertTrue(failed[0].endswith('.leaky.no memory leak (kmemleak)'), failed)
+
+	def test_leak_of_kernel_code_fails_the_module_whose_run_caused_it(self):
+		self.run.module('tidy')
+		(self.run.results / 'modules/tidy/kmemleak.log').write_text(LEAK.replace(' [leaky]', ''))
+		test = self.run.parse(['tidy'])
+		failed = results.failures(test)
+		self.assertEqual(len(failed), 1)
+		self.assertTrue(failed[0].endswith('.tidy.no memory leak (kmemleak)'), failed)
+
+	def test_no_kmemleak_no_leak_check(self):
+		self.run.module('tidy')
+		document = results.compose(self.run.results, self.run.modules, ['tidy'])
+		self.assertFalse(any('kmemleak' in line for line in document))
+
+
+class JudgementTest(unittest.TestCase):
+	"""Finding the bug reports in a kernel log."""
+
+	def test_kernel_log_problems_finds_each_report_once(self):
+		log = 'BUG: KASAN: use-after-free in x\nCall Trace:\n a\n b\n c\n d\nok\nUBSAN: shift\n'
+		problems = results_kernel_log.kernel_log_problems(log)
+		self.assertEqual(len(problems), 2)
+		self.assertTrue(problems[1].startswith('UBSAN: shift'))
+
+	def test_allocation_failures_are_excused_only_under_injection(self):
+		log = ('insmod: vmalloc error: size 8192, page order 0, failed to allocate pages\n'
+		       'Call Trace:\n <TASK>\n dump_stack_lvl+0x50/0x70\n warn_alloc+0x170/0x250\n </TASK>\n'
+		       'Mem-Info:\n')
+		self.assertEqual(results_kernel_log.kernel_log_problems(log, injected_failures=True), [])
+		self.assertEqual(len(results_kernel_log.kernel_log_problems(log)), 1)
+		warning = 'WARNING: CPU: 0 PID: 9 at mm/slub.c:1 x\n'
+		self.assertEqual(len(results_kernel_log.kernel_log_problems(log + warning, injected_failures=True)), 1)
+
+	def test_clean_kernel_log(self):
+		self.assertEqual(results_kernel_log.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
+
+
+if __name__ == '__main__':
+	unittest.main()

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/results_tree.py, what must have run: the KUnit suites a
+module's sources declare and the test programs of tests/<module>/, each of
+which fails the run when it left no result."""
+
+import tempfile
+import unittest
+from pathlib import Path
+
+import results
+import results_tree
+from test_results import PROGRAM_OK, RunFixture
+
+
+class ExpectedProgramsTest(unittest.TestCase):
+	"""Every test program in the tree must have run (H1)."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.run = RunFixture(Path(self.tmp.name))
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def test_program_without_status_did_not_run(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'ran.c', 'lost.c', 'script.sh')
+		self.run.program(raw, 'ran', PROGRAM_OK, 0)
+		self.run.program(raw, 'script.sh', PROGRAM_OK, 0)
+		test = self.run.parse(['m'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['m.lost'])
+		self.assertIn('# did not run', [line.strip() for line in self.run.document(['m'])])
+
+	def test_program_not_built_fails(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'unbuilt.c')
+		self.run.program(raw, 'unbuilt', '/x/.build/tests/m/unbuilt is missing or not executable\n', 127)
+		test = self.run.parse(['m'])
+		self.assertTrue(results.failures(test)[0].endswith('.m.unbuilt'))
+
+	def test_safety_programs_are_expected_only_in_the_debug_flavour(self):
+		raw = self.run.module('m')
+		self.run.sources('m', 'basics.c', 'safety/faults.c')
+		self.run.program(raw, 'basics', PROGRAM_OK, 0)
+		self.assertEqual(results.failures(self.run.parse(['m'])), [])
+		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m'], safety=True))]
+		self.assertEqual(failed, ['m.modload', 'm.safety-faults'])
+
+	def test_missing_program_named_like_its_module_keeps_the_tree(self):
+		self.run.module('drv')
+		self.run.module('other')
+		self.run.sources('drv', 'drv.c')
+		test = self.run.parse(['drv', 'other'])
+		self.assertEqual([sub.name for sub in test.subtests], ['drv', 'other'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['drv.program drv'])
+
+	def test_nothing_expected_when_insmod_failed(self):
+		self.run.module('broken', insmod=1)
+		self.run.sources('broken', 'a.c')
+		test = self.run.parse(['broken'])
+		self.assertEqual([f.split('.')[-1] for f in results.failures(test)], ['insmod'])
+
+
+class JudgementTest(unittest.TestCase):
+	"""Finding the KUnit suites a module declares."""
+
+	def test_declared_suites_are_found_in_every_source_file(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			module = Path(tmp)
+			(module / 'sub').mkdir()
+			(module / 'a.rs').write_text('#[kunit_tests(alpha)]\nmod t {}\n')
+			(module / 'sub' / 'b.rs').write_text('#[kunit_tests(beta)]\n')
+			self.assertEqual(results_tree.declared_suites(module), ['alpha', 'beta'])
+
+	def test_kunit_suite_declared_with_a_path(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			(Path(tmp) / 'k.rs').write_text('#[kernel::macros::kunit_tests(gamma)]\n')
+			self.assertEqual(results_tree.declared_suites(Path(tmp)), ['gamma'])
+
+
+if __name__ == '__main__':
+	unittest.main()
