@@ -18,26 +18,34 @@ lc_sleep() {
 	return 0
 }
 
+# lc_ended_within PID SECONDS POLL: polls every POLL seconds, for at most
+# SECONDS, until the child PID has ended (gone, or a zombie for wait(1) to
+# reap); returns 1 if it still runs, its state letter in LC_PID_STATE.
+lc_ended_within() {
+	local pid=$1 start
+	lc_now
+	start=$LC_NOW
+	while kill -0 "$pid" 2>/dev/null; do
+		LC_PID_STATE=
+		IFS=" " read -r _ _ LC_PID_STATE _ 2>/dev/null <"/proc/$pid/stat"
+		[ "$LC_PID_STATE" = Z ] && break
+		lc_now
+		[ $((LC_NOW - start)) -gt $(($2 * 1000)) ] && return 1
+		lc_sleep "$3"
+	done
+	return 0
+}
+
 # lc_reap PID SECONDS: waits at most SECONDS for a child that was killed
 # to end, and reaps it; returns 1 if it is still there (a process stuck in
 # the kernel does not die of SIGKILL): it is left behind, not waited for.
 lc_reap() {
-	local pid=$1 start state
-	lc_now
-	start=$LC_NOW
-	while kill -0 "$pid" 2>/dev/null; do
-		state=
-		IFS=" " read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat"
-		[ "$state" = Z ] && break
-		lc_now
-		if [ $((LC_NOW - start)) -gt $(($2 * 1000)) ]; then
-			lc_say "note: process $pid (state ${state:-unknown}) does not end, stuck in the kernel; left behind"
-			LC_STUCK=1
-			return 1
-		fi
-		lc_sleep 0.05
-	done
-	wait "$pid" 2>/dev/null
+	if ! lc_ended_within "$1" "$2" 0.05; then
+		lc_say "note: process $1 (state ${LC_PID_STATE:-unknown}) does not end, stuck in the kernel; left behind"
+		LC_STUCK=1
+		return 1
+	fi
+	wait "$1" 2>/dev/null
 	return 0
 }
 
@@ -53,23 +61,13 @@ lc_server_stop() {
 # itself, its status in LC_STATUS; else kills it, leaves it behind if it
 # does not die, and returns 1.
 lc_reap_within() {
-	local pid=$1 start state
-	lc_now
-	start=$LC_NOW
-	while kill -0 "$pid" 2>/dev/null; do
-		state=
-		IFS=" " read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat"
-		[ "$state" = Z ] && break
-		lc_now
-		if [ $((LC_NOW - start)) -gt $(($2 * 1000)) ]; then
-			kill -9 "$pid" 2>/dev/null
-			lc_reap "$pid" 2
-			LC_STUCK=1
-			return 1
-		fi
-		lc_sleep 0.02
-	done
-	wait "$pid"
+	if ! lc_ended_within "$1" "$2" 0.02; then
+		kill -9 "$1" 2>/dev/null
+		lc_reap "$1" 2
+		LC_STUCK=1
+		return 1
+	fi
+	wait "$1"
 	LC_STATUS=$?
 	return 0
 }

@@ -34,18 +34,11 @@ lc_need_debugfs() {
 
 # lc_phy_driver: the driver bound to the PHY, "none", or "no device".
 lc_phy_driver() {
-	local d
 	if [ ! -e "$LC_PHY_DEV" ]; then
 		printf 'no device'
 		return
 	fi
-	for d in "$LC_MDIO_DRIVERS"/*/"$LC_PHY"; do
-		[ -e "$d" ] || continue
-		d=${d%/*}
-		printf '%s' "${d##*/}"
-		return
-	done
-	printf none
+	lc_driver_of "$LC_MDIO_DRIVERS" "$LC_PHY"
 }
 
 lc_check_phy_driver() {

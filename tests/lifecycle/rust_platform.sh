@@ -42,14 +42,7 @@ lc_bank_window() {
 
 # lc_bank_driver DEVICE: the driver bound to a platform device, or "none".
 lc_bank_driver() {
-	local d
-	for d in /sys/bus/platform/drivers/*/"$1"; do
-		[ -e "$d" ] || continue
-		d=${d%/*}
-		printf '%s' "${d##*/}"
-		return
-	done
-	printf none
+	lc_driver_of /sys/bus/platform/drivers "$1"
 }
 
 # lc_bank_resources DEVICE PHYS: "claims=<the driver's claims of the

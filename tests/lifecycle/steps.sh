@@ -125,6 +125,19 @@ lc_write_err() {
 	lc_expect_err "$what" "$@"
 }
 
+# lc_driver_of DRIVERS_DIR DEVICE: the driver in DRIVERS_DIR (a bus's
+# drivers folder) that DEVICE is bound to, or "none".
+lc_driver_of() {
+	local d
+	for d in "$1"/*/"$2"; do
+		[ -e "$d" ] || continue
+		d=${d%/*}
+		printf '%s' "${d##*/}"
+		return
+	done
+	printf none
+}
+
 # lc_exists PATH: "present" or "gone".
 lc_exists() {
 	if [ -e "$1" ]; then

@@ -55,18 +55,7 @@ lc_hammers_started() {
 # lc_wait_pid PID: waits (bounded) for a worker to end; its exit status in
 # LC_STATUS. Returns 1 if it did not end in LC_STEP_TIMEOUT seconds.
 lc_wait_pid() {
-	local start
-	lc_now
-	start=$LC_NOW
-	while kill -0 "$1" 2>/dev/null; do
-		# A zombie has ended: wait(1) reaps it below.
-		local state=
-		IFS=" " read -r _ _ state _ 2>/dev/null <"/proc/$1/stat"
-		[ "$state" = Z ] && break
-		lc_now
-		[ $((LC_NOW - start)) -gt $((LC_STEP_TIMEOUT * 1000)) ] && return 1
-		lc_sleep 0.05
-	done
+	lc_ended_within "$1" "$LC_STEP_TIMEOUT" 0.05 || return 1
 	wait "$1"
 	LC_STATUS=$?
 	local kept=() p
