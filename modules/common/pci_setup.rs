@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Device-managed PCI set-up for a driver's probe: enabling the device, its DMA mask, and one
-//! interrupt vector with its handler.
+//! interrupt vector with its handler; and, for its unbind, ending bus mastering.
 //!
 //! C headers: [`include/linux/pci.h`](srctree/include/linux/pci.h),
 //! [`include/linux/dma-mapping.h`](srctree/include/linux/dma-mapping.h),
@@ -14,14 +14,19 @@
 //!   master, after the driver unbinds, and each bind raises its enable count again. [`enable`]
 //!   registers the matching `pci_disable_device()` with the devres core, which also ends bus
 //!   mastering. (`pcim_enable_device()` would do the same, but it switches the device's MSI
-//!   vectors to the legacy implicitly managed mode, which would free them a second time.)
+//!   vectors to the legacy implicitly managed mode, which would free them a second time.) That
+//!   comes after the driver's other devres resources are released, its DMA memory among them:
+//!   [`clear_master`] ends bus mastering in the driver's unbind, before that memory is freed.
 //! - `dma::Device::dma_set_mask_and_coherent()` is `unsafe`: the mask must not change while the
 //!   device allocates or maps DMA memory. [`set_dma_mask`] is safe; see "Soundness" below.
 //! - `irq::Registration::new()` is `unsafe` (the registration must never be leaked), and the
 //!   vectors of `pci::Device::alloc_irq_vectors()` are borrowed by the request made from them,
 //!   so a driver cannot keep both in its private data. [`request_vector`] allocates one vector
 //!   and requests it for a `'static` handler, and hands both to the devres core, which releases
-//!   them at unbind: the driver gets nothing it could leak.
+//!   them at unbind: the driver gets nothing it could leak. `pci_free_irq_vectors()` frees all
+//!   of the device's vectors, so [`request_vector`] refuses a device that has MSI or MSI-X
+//!   vectors already (from an earlier call, or `pci::Device::alloc_irq_vectors()`): what it
+//!   frees is then only what it allocated.
 //!
 //! # Soundness
 //!
@@ -38,20 +43,21 @@
 //! - [`set_dma_mask`] must not run concurrently with a DMA allocation or mapping for the same
 //!   device. Every such primitive of `kernel::dma` takes a `&device::Device<Bound>`, and it takes
 //!   `&pci::Device<Core>`, which only a bus callback (probe, unbind) gets, with the device lock
-//!   held. A `&Device<Bound>` is a borrow whose lifetime ends with the binding: no safe API of
-//!   the kernel crate moves one to another thread (work items, timers, threads and interrupt
-//!   handlers all need `'static` data, or an `unsafe` constructor), so while a bus callback runs,
-//!   the only code that can allocate or map DMA memory for the device is the callback's own
-//!   thread, which is busy calling this function.
+//!   held. A `&Device<Bound>` is a borrow whose lifetime ends with the binding: work items,
+//!   timers, threads and interrupt handlers all need `'static` data (or an `unsafe`
+//!   constructor), so the one safe way to another thread is a child device's driver:
+//!   `auxiliary::Device<Bound>::parent()` hands the auxiliary driver's probe, which may run on
+//!   another thread, its parent bound. Registering such a child takes the parent's
+//!   `&Device<Bound>`, so by induction a device without children has none registered
+//!   concurrently, and [`set_dma_mask`] refuses a device that has any. Then while a bus callback
+//!   runs, the only code that can allocate or map DMA memory for the device is the callback's
+//!   own thread, which is busy calling this function.
 
 use core::marker::PhantomPinned;
 
 use kernel::{
     bindings,
-    device::{
-        Bound,
-        Core, //
-    },
+    device::Core,
     devres,
     dma::{
         self,
@@ -131,14 +137,43 @@ pub(crate) fn enable(pdev: &pci::Device<Core<'_>>) -> Result {
     Ok(())
 }
 
+/// Ends the device's bus mastering, so that it can no longer reach memory by DMA (nor signal
+/// an MSI, a memory write too): for the driver's unbind, once its device is idle or given up on,
+/// before the devres core frees its DMA memory.
+pub(crate) fn clear_master(pdev: &pci::Device<Core<'_>>) {
+    // SAFETY: `pdev` is a valid PCI device; the bus callback holding `Core` holds its lock.
+    unsafe { bindings::pci_clear_master(raw(pdev)) };
+}
+
+/// `device_for_each_child()`'s callback: stops at the first child.
+extern "C" fn any_child(_child: *mut bindings::device, _data: *mut c_void) -> c_int {
+    1
+}
+
 /// Sets the device's streaming and coherent DMA masks.
+///
+/// Call it before registering any child device (an auxiliary device, say): see "Soundness" in
+/// the module documentation.
 ///
 /// # Errors
 ///
-/// `EIO` if the platform cannot address the device with `mask`.
+/// - `EBUSY` if the device has a child device.
+/// - `EIO` if the platform cannot address the device with `mask`.
 pub(crate) fn set_dma_mask(pdev: &pci::Device<Core<'_>>, mask: dma::DmaMask) -> Result {
-    // SAFETY: No DMA allocation or mapping for `pdev` can run concurrently: see "Soundness" in
-    // the module documentation.
+    // SAFETY: `pdev` is a valid PCI device, so its embedded `struct device` is a valid device;
+    // `any_child` only returns a value, and no data is passed.
+    let children = unsafe {
+        bindings::device_for_each_child(
+            &raw mut (*raw(pdev)).dev,
+            core::ptr::null_mut(),
+            Some(any_child),
+        )
+    };
+    if children != 0 {
+        return Err(EBUSY);
+    }
+    // SAFETY: No DMA allocation or mapping for `pdev` can run concurrently: it has no child
+    // device; see "Soundness" in the module documentation.
     unsafe { pdev.dma_set_mask_and_coherent(mask) }
 }
 
@@ -164,16 +199,17 @@ pub(crate) enum VectorKind {
 ///
 /// # Invariants
 ///
-/// `pdev` has interrupt vectors allocated by `pci_alloc_irq_vectors()` for this value.
+/// `pdev` has interrupt vectors allocated by `pci_alloc_irq_vectors()` for this value; if they
+/// are MSI vectors, the device had none before.
 struct Vectors {
     pdev: ARef<pci::Device>,
 }
 
 impl Drop for Vectors {
     fn drop(&mut self) {
-        // SAFETY: The vectors were allocated for this value (type invariants); no handler is
-        // requested on them any more: `VectorHandler`, the only user, frees its handler before
-        // its fields are dropped.
+        // SAFETY: The vectors were allocated for this value, and the device's MSI vectors, if
+        // any, only for it (type invariants); no handler is requested on them any more:
+        // `VectorHandler`, the only user, frees its handler before its fields are dropped.
         unsafe { bindings::pci_free_irq_vectors(raw(&self.pdev)) };
     }
 }
@@ -227,13 +263,18 @@ unsafe extern "C" fn handle_vector<T: irq::Handler + 'static>(
 /// The handler may run as soon as it is requested, and on an INTx vector also for another
 /// device's interrupt: it must return [`irq::IrqReturn::None`] when its device has none pending.
 ///
+/// One MSI vector a binding: not to be mixed with `pci::Device::alloc_irq_vectors()`, which
+/// frees every vector of the device too.
+///
 /// # Errors
 ///
+/// - `EBUSY` if the device has MSI or MSI-X vectors already.
 /// - Whatever `pci_alloc_irq_vectors()` returns, e.g. `ENOSPC` if the device has no interrupt of
 ///   those types.
-/// - Whatever `request_irq()` returns, or `ENOMEM`; the vector is freed again.
+/// - `EINVAL` from `pci_irq_vector()`, or whatever `request_irq()` returns (`EBUSY` for a line
+///   taken without sharing), or `ENOMEM`; the vector is freed again.
 pub(crate) fn request_vector<T: irq::Handler + Send + 'static>(
-    pdev: &pci::Device<Bound>,
+    pdev: &pci::Device<Core<'_>>,
     vector: Vector,
     name: &'static CStr,
     handler: T,
@@ -242,10 +283,16 @@ pub(crate) fn request_vector<T: irq::Handler + Send + 'static>(
         Vector::MsiOrIntx => bindings::PCI_IRQ_MSI | bindings::PCI_IRQ_INTX,
         Vector::Intx => bindings::PCI_IRQ_INTX,
     };
+    // SAFETY: `pdev` is a valid PCI device, whose lock the bus callback holding `Core` holds:
+    // no other `request_vector` runs for it.
+    let msi = unsafe { (*raw(pdev)).msi_enabled() != 0 || (*raw(pdev)).msix_enabled() != 0 };
+    if msi {
+        return Err(EBUSY);
+    }
     // SAFETY: `pdev` is a valid, bound PCI device; the function validates the rest.
     let allocated = unsafe { bindings::pci_alloc_irq_vectors(raw(pdev), 1, 1, types) };
     kernel::error::to_result(allocated)?;
-    // INVARIANT: Allocated just above.
+    // INVARIANT: Allocated just above, after the check that the device had no MSI vectors.
     let vectors = Vectors {
         pdev: ARef::from(&**pdev),
     };

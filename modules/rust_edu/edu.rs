@@ -125,8 +125,8 @@ impl<B: Backend> Edu<B> {
     /// another device's interrupt).
     pub(crate) fn handle_interrupt(&self) -> bool {
         let Ok(status) = self.backend.read::<IRQ_STATUS>() else {
-            // Unbinding: the handler is freed before the registers are unmapped, so this is
-            // only reached for a shared line's call while the BAR is being revoked.
+            // The registers are gone: never so for the device's handler, which is freed before
+            // they are revoked; another caller is told nothing was handled.
             return false;
         };
         let bits = status.bits().get();

@@ -25,17 +25,19 @@
 //! Probe enables the device, sets its DMA mask, maps BAR 0 and checks the device, allocates the
 //! DMA memory, requests the interrupt, then registers `/dev/rust-edu`. Every resource is
 //! device-managed: a failing step releases those before it. At unbind, [`Edu::shut_down`] ends
-//! every waiting command with `ENODEV` and waits for a running transfer; then the misc device is
-//! deregistered (files stay open, and fail with `ENODEV` from then on), and the devres core
-//! frees the interrupt, the DMA memory, the mapping, and disables the device, in that order.
+//! every waiting command with `ENODEV` and waits for a running transfer, and bus mastering ends;
+//! then the misc device is deregistered (files stay open, and fail with `ENODEV` from then on),
+//! and the devres core frees the interrupt, the DMA memory, the mapping, and disables the
+//! device, in that order.
 //!
 //! # Soundness
 //!
 //! The driver has no `unsafe` code, and nothing an open file keeps borrows the binding: files
 //! hold an `Arc` of [`Edu`], whose registers and DMA memory are revocable device resources
 //! ([`regs::Hardware`]). After unbind each access fails with `ENODEV` rather than touching an
-//! unmapped BAR or freed memory; and since [`Edu::shut_down`] runs before the memory is freed and
-//! no transfer can start after it, the device never writes to freed memory either.
+//! unmapped BAR or freed memory. No transfer can start after [`Edu::shut_down`], and bus
+//! mastering ends after it, before the memory is freed: even a transfer the device never
+//! finished cannot write to freed memory.
 
 use kernel::{
     device::{
@@ -343,8 +345,14 @@ impl pci::Driver for RustEduDriver {
     }
 
     fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
-        if !this.edu.shut_down() {
-            dev_warn!(pdev, "a DMA transfer still ran at unbind\n");
+        // After the shut-down: its wait for a running transfer needs the transfer's MSI.
+        let idle = this.edu.shut_down();
+        pci_setup::clear_master(pdev);
+        if !idle {
+            dev_warn!(
+                pdev,
+                "a DMA transfer still ran at unbind: bus mastering ended\n"
+            );
         }
     }
 }

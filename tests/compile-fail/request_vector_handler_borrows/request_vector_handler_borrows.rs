@@ -22,7 +22,7 @@ use core::sync::atomic::{
     Ordering, //
 };
 use kernel::{
-    device::Bound,
+    device::Core,
     irq::{
         self,
         IrqReturn, //
@@ -68,7 +68,7 @@ impl irq::Handler for CountingHandler {
 }
 
 #[cfg(not(rkm_compile_fail))]
-fn request(pdev: &pci::Device<Bound>, counters: &Arc<Counters>) -> Result {
+fn request(pdev: &pci::Device<Core<'_>>, counters: &Arc<Counters>) -> Result {
     let handler = CountingHandler {
         counters: counters.clone(),
     };
@@ -90,7 +90,7 @@ impl irq::Handler for CountingHandler<'_> {
 }
 
 #[cfg(rkm_compile_fail)]
-fn request(pdev: &pci::Device<Bound>, counters: &Arc<Counters>) -> Result {
+fn request(pdev: &pci::Device<Core<'_>>, counters: &Arc<Counters>) -> Result {
     let handler = CountingHandler { counters };
     pci_setup::request_vector(pdev, Vector::MsiOrIntx, c"compile_fail", handler)?;
     Ok(())
