@@ -48,10 +48,12 @@
 //!   constructor), so the one safe way to another thread is a child device's driver:
 //!   `auxiliary::Device<Bound>::parent()` hands the auxiliary driver's probe, which may run on
 //!   another thread, its parent bound. Registering such a child takes the parent's
-//!   `&Device<Bound>`, so by induction a device without children has none registered
-//!   concurrently, and [`set_dma_mask`] refuses a device that has any. Then while a bus callback
-//!   runs, the only code that can allocate or map DMA memory for the device is the callback's
-//!   own thread, which is busy calling this function.
+//!   `&Device<Bound>`, so by induction a device without children on a bus has none registered
+//!   concurrently, and [`set_dma_mask`] refuses a device that has any (children without a bus,
+//!   such as the wakeup source device a PCI device has on Debian's kernel, never get a driver,
+//!   so no driver's code receives them). Then while a bus callback runs, the only code that can
+//!   allocate or map DMA memory for the device is the callback's own thread, which is busy
+//!   calling this function.
 
 use core::marker::PhantomPinned;
 
@@ -145,9 +147,15 @@ pub(crate) fn clear_master(pdev: &pci::Device<Core<'_>>) {
     unsafe { bindings::pci_clear_master(raw(pdev)) };
 }
 
-/// `device_for_each_child()`'s callback: stops at the first child.
-extern "C" fn any_child(_child: *mut bindings::device, _data: *mut c_void) -> c_int {
-    1
+/// `device_for_each_child()`'s callback: stops at the first child on a bus. A child without
+/// one (a wakeup source's device, say) never gets a driver, so no driver's code receives it.
+///
+/// # Safety
+///
+/// Only for `device_for_each_child()`, which passes a valid device.
+unsafe extern "C" fn on_a_bus(child: *mut bindings::device, _data: *mut c_void) -> c_int {
+    // SAFETY: `child` is a valid device, referenced for the call (the function's contract).
+    c_int::from(unsafe { !(*child).bus.is_null() })
 }
 
 /// Sets the device's streaming and coherent DMA masks.
@@ -157,23 +165,23 @@ extern "C" fn any_child(_child: *mut bindings::device, _data: *mut c_void) -> c_
 ///
 /// # Errors
 ///
-/// - `EBUSY` if the device has a child device.
+/// - `EBUSY` if the device has a child device on a bus.
 /// - `EIO` if the platform cannot address the device with `mask`.
 pub(crate) fn set_dma_mask(pdev: &pci::Device<Core<'_>>, mask: dma::DmaMask) -> Result {
     // SAFETY: `pdev` is a valid PCI device, so its embedded `struct device` is a valid device;
-    // `any_child` only returns a value, and no data is passed.
+    // `on_a_bus` only reads the child it is given, and no data is passed.
     let children = unsafe {
         bindings::device_for_each_child(
             &raw mut (*raw(pdev)).dev,
             core::ptr::null_mut(),
-            Some(any_child),
+            Some(on_a_bus),
         )
     };
     if children != 0 {
         return Err(EBUSY);
     }
     // SAFETY: No DMA allocation or mapping for `pdev` can run concurrently: it has no child
-    // device; see "Soundness" in the module documentation.
+    // device on a bus; see "Soundness" in the module documentation.
     unsafe { pdev.dma_set_mask_and_coherent(mask) }
 }
 
