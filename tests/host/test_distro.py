@@ -15,9 +15,9 @@ from pathlib import Path
 
 import results
 try:  # make check-host (discovery from the top) or tests/host/run.py (from here)
-	from tests.host.test_results import PROGRAM_OK, RunFixture, kunit_tool
+	from tests.host.test_results import PROGRAM_OK, RunFixtureCase, kunit_tool
 except ImportError:
-	from test_results import PROGRAM_OK, RunFixture, kunit_tool
+	from test_results import PROGRAM_OK, RunFixtureCase, kunit_tool
 
 TOP = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('rust_exports', TOP / 'scripts/distro/rust-exports.py')
@@ -77,14 +77,10 @@ DEBIAN = {
 }
 
 
-class TargetTest(unittest.TestCase):
+class TargetTest(RunFixtureCase):
 	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
+		super().setUp()
 		self.addCleanup(setattr, results, 'TARGET', results.Target())
-
-	def tearDown(self):
-		self.tmp.cleanup()
 
 	def stock_kernel_module(self, name='m'):
 		"""A module run on a kernel without KUnit that taints E on loading."""

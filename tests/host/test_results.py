@@ -121,17 +121,19 @@ LEAK = '''unreferenced object 0xffff888003a1c000 (size 64):
     init_module+0x3a/0x1000 [leaky]
 '''
 
+
+class RunFixtureCase(unittest.TestCase):
+	"""A test case with a fresh RunFixture in self.run, removed afterwards."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.addCleanup(self.tmp.cleanup)
+		self.run = RunFixture(Path(self.tmp.name))
+
 W = 1 << 9
 
 
-class ComposeTest(unittest.TestCase):
-	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
-
-	def tearDown(self):
-		self.tmp.cleanup()
-
+class ComposeTest(RunFixtureCase):
 	def test_clean_module_counts_every_case(self):
 		raw = self.run.module('good')
 		self.run.program(raw, 'basics', PROGRAM_OK, 0)
@@ -205,15 +207,8 @@ class ComposeTest(unittest.TestCase):
 			self.assertTrue((self.run.results / report).stat().st_size > 0, report)
 
 
-class TaintDeltaTest(unittest.TestCase):
+class TaintDeltaTest(RunFixtureCase):
 	"""Taint is cumulative: each module is judged on the flags it added (H4)."""
-
-	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
-
-	def tearDown(self):
-		self.tmp.cleanup()
 
 	def test_warning_of_one_module_does_not_blame_the_next(self):
 		self.run.module('first')

@@ -4,24 +4,15 @@ log (allocation failures excused only under fault injection), kmemleak's
 reports, and the records overwritten before they were read, each failing
 the module whose run left them."""
 
-import tempfile
 import unittest
-from pathlib import Path
 
 import results
 import results_kernel_log
-from test_results import LEAK, RunFixture
+from test_results import LEAK, RunFixtureCase
 
 
-class LostRecordsTest(unittest.TestCase):
+class LostRecordsTest(RunFixtureCase):
 	"""Kernel log records overwritten before they were read fail the log (H2)."""
-
-	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
-
-	def tearDown(self):
-		self.tmp.cleanup()
 
 	def test_lost_records_fail_the_kernel_log(self):
 		raw = self.run.module('m')
@@ -44,14 +35,7 @@ class LostRecordsTest(unittest.TestCase):
 		self.assertTrue(failed[0].endswith('kernel log clean under fault injection'), failed)
 
 
-class KmemleakTest(unittest.TestCase):
-	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
-
-	def tearDown(self):
-		self.tmp.cleanup()
-
+class KmemleakTest(RunFixtureCase):
 	def test_leak_found_after_a_module_fails_that_module(self):
 		self.run.module('leaky')
 		self.run.module('tidy')

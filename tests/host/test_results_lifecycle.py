@@ -5,25 +5,19 @@ subtest per case (its exit status, what stayed loaded, its kernel log and
 the taint it added), and their row in the summary."""
 
 import io
-import tempfile
 import unittest
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import results
-from test_results import TAINT_O_AND_N, W, RunFixture, kunit_tool
+from test_results import TAINT_O_AND_N, W, RunFixtureCase, kunit_tool
 
 
-class LifecycleTest(unittest.TestCase):
+class LifecycleTest(RunFixtureCase):
 	"""Judging the lifecycle cases (tests/<module>/lifecycle/*.sh)."""
 
 	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
+		super().setUp()
 		self.run.module('m')
-
-	def tearDown(self):
-		self.tmp.cleanup()
 
 	def failed(self):
 		return [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m']))]

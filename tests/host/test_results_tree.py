@@ -9,18 +9,11 @@ from pathlib import Path
 
 import results
 import results_tree
-from test_results import PROGRAM_OK, RunFixture
+from test_results import PROGRAM_OK, RunFixtureCase
 
 
-class ExpectedProgramsTest(unittest.TestCase):
+class ExpectedProgramsTest(RunFixtureCase):
 	"""Every test program in the tree must have run (H1)."""
-
-	def setUp(self):
-		self.tmp = tempfile.TemporaryDirectory()
-		self.run = RunFixture(Path(self.tmp.name))
-
-	def tearDown(self):
-		self.tmp.cleanup()
 
 	def test_program_without_status_did_not_run(self):
 		raw = self.run.module('m')
