@@ -82,3 +82,21 @@ def log_problems(log: Path, injected_failures: bool = False) -> List[str]:
 		problems.insert(0, f'kernel log records were overwritten before they were read '
 				f'({lost} times): reports may be missing')
 	return problems
+
+
+def main() -> int:
+	"""Judges the kernel logs named on the command line: prints each report
+	found, and exits with 1 when there was one."""
+	import argparse
+	parser = argparse.ArgumentParser(description='The bug reports in kernel logs.')
+	parser.add_argument('logs', nargs='+', type=Path, help='kernel logs or console logs')
+	reported = False
+	for log in parser.parse_args().logs:
+		for problem in log_problems(log):
+			print(f'{log}:\n{problem}')
+			reported = True
+	return 1 if reported else 0
+
+
+if __name__ == '__main__':
+	raise SystemExit(main())

@@ -115,6 +115,17 @@ append=(--append=log_buf_len=16M)
 # then ("clocksource: Watchdog remote CPU 1 read timed out"), a line in the
 # kernel log of whichever test ran then: the emulated TSC needs no watchdog.
 append+=(--append=tsc=reliable)
+# 4-level paging. vng's TCG CPU ("-cpu max") has LA57, and with 5-level paging
+# a KASAN kernel reports "wild-memory-access" for any interrupt that lands in
+# identify_boot_cpu()'s window between clearing boot_cpu_data.x86_capability
+# and reading CPUID again (arch/x86/kernel/cpu/common.c: identify_cpu(), run
+# with interrupts on, before alternatives are patched): KASAN's
+# addr_has_metadata() then sees pgtable_l5_enabled() false, so
+# KASAN_SHADOW_START moves to 4-level's and every direct-map address looks
+# wild (mm/kasan/kasan.h, arch/x86/include/asm/kasan.h; checked against
+# 7.3.4). With 4-level paging the cleared bit is the truth. No module needs
+# 5-level paging, and TCG walks one level less.
+append+=(--append=no5lvl)
 for dsl in "$TOP"/modules/*/vm/*.dsl; do
 	[ -e "$dsl" ] || continue
 	aml=$extras_dir/$(basename "$(dirname "$(dirname "$dsl")")")-$(basename "$dsl" .dsl).aml
