@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Downloads Debian's linux-source-7.3 package into the cache, without
+# Downloads Debian's linux-source-<release> package into the cache, without
 # touching the system's apt configuration, and unpacks the kernel source.
 # Prints the path of the unpacked source tree.
 #
-# The version we build and test against is pinned below. Debian's suites
-# move: when the pinned version is gone, another 7.3 upload is used (and
-# named); when no suite serves 7.3 any more, this fails and says how to pass
-# your own KDIR.
+#   KVER=7.2 scripts/fetch-kernel-source.sh    that release (default: 7.3)
+#
+# Each release is pinned to the upload the collection was tested with, in
+# the table below. Debian's suites move: when the pinned upload is gone, the
+# newest upload of the same release is used (and named); when no suite serves
+# the release any more, this fails and says how to pass your own KDIR.
+# Documentation/kernels.md says how to add a release.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-PACKAGE=linux-source-7.3
-PINNED_VERSION=7.3.4-1~bpo13+1
+# Release: the pinned upload. The default release is the newest Debian serves.
+declare -A PINNED=(
+	[7.3]=7.3.4-1~bpo13+1
+	[7.2]=7.2.13-1
+)
+KVER=${KVER:-7.3}
+[ -n "${PINNED[$KVER]:-}" ] ||
+	die "KVER=$KVER is not a release the collection knows (known: $(printf '%s\n' "${!PINNED[@]}" | sort -V | paste -sd' '))"
+PACKAGE=linux-source-$KVER
+PINNED_VERSION=${PINNED[$KVER]}
 SUITES=(trixie-backports sid)
 MIRROR=${RKM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -24,7 +35,8 @@ SRC_ROOT=$CACHE/src
 
 
 # Already unpacked? Then nothing touches the network.
-existing=$(find "$SRC_ROOT" -mindepth 3 -maxdepth 3 -name .rkm-unpacked 2>/dev/null | sort -V | tail -n1 || true)
+existing=$(find "$SRC_ROOT" -mindepth 3 -maxdepth 3 -path "$SRC_ROOT/$KVER.[0-9]*/linux/.rkm-unpacked" \
+	2>/dev/null | sort -V | tail -n1 || true)
 if [ -n "$existing" ]; then
 	dirname "$existing"
 	exit 0
@@ -43,7 +55,7 @@ apt_private apt-get update >"$APT_STATE/update.log" 2>&1 ||
 versions=$(apt_private apt-cache madison "$PACKAGE" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}')
 if [ -z "$versions" ]; then
 	die "no Debian suite ($MIRROR: ${SUITES[*]}) serves $PACKAGE any more.
-Build a Rust-enabled 7.3 tree yourself (CONFIG_RUST=y plus the options in configs/
+Build a Rust-enabled $KVER tree yourself (CONFIG_RUST=y plus the options in configs/
 and modules/*/kernel.config, then 'make LLVM=1 modules_prepare') and pass it:
   make LLVM=1 KDIR=/path/to/linux check"
 fi

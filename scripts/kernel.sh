@@ -12,7 +12,8 @@
 #   scripts/kernel.sh fragments [--flavour NAME]
 #                                              list the config fragments
 #
-# The default tree is Debian's linux-source-7.3, configured with allnoconfig
+# The default tree is Debian's linux-source-<release> (KVER, default 7.3:
+# scripts/fetch-kernel-source.sh), configured with allnoconfig
 # plus the fragments (configs/*.config of the flavour, modules/*/kernel.config)
 # and built out of the source tree (O=) under $RKM_CACHE/kernel/, in a folder
 # named by a key over the kernel version, the merged fragments, the patches
@@ -113,7 +114,7 @@ patched_src() {
 }
 
 tree_dir() {
-	echo "$CACHE/kernel/$flavour-$(cat "$(src_dir)/.rkm-debian-version" | tr '~' '_')-$(cache_key)"
+	echo "$CACHE/kernel/$flavour-$(tr '~' '_' <"$(src_dir)/.rkm-debian-version")-$(cache_key)"
 }
 
 # Fails with the names of the options the fragments ask for that a
@@ -221,11 +222,13 @@ Fix the fragments in configs/ or modules/*/kernel.config."
 	echo "$dir"
 }
 
-# Each tree takes about 1 GB: of the flavour's other trees, keep the newest
-# complete one (another checkout may still use it) and delete the rest.
+# Each tree takes about 1 GB: of the flavour's other trees of the same
+# release, keep the newest complete one (another checkout may still use it)
+# and delete the rest.
 prune_trees() {
-	local keep=$1 tree kept=0
-	for tree in $(ls -dt "$CACHE/kernel/$flavour"-*/ 2>/dev/null); do
+	local keep=$1 tree kept=0 release
+	release=$(cut -d. -f1,2 "$(src_dir)/.rkm-debian-version")
+	for tree in $(ls -dt "$CACHE/kernel/$flavour-$release".[0-9]*/ 2>/dev/null); do
 		tree=${tree%/}
 		[ "$tree" != "$keep" ] || continue
 		if [ -f "$tree/.rkm-complete" ] && [ $kept -eq 0 ]; then

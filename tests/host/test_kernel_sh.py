@@ -159,7 +159,7 @@ class PatchedSourceTest(unittest.TestCase):
 		shutil.copytree(TOP / 'scripts', self.top / 'scripts')
 		(self.top / 'patches').mkdir()
 		# An unpacked "source", as fetch-kernel-source.sh leaves it.
-		self.src = root / 'cache/src/1.0/linux'
+		self.src = root / 'cache/src/7.3.0-1/linux'
 		self.src.mkdir(parents=True)
 		(self.src / '.rkm-unpacked').write_text('')
 		(self.src / 'hello.c').write_text('int greeting = 1;\n')
@@ -195,6 +195,42 @@ class PatchedSourceTest(unittest.TestCase):
 		self.assertNotEqual(result.returncode, 0)
 		self.assertIn('patches/0002-stale.patch does not apply', result.stderr)
 		self.assertEqual(sorted(p.name for p in self.src.parent.iterdir()), ['linux'])
+
+
+class ReleaseTest(unittest.TestCase):
+	"""KVER picks the release of the default tree's source, and only that."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.cache = Path(self.tmp.name)
+		for version in ('7.2.13-1', '7.3.4-1~bpo13+1'):
+			src = self.cache / 'src' / version / 'linux'
+			src.mkdir(parents=True)
+			(src / '.rkm-unpacked').write_text('')
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def fetch(self, kver=None):
+		env = dict(os.environ, RKM_CACHE=str(self.cache))
+		env.pop('KVER', None)
+		if kver:
+			env['KVER'] = kver
+		return subprocess.run([TOP / 'scripts/fetch-kernel-source.sh'], capture_output=True,
+				      text=True, env=env)
+
+	def test_each_release_finds_its_own_source(self):
+		self.assertEqual(self.fetch().stdout.strip(),
+				 str(self.cache / 'src/7.3.4-1~bpo13+1/linux'))
+		self.assertEqual(self.fetch('7.2').stdout.strip(), str(self.cache / 'src/7.2.13-1/linux'))
+
+	def test_unknown_release_is_one_line_and_fails(self):
+		result = self.fetch('7.9')
+		self.assertNotEqual(result.returncode, 0)
+		self.assertEqual(result.stdout, '')
+		errors = [line for line in result.stderr.splitlines() if line]
+		self.assertEqual(errors, ['error: KVER=7.9 is not a release the collection knows '
+					  '(known: 7.2 7.3)'])
 
 
 if __name__ == '__main__':
