@@ -11,10 +11,23 @@ from typing import List
 KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
 
 
+# A module's source naming a file outside its folder (modules/common/), whose
+# suites are the module's too: #[path = "../common/sysfs.rs"].
+PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
+
+
 def declared_suites(module_dir: Path) -> List[str]:
-	"""The KUnit suites a module's sources declare with #[kunit_tests]."""
+	"""The KUnit suites a module's sources declare with #[kunit_tests],
+	including those of the files outside its folder it includes by #[path]."""
 	suites = set()
-	for source in module_dir.rglob('*.rs'):
+	sources = list(module_dir.rglob('*.rs'))
+	included = set()
+	for source in sources:
+		for target in PATH_ATTRIBUTE.findall(source.read_text()):
+			path = (source.parent / target).resolve()
+			if path.is_file() and module_dir.resolve() not in path.parents:
+				included.add(path)
+	for source in sources + sorted(included):
 		suites.update(KUNIT_SUITE_DECLARATION.findall(source.read_text()))
 	return sorted(suites)
 

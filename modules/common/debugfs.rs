@@ -35,18 +35,30 @@
 //! - The callbacks find their data through the inode's `i_private`, which points to a slot owned
 //!   by the [`Directory`]: the slot records the file's identifier and where the data is. Slots and
 //!   data are pinned and outlive the files.
-//! - debugfs calls `open`, `read`, `write` and `llseek` through its full proxy, which holds an
-//!   active reference on the file (`debugfs_file_get()`) for the duration of each call and fails
-//!   it with `EIO` once the file is removed. `debugfs_remove()`, called by the directory's drop
-//!   before any field is dropped, waits until every call in progress has returned. So a callback
-//!   never sees dropped data.
+//! - debugfs calls `open`, `read`, `write` and `llseek` through its full proxy (the files are
+//!   created with `debugfs_create_file_full()`, which installs
+//!   `debugfs_full_proxy_file_operations`: fs/debugfs/inode.c: debugfs_create_file_full(),
+//!   checked against 7.3.4), which holds an active reference on the file (`debugfs_file_get()`)
+//!   for the duration of each call and fails it with `EIO` (an open with `ENOENT`) once the file
+//!   is removed (fs/debugfs/file.c: full_proxy_open_regular(), `FULL_PROXY_FUNC`,
+//!   __debugfs_file_get(), checked against 7.3.4). `debugfs_remove()`, called by the directory's
+//!   drop before any field is dropped, waits until every call in progress has returned
+//!   (fs/debugfs/inode.c: debugfs_remove(), remove_one(), __debugfs_file_removed() waits for
+//!   `active_users_drained`, checked against 7.3.4). So a callback never sees dropped data.
 //! - `release` is `single_release()` (C), which frees the `seq_file` and never touches our data;
-//!   `full_proxy_release()` calls it even after removal. The `file_operations` themselves live in
-//!   this module's image, which `.owner` keeps loaded while any file is open.
+//!   `full_proxy_release()` calls it even after removal, then `fops_put()`s the module
+//!   (fs/debugfs/file.c: full_proxy_release(), checked against 7.3.4). The `file_operations`
+//!   themselves live in this module's image, which `.owner` keeps loaded while any file is open:
+//!   the proxy's open takes the reference with `fops_get()` and fails with `ENXIO` for a module
+//!   being removed (fs/debugfs/file.c: full_proxy_open_regular(), checked against 7.3.4). The
+//!   kernel crate's own `kernel::debugfs` sets no `.owner` (rust/kernel/debugfs/file_ops.rs,
+//!   checked against 7.3.4, without this collection's patch 0002).
 //! - `T: 'static`: a leaked [`Directory`] (`mem::forget` is safe) keeps its files and data for
 //!   ever, but borrows nothing that could end. It must still be dropped before the module's exit
 //!   returns, or the files outlive the code they call (as for every registration in the kernel
-//!   crate); that holds when it is owned by the module's state.
+//!   crate); that holds when it is owned by the module's state. (`.owner` does not help here: it
+//!   pins the module only while a file is open; an open after the exit reads the `file_operations`
+//!   and `owner` of the freed module image.)
 //! - Callbacks receive `&T`, possibly on several threads at once, hence `T: Sync`.
 
 use core::{

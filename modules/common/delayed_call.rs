@@ -2,7 +2,8 @@
 
 //! A call made later in process context, which its owner can cancel.
 //!
-//! The 7.3 kernel crate queues work items (`kernel::workqueue`) but cannot cancel or flush one, so
+//! The 7.3 kernel crate queues work items (`kernel::workqueue`) but cannot cancel or flush one
+//! (rust/kernel/workqueue.rs has no cancel or flush, checked against 7.3.4), so
 //! a module cannot make sure its work function is not still queued when the module goes away.
 //! [`DelayedCall`] wraps one `struct delayed_work` on the system workqueue: [`DelayedCall::arm`]
 //! schedules [`DelayedTarget::run`] of its target after a delay (moving a call already armed),
@@ -14,11 +15,21 @@
 //! - The `delayed_work` is pinned inside the [`DelayedCall`], which is only built in place
 //!   ([`DelayedCall::new`] returns a [`PinInit`]) and cancels it before its memory can go: when
 //!   [`DelayedCall::drop`] returns, the work is neither queued nor running, and its timer is not
-//!   pending.
+//!   pending. `cancel_delayed_work_sync()` guarantees that unless an enqueue races with it
+//!   (kernel/workqueue.c: cancel_delayed_work_sync(), cancel_work_sync()'s comment, checked
+//!   against 7.3.4); none can, since [`DelayedCall::arm`] needs `&self`, which the drop's
+//!   exclusive access rules out, for `run` as for anyone else.
+//! - The work item is initialised as `INIT_DELAYED_WORK()` does (include/linux/workqueue.h:
+//!   `__INIT_DELAYED_WORK`, checked against 7.3.4): the work through the kernel crate's helper
+//!   (rust/helpers/workqueue.c: rust_helper_init_work_with_key(), checked against 7.3.4), the
+//!   timer with `delayed_work_timer_fn` and `TIMER_IRQSAFE`, which that function needs
+//!   (kernel/workqueue.c: delayed_work_timer_fn(), checked against 7.3.4).
 //! - The work function finds the [`DelayedCall`] from the `work_struct` it is given
 //!   (`container_of`), and calls `run` on the target, which the [`DelayedCall`] keeps alive
 //!   (an [`Arc`]).
-//! - `run` can be called on a worker thread while the owner uses the target: `T: Sync`.
+//! - `run` can be called on a worker thread while the owner uses the target: `T: Sync`. `arm`
+//!   may be called on several threads at once: `mod_delayed_work_on()` is safe to call from any
+//!   context (kernel/workqueue.c: mod_delayed_work_on(), checked against 7.3.4).
 //! - `T: 'static`: a leaked [`DelayedCall`] (`mem::forget` is safe) may call `run` at any time
 //!   later, so the target must borrow nothing. Like every registration of the kernel crate, the
 //!   [`DelayedCall`] must still be dropped before the module's exit returns (its work function

@@ -27,30 +27,48 @@
 //! registered `struct miscdevice`:
 //!
 //! - `misc_open()` stores the `struct miscdevice` pointer in `file->private_data` and calls our
-//!   `open` with `misc_mtx` held, which `misc_deregister()` also takes. The registration is pinned
-//!   and deregistered in its destructor before its memory (and [`StreamMiscDevice::RegistrationData`])
-//!   is freed, so `open` can dereference it.
+//!   `open` with `misc_mtx` held, which `misc_deregister()` also takes (drivers/char/misc.c:
+//!   misc_open(), misc_deregister(), checked against 7.3.4). The registration is pinned and
+//!   deregistered in its destructor before its memory (and
+//!   [`StreamMiscDevice::RegistrationData`]) is freed, so `open` can dereference it.
 //! - `open` replaces `private_data` with [`ForeignOwnable::into_foreign`] of the per-open
-//!   [`StreamMiscDevice::Ptr`]; `release` is called exactly once per successful `open`, after every
-//!   other callback on the file has returned, and takes the value back with
-//!   [`ForeignOwnable::from_foreign`]. All other callbacks run between the two and only
-//!   [`ForeignOwnable::borrow`] it.
-//! - `file_operations.owner` is the module implementing [`StreamMiscDevice`]: the VFS holds a reference
-//!   on it while a file is open, so the module's code cannot go away while any callback can still
-//!   run; `delete_module(2)` fails with `EWOULDBLOCK` instead ("in use").
+//!   [`StreamMiscDevice::Ptr`]; `release` is called exactly once per successful `open`, when the
+//!   last reference to the file is dropped, so after every other callback on the file has
+//!   returned (each runs with a reference), and never after a failed `open` (the file is not
+//!   `FMODE_OPENED`: fs/open.c: do_dentry_open(); fs/file_table.c: __fput(), checked against
+//!   7.3.4). It takes the value back with [`ForeignOwnable::from_foreign`]. All other callbacks
+//!   run between the two and only [`ForeignOwnable::borrow`] it.
+//! - `file_operations.owner` is the module implementing [`StreamMiscDevice`]: the VFS holds a
+//!   reference on it while a file is open (`fops_get()` in drivers/char/misc.c: misc_open(),
+//!   `fops_put()` after `release` in fs/file_table.c: __fput(), checked against 7.3.4), so the
+//!   module's code cannot go away while any callback can still run; `delete_module(2)` fails with
+//!   `EWOULDBLOCK` instead ("in use": kernel/module/main.c: try_stop_module(), checked against
+//!   7.3.4).
 //! - Files may outlive the registration: a driver that owns it in its device's private data
 //!   drops it at unbind while files stay open. After `open`, no callback touches the
 //!   registration, only the per-open [`StreamMiscDevice::Ptr`]; and since `open` may copy anything out
 //!   of [`StreamMiscDevice::RegistrationData`] into it, both are `'static`: the compiler then refuses
 //!   per-open state that borrows what the registration's owner drops (a `&Device<Bound>`, an
 //!   `IoMem` mapping), rather than letting a later `read(2)` use it.
+//! - The registration must not outlive the module's code. A leaked [`MiscDeviceRegistration`]
+//!   (`mem::forget` is safe) stays registered after `rmmod`: the device node stays, and its next
+//!   `open(2)` reaches a `struct file_operations`, and an `owner`, in the freed module image
+//!   (drivers/char/misc.c: misc_open() reads `fops` and calls `fops_get()` on it, checked against
+//!   7.3.4). The `'static` bounds make a leak only a leak while the module is loaded, not after.
+//!   Like every registration of the kernel crate (its own `kernel::miscdevice::MiscDeviceRegistration`
+//!   deregisters only in its `Drop` too: rust/kernel/miscdevice.rs, checked against 7.3.4), a
+//!   [`MiscDeviceRegistration`] must therefore be dropped before the module's exit returns; that
+//!   holds when the module's state, or a driver's device private data, owns it.
 //! - [`File`] requires that no `fdget_pos()` region that skipped `f_pos_lock` is active on the
-//!   file, because such a region may access `f_pos` without synchronisation. Character devices
-//!   never have `FMODE_ATOMIC_POS`, so `read(2)` and `write(2)` on another thread may hold such a
-//!   region. For our files it is harmless: `stream_open()` sets `FMODE_STREAM`, for which the VFS
-//!   never touches `f_pos` (`file_ppos()` is `NULL`), and nothing here exposes it. The read and
-//!   write callbacks, which run inside such a region on the current thread, do not get a file
-//!   reference at all.
+//!   file, because such a region may access `f_pos` without synchronisation (rust/kernel/fs/file.rs:
+//!   `File`, checked against 7.3.4). Character devices never have `FMODE_ATOMIC_POS` (the VFS sets
+//!   it only for regular files and directories: fs/open.c: do_dentry_open(); fs/file.c:
+//!   file_needs_f_pos_lock(), checked against 7.3.4), so `read(2)` and `write(2)` on another
+//!   thread may hold such a region. For our files it is harmless: `stream_open()` sets
+//!   `FMODE_STREAM` (fs/open.c: stream_open()), for which the VFS never touches `f_pos`
+//!   (`file_ppos()` is `NULL`: fs/read_write.c: file_ppos(), checked against 7.3.4), and nothing
+//!   here exposes it. The read and write callbacks, which run inside such a region on the current
+//!   thread, do not get a file reference at all.
 
 use core::{marker::PhantomData, ops::BitOr};
 use kernel::{

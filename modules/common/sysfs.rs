@@ -12,11 +12,14 @@
 //! - [`DeviceAttributes::show`] and [`DeviceAttributes::store`] receive `&self`, the data the
 //!   files belong to, and that identifier; they format into a bounded [`ShowBuffer`] with
 //!   [`write!`] and parse the written text with [`parse`];
-//! - [`AttributeGroup`] owns that data and the files: creating it publishes the files, dropping
-//!   it removes them before the data is dropped.
+//! - [`AttributeGroup`] owns that data and the files: creating it publishes the files; they are
+//!   removed when it is dropped or when the device is unbound, whichever comes first, and the data
+//!   is dropped with the group, after the files are gone.
 //!
 //! A driver keeps the [`AttributeGroup`] in its device private data, so the files exist exactly
-//! as long as the device is bound.
+//! as long as the device is bound. A group kept anywhere else (it is `'static` and `Send + Sync`:
+//! in an open file's state, say) loses its files at the unbind and keeps its data: dropping it
+//! later only drops the data.
 //!
 //! # Errors seen by userspace
 //!
@@ -30,12 +33,17 @@
 //!   `kstrtobool()` of C attributes: no octal, no sign, only `0`/`1` for booleans, and `ERANGE`
 //!   (not `EINVAL`) for a number too large, as `kstrto*()` return but the kernel crate's
 //!   `ParseInt` does not.
-//! - A read-only attribute has no `store` callback, so sysfs refuses to open it for writing
-//!   (`EACCES`), even for root.
+//! - A read-only attribute's file has mode `0444`, so sysfs refuses to open it for writing
+//!   (`EACCES`), even for root: sysfs's kernfs root checks the mode's write bits itself
+//!   (`KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK`, fs/sysfs/mount.c: sysfs_init(); fs/kernfs/file.c:
+//!   kernfs_fop_open(), checked against 7.3.4). It is the mode, not the missing `store`, that
+//!   does it: a device's kobject has `dev_sysfs_ops`, whose `store` exists for every attribute
+//!   (drivers/base/core.c, fs/sysfs/file.c: sysfs_add_file_mode_ns(), checked against 7.3.4).
 //!
 //! # Soundness
 //!
-//! The C callbacks find their data through the `struct device_attribute` sysfs hands back: every
+//! The C callbacks find their data through the `struct device_attribute` sysfs hands back
+//! (drivers/base/core.c: dev_attr_show(), dev_attr_store(), checked against 7.3.4): every
 //! attribute lives in a slot owned by the [`AttributeGroup`] that also records where the group's
 //! data is. The reference given to `show`/`store` is therefore valid as long as the callback can
 //! run, which is established as follows.
@@ -43,33 +51,65 @@
 //! - Files are created only after the data is fully initialised (the group's last initialisation
 //!   step), so no callback sees partially initialised data.
 //! - The data is pinned inside the group and never moves while the files exist.
-//! - [`AttributeGroup`]'s destructor calls `sysfs_remove_group()` before any field is dropped.
-//!   sysfs files are kernfs nodes; `kernfs_remove()` first deactivates each node, so no new
-//!   `show`/`store` can start, and then waits (`kernfs_drain()`) until every caller already inside
-//!   one has returned. A `store` racing with unbind therefore either completes before the data is
-//!   dropped or never starts (the `write(2)` then fails with `ENODEV`); it cannot observe freed
-//!   data. This is the same ordering the driver core uses for a driver's `dev_groups`, which are
-//!   removed before `remove()` runs.
+//! - Removing the files waits for the callbacks: `sysfs_remove_group()` removes each file with
+//!   `kernfs_remove_by_name()` (fs/sysfs/group.c: sysfs_remove_group(), remove_files()), and
+//!   `__kernfs_remove()` first deactivates the node, so no new `show`/`store` can start, then
+//!   waits in `kernfs_drain()` until every caller already inside one has returned
+//!   (fs/kernfs/dir.c: kernfs_remove_by_name_ns(), __kernfs_remove(), kernfs_drain(), checked
+//!   against 7.3.4). A read or write holds that active reference for the whole callback and
+//!   fails with `ENODEV` without one (fs/kernfs/file.c: kernfs_seq_start(),
+//!   kernfs_fop_write_iter(), checked against 7.3.4). A `store` racing with the removal
+//!   therefore either completes before the removal returns or never starts; it cannot observe
+//!   freed data. This is the ordering the driver core uses for a driver's `dev_groups`, which are
+//!   removed before `remove()` runs (drivers/base/dd.c: device_remove(), checked against 7.3.4).
+//! - The files are removed once, by whichever comes first of the group's drop and the device's
+//!   unbind: the removal is a [`Registration`] owned by a `kernel::devres::Devres`. At the unbind
+//!   the devres core revokes it, which drops it (removing the files); dropping the group first
+//!   revokes it there and takes it off the device's devres list. When the two race, each waits
+//!   for the other: `Devres::drop` returns only after the registration is dropped, by whichever
+//!   side won (rust/kernel/devres.rs: Devres::drop(), Devres::devres_node_release();
+//!   rust/kernel/revocable.rs: Revocable::revoke_internal(), checked against 7.3.4). The group
+//!   drops its `Devres` before its data and tables (field order), so the data outlives every
+//!   callback whichever side removed the files.
+//! - The unbind removes the files while the device's directory still exists: the devres core
+//!   releases a device's resources when its driver is unbound (drivers/base/dd.c:
+//!   __device_release_driver(), device_unbind_cleanup(), checked against 7.3.4), and
+//!   `device_del()` unbinds the driver and releases the device's resources before `kobject_del()`
+//!   removes the directory (drivers/base/core.c: device_del(); drivers/base/bus.c:
+//!   bus_remove_device(), checked against 7.3.4). A late drop after `device_del()` touches no
+//!   sysfs state: `kobject_del()` clears the kobject's `sd` (lib/kobject.c: __kobject_del();
+//!   fs/sysfs/dir.c: sysfs_remove_dir(), checked against 7.3.4), and a `sysfs_remove_group()`
+//!   then WARNs once per file, "kernfs: can not remove '...', no directory"
+//!   (fs/kernfs/dir.c: kernfs_remove_by_name_ns(), checked against 7.3.4), which is what the
+//!   group's destructor did before the removal was tied to the unbind.
+//! - The registration can be put on the device's devres list because the group is created from
+//!   a `&Device<Bound>`, which proves that a driver is bound to the device for the duration of
+//!   the call (rust/kernel/device.rs: `Bound`; rust/kernel/devres.rs: Devres::new(), checked
+//!   against 7.3.4).
 //! - The references handed to callbacks are shared and only live for the duration of the call,
 //!   so safe code cannot keep them beyond the lifetime of the data. Concurrent callers get shared
 //!   references at the same time, hence [`DeviceAttributes`] requires [`Sync`].
-//! - The group holds a reference count on the device, so the kobject the files live in outlives
-//!   the group.
+//! - The registration holds a reference count on the device, so the kobject the files live in
+//!   outlives it.
 //!
-//! Because dropping the group waits for running callbacks, callbacks must not wait for the
-//! group's owner to go away (e.g. by unbinding their own device): that would deadlock, exactly as
-//! it would in C.
+//! Because removing the files waits for running callbacks, callbacks must not wait for the
+//! group's owner to go away or for their device's unbind (e.g. by unbinding their own device),
+//! nor drop the last reference to their own group: that would deadlock, exactly as it would in
+//! C.
 //!
 //! Leaking an [`AttributeGroup`] (e.g. with [`core::mem::forget`], which is safe) leaks its data
-//! too and keeps the files alive, so the callbacks may run for ever. [`AttributeGroup::new`]
-//! therefore requires `T: 'static`: a leaked group then only leaks. Data that borrows (e.g. an
-//! `ExclusiveIoMem<'bound>` mapping valid while the device is bound) needs the `unsafe`
-//! [`AttributeGroup::new_with_lt`], whose caller promises that the group is dropped before the
-//! borrow ends, as the kernel crate does for `irq::Registration::new` and
-//! `auxiliary::Registration::new_with_lt`. In both cases the group must be dropped before the
-//! module that implements the callbacks is unloaded, which holds when it is part of a driver's
-//! device private data (the driver core drops it at unbind, and every device is unbound before
-//! its driver's module goes).
+//! too; its files stay until the device is unbound, and a device that stays bound keeps them for
+//! ever. [`AttributeGroup::new`] therefore requires `T: 'static`: a leaked group then only leaks.
+//! Data that borrows (e.g. an `ExclusiveIoMem<'bound>` mapping valid while the device is bound)
+//! needs the `unsafe` [`AttributeGroup::new_with_lt`], whose caller promises that the group is
+//! dropped before the borrow ends, as the kernel crate does for `irq::Registration::new` and
+//! `auxiliary::Registration::new_with_lt`. In both cases the group must be dropped, or its device
+//! unbound, before the module that implements the callbacks is unloaded: the files call the
+//! module's code, and so does the devres release of the registration at the unbind (its release
+//! function is monomorphised into the module, rust/kernel/devres.rs, checked against 7.3.4), as
+//! for every registration of the kernel crate. That holds when the group is part of a driver's
+//! device private data (the driver core drops it at unbind, and every device is unbound before its
+//! driver's module goes).
 
 use core::{
     fmt,
@@ -83,6 +123,7 @@ use kernel::{
         Bound,
         Device, //
     },
+    devres::Devres,
     ffi::c_char,
     page::PAGE_SIZE,
     prelude::*,
@@ -169,8 +210,9 @@ pub(crate) trait DeviceAttributes: Sync {
 /// The page a `show` callback formats into.
 ///
 /// sysfs hands `show` a page but accepts at most `PAGE_SIZE - 1` bytes back (it keeps room for
-/// the terminating NUL, as `sysfs_emit()` does, and WARNs "OOB write or bad count" otherwise), so
-/// [`show_callback`] gives it one byte less than the page.
+/// the terminating NUL, as `sysfs_emit()` does, and WARNs "OOB write or bad count" otherwise:
+/// fs/sysfs/file.c: sysfs_kf_seq_show(), checked against 7.3.4), so [`show_callback`] gives it
+/// one byte less than the page.
 ///
 /// # Invariants
 ///
@@ -298,10 +340,14 @@ pub(crate) fn parse_bool(input: &str) -> Result<bool> {
 ///   as `attr` is registered with sysfs.
 ///
 /// `attr` is shared with C, which holds pointers to it, without the kernel crate's usual
-/// `Opaque` wrapper: C only reads it (sysfs never writes a `device_attribute`), and Rust writes
-/// it only before the group is registered. 7.3's `include/linux/device.h` is migrating `show`
-/// and `store` to `show_const`/`store_const` (a union unless `CONFIG_CFI`); this uses the
-/// non-const members, which every 7.3 configuration still accepts.
+/// `Opaque` wrapper: C only reads it (sysfs takes the `struct attribute` as `const` and the
+/// driver core only reads `show` and `store`: fs/sysfs/file.c: sysfs_add_file_mode_ns();
+/// drivers/base/core.c: dev_attr_show(), dev_attr_store(), checked against 7.3.4), and Rust
+/// writes it only before the group is registered. 7.3's `include/linux/device.h` is migrating
+/// `show` and `store` to `show_const`/`store_const` (a union unless `CONFIG_CFI`, then a struct:
+/// include/linux/sysfs.h: `__SYSFS_FUNCTION_ALTERNATIVE`, checked against 7.3.4); this uses the
+/// non-const members, which `dev_attr_show()` and `dev_attr_store()` call first when set, in
+/// every 7.3 configuration.
 #[repr(C)]
 struct Slot<T: DeviceAttributes> {
     attr: bindings::device_attribute,
@@ -335,8 +381,9 @@ impl<T: DeviceAttributes> Tables<T> {
             attr.attr.name = desc.name.as_char_ptr();
             attr.attr.mode = desc.access.mode();
             // What `sysfs_attr_init()` does for attributes outside static storage: lockdep needs
-            // a static key for the file's active reference. One key serves all attributes, as
-            // for C attributes initialised in a loop.
+            // a static key for the file's active reference (include/linux/sysfs.h:
+            // sysfs_attr_init(); fs/sysfs/file.c: sysfs_add_file_mode_ns(), checked against
+            // 7.3.4). One key serves all attributes, as for C attributes initialised in a loop.
             #[cfg(CONFIG_DEBUG_LOCK_ALLOC)]
             {
                 attr.attr.key = kernel::static_lock_class!().as_ptr();
@@ -376,36 +423,62 @@ impl<T: DeviceAttributes> Tables<T> {
 
 /// A set of sysfs files in a device's directory, owning the data they show and modify.
 ///
-/// The files appear when the group is initialised and disappear, after waiting for every
-/// running callback, when it is dropped. See the [module documentation](self) for why this
-/// makes the callbacks sound.
+/// The files appear when the group is initialised. They disappear, after waiting for every
+/// running callback, when the group is dropped or when the device is unbound, whichever comes
+/// first; the data lives until the group is dropped. See the [module documentation](self) for
+/// why this makes the callbacks sound.
 ///
 /// # Invariants
 ///
 /// - `tables` describes the files of `T::ATTRIBUTES`; every slot's `data` points to `self.data`.
-/// - The group in `tables` is registered with sysfs on `dev`'s kobject from the end of
-///   initialisation until the start of [`PinnedDrop::drop`].
-#[pin_data(PinnedDrop)]
+/// - `registration` holds the [`Registration`] of the group in `tables` from the end of
+///   initialisation until it is revoked, at the device's unbind or when `registration` is
+///   dropped; it is declared before `data` and `tables`, so it is dropped (and its drop has
+///   returned, see the module documentation) before they are.
+#[pin_data]
 pub(crate) struct AttributeGroup<T: DeviceAttributes> {
+    registration: Devres<Registration>,
     #[pin]
     data: T,
     tables: Tables<T>,
-    dev: ARef<Device>,
-    _registered: Registered,
     #[pin]
     _pin: PhantomPinned,
 }
 
-/// Marks the last initialisation step of an [`AttributeGroup`]: its files exist.
-struct Registered;
+/// The files of an [`AttributeGroup`] in sysfs; dropping it removes them.
+///
+/// # Invariants
+///
+/// `group` is registered with sysfs on `dev`'s kobject, and the tables it points to stay valid
+/// and unchanged until this is dropped.
+struct Registration {
+    dev: ARef<Device>,
+    group: *const bindings::attribute_group,
+}
+
+// SAFETY: `group` is only handed to `sysfs_remove_group()`, which may run on any thread; the tables
+// it points to are never modified after initialisation.
+unsafe impl Send for Registration {}
+
+// SAFETY: No method of `Registration` takes `&self`; a shared reference gives access to nothing.
+unsafe impl Sync for Registration {}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariants `group` is registered on `dev`'s kobject and valid.
+        // `sysfs_remove_group()` returns only after every running callback has returned, and no
+        // new callback starts afterwards (see the module documentation).
+        unsafe { bindings::sysfs_remove_group(kobject(&self.dev), self.group) };
+    }
+}
 
 // SAFETY: The raw pointers in `tables` only point into memory owned by the group itself (its
 // heap tables and its pinned `data`), so sending the group sends everything they reach. `T` and
-// `T::Id` are `Send`.
+// `T::Id` are `Send`; `Devres<Registration>` is `Send`.
 unsafe impl<T: DeviceAttributes + Send> Send for AttributeGroup<T> {}
 
 // SAFETY: Through `&AttributeGroup` only `&T` is handed out, and `T: Sync`; the tables are never
-// modified after initialisation.
+// modified after initialisation, and `registration` is not reachable through `&AttributeGroup`.
 unsafe impl<T: DeviceAttributes> Sync for AttributeGroup<T> {}
 
 impl<T: DeviceAttributes + 'static> AttributeGroup<T> {
@@ -415,10 +488,10 @@ impl<T: DeviceAttributes + 'static> AttributeGroup<T> {
     ///
     /// Errors of `data`, `ENOMEM`, or the error of `sysfs_create_group()` (e.g. `EEXIST` when a
     /// file of the same name exists). Nothing is left registered on failure.
-    pub(crate) fn new(
-        dev: &Device<Bound>,
-        data: impl PinInit<T, Error>,
-    ) -> impl PinInit<Self, Error> {
+    pub(crate) fn new<'a>(
+        dev: &'a Device<Bound>,
+        data: impl PinInit<T, Error> + 'a,
+    ) -> impl PinInit<Self, Error> + 'a {
         // SAFETY: `T: 'static`, so the data borrows nothing that could end while the files exist.
         unsafe { Self::new_with_lt(dev, data) }
     }
@@ -434,40 +507,51 @@ impl<T: DeviceAttributes> AttributeGroup<T> {
     /// # Safety
     ///
     /// The group must be dropped (not leaked with [`core::mem::forget`] or a reference cycle)
-    /// before any lifetime `T` contains ends: its files call into `T` until it is dropped.
-    pub(crate) unsafe fn new_with_lt(
-        dev: &Device<Bound>,
-        data: impl PinInit<T, Error>,
-    ) -> impl PinInit<Self, Error> {
-        let dev: ARef<Device> = dev.into();
-
+    /// before any lifetime `T` contains ends: unless the device is unbound first, its files call
+    /// into `T` until it is dropped.
+    pub(crate) unsafe fn new_with_lt<'a>(
+        dev: &'a Device<Bound>,
+        data: impl PinInit<T, Error> + 'a,
+    ) -> impl PinInit<Self, Error> + 'a
+    where
+        T: 'a,
+    {
         try_pin_init!(&this in Self {
             data <- data,
             // SAFETY: Only the address of the `data` field is computed; nothing is read.
             tables: Tables::new(unsafe { &raw const (*this.as_ptr()).data })?,
-            dev: dev,
-            // SAFETY: `data`, `tables` and `dev` are initialised above, and the whole group is
-            // pinned, so `this` stays valid until the group's destructor runs.
-            _registered: unsafe { Self::register(this.as_ptr()) }?,
+            // SAFETY: `data` and `tables` are initialised above, and the whole group is pinned,
+            // so `this` stays valid until the group is dropped, after `registration`.
+            registration: unsafe { Self::register(dev, this.as_ptr()) }?,
             _pin: PhantomPinned,
         })
     }
 
-    /// Creates the files.
+    /// Creates the files and hands their removal to the devres core, which removes them at
+    /// `dev`'s unbind unless the returned handle is dropped first.
     ///
     /// # Safety
     ///
-    /// `this` must point to a pinned group whose `data`, `tables` and `dev` are initialised.
-    unsafe fn register(this: *const Self) -> Result<Registered> {
-        // SAFETY: By the safety requirements, `tables` and `dev` are initialised.
-        let (tables, dev) = unsafe { (&(*this).tables, &(*this).dev) };
+    /// `this` must point to a pinned group whose `data` and `tables` are initialised and that
+    /// drops the returned handle before them.
+    unsafe fn register(dev: &Device<Bound>, this: *const Self) -> Result<Devres<Registration>> {
+        // SAFETY: By the safety requirements, `tables` is initialised and not otherwise borrowed.
+        let tables = unsafe { &(*this).tables };
+        let group = &raw const *tables.group;
 
-        // SAFETY: `tables.group` and the tables it points to are valid and outlive the
-        // registration (see the invariants of `Tables` and `Self`); `kobject()` is valid.
-        kernel::error::to_result(unsafe {
-            bindings::sysfs_create_group(kobject(dev), &raw const *tables.group)
-        })?;
-        Ok(Registered)
+        // SAFETY: `group` and the tables it points to are valid and outlive the registration
+        // (see the invariants of `Tables` and `Self`); `kobject()` is valid.
+        kernel::error::to_result(unsafe { bindings::sysfs_create_group(kobject(dev), group) })?;
+
+        // INVARIANT: The group was registered on `dev`'s kobject above; its tables live until
+        // the group is dropped, which by the safety requirements is after the returned handle,
+        // and `Devres::drop` returns only once the registration is dropped.
+        let registration = Registration {
+            dev: dev.into(),
+            group,
+        };
+        // On failure `Devres::new` drops `registration`, which removes the files again.
+        Devres::new(dev, registration)
     }
 }
 
@@ -476,16 +560,6 @@ impl<T: DeviceAttributes> core::ops::Deref for AttributeGroup<T> {
 
     fn deref(&self) -> &T {
         &self.data
-    }
-}
-
-#[pinned_drop]
-impl<T: DeviceAttributes> PinnedDrop for AttributeGroup<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariants the group is registered on `dev`'s kobject.
-        // `sysfs_remove_group()` returns only after every running callback has returned, and no
-        // new callback starts afterwards, so `data` may be dropped once this returns.
-        unsafe { bindings::sysfs_remove_group(kobject(&self.dev), &raw const *self.tables.group) };
     }
 }
 
@@ -523,12 +597,14 @@ unsafe extern "C" fn show_callback<T: DeviceAttributes>(
     buf: *mut c_char,
 ) -> isize {
     // SAFETY: `attr` was registered by an `AttributeGroup<T>`; kernfs holds an active reference
-    // to the file for the duration of this call, so the group is still registered.
+    // to the file for the duration of this call (fs/kernfs/file.c: kernfs_seq_start(),
+    // kernfs_fop_write_iter(), checked against 7.3.4), so the group is still registered.
     let slot = unsafe { slot::<T>(attr) };
     // SAFETY: By the invariants of `Slot`, `data` is valid while the group is registered.
     let data = unsafe { &*slot.data };
-    // SAFETY: sysfs passes a buffer of `PAGE_SIZE` bytes that only this call uses; the last byte
-    // is left out (see `ShowBuffer`).
+    // SAFETY: sysfs passes a buffer of `PAGE_SIZE` bytes that only this call uses (the open
+    // file's seq_file buffer, fs/sysfs/file.c: sysfs_kf_seq_show(), checked against 7.3.4); the
+    // last byte is left out (see `ShowBuffer`).
     let page = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), SHOW_CAPACITY) };
 
     let mut out = ShowBuffer::new(page);
@@ -555,15 +631,124 @@ unsafe extern "C" fn store_callback<T: DeviceAttributes>(
     let slot = unsafe { slot::<T>(attr) };
     // SAFETY: As in `show_callback`.
     let data = unsafe { &*slot.data };
-    // SAFETY: sysfs passes `count` readable bytes that are not modified during this call.
+    // SAFETY: sysfs passes `count` readable bytes, a copy of the user's that nothing else
+    // modifies during this call (fs/kernfs/file.c: kernfs_fop_write_iter(), checked against
+    // 7.3.4).
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
 
     let result = core::str::from_utf8(input)
         .map_err(|_| EINVAL)
         .and_then(|text| data.store(slot.id, text.strip_suffix('\n').unwrap_or(text)));
     match result {
-        // CAST: sysfs limits writes to `PAGE_SIZE` bytes, which fits in `isize`.
+        // CAST: kernfs limits writes to `PAGE_SIZE` bytes (fs/kernfs/file.c:
+        // kernfs_fop_write_iter(), checked against 7.3.4), which fits in `isize`.
         Ok(()) => count as isize,
         Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// The group's lifecycle against a real device: a faux device, which is bound from its creation
+/// until its removal (`device_del()`), as a platform device is from probe to unbind.
+#[cfg(CONFIG_KUNIT = "y")]
+#[kernel::macros::kunit_tests(rkm_sysfs)]
+mod tests {
+    use super::*;
+    use kernel::{
+        faux,
+        sync::{
+            atomic::{
+                Atomic,
+                Relaxed, //
+            },
+            Arc, //
+        },
+    };
+
+    /// Group data that counts its drops, so a test sees when (and whether) the group released it.
+    struct Counted {
+        drops: Arc<Atomic<u32>>,
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.drops.fetch_add(1, Relaxed);
+        }
+    }
+
+    #[derive(Clone, Copy)]
+    enum CountedAttr {
+        Value,
+        Setting,
+    }
+
+    impl DeviceAttributes for Counted {
+        type Id = CountedAttr;
+
+        const ATTRIBUTES: &'static [Attribute<CountedAttr>] = &[
+            Attribute::read_only(c"rkm_value", CountedAttr::Value),
+            Attribute::read_write(c"rkm_setting", CountedAttr::Setting),
+        ];
+
+        fn show(&self, _id: CountedAttr, out: &mut ShowBuffer<'_>) -> Result {
+            writeln!(out, "{}", self.drops.load(Relaxed))
+        }
+
+        fn store(&self, _id: CountedAttr, _input: &str) -> Result {
+            Err(EINVAL)
+        }
+    }
+
+    fn counted(drops: &Arc<Atomic<u32>>) -> Result<Counted> {
+        Ok(Counted {
+            drops: drops.clone(),
+        })
+    }
+
+    /// A group kept past its device's removal (as a `'static` group kept in an open file's state
+    /// would be): the late drop must neither touch the removed directory (the old destructor's
+    /// `sysfs_remove_group()` WARNed "kernfs: can not remove 'rkm_value', no directory" once per
+    /// file, which the harness's kernel-log check fails) nor drop the data early.
+    #[test]
+    fn group_dropped_after_its_device_is_removed() -> Result {
+        let drops = Arc::new(Atomic::new(0), GFP_KERNEL)?;
+        let device = faux::Registration::new(c"rkm-sysfs-late-drop", None)?;
+        let dev: &faux::Device<Bound> = device.as_ref();
+        let group = KBox::pin_init(
+            AttributeGroup::new(dev.as_ref(), counted(&drops)),
+            GFP_KERNEL,
+        )?;
+
+        drop(device);
+        assert_eq!(drops.load(Relaxed), 0);
+
+        drop(group);
+        assert_eq!(drops.load(Relaxed), 1);
+        Ok(())
+    }
+
+    /// The usual order, a group dropped while its device is bound: its files go with it, so the
+    /// same files can be created again on the same device at once.
+    #[test]
+    fn group_dropped_while_bound_removes_its_files() -> Result {
+        let drops = Arc::new(Atomic::new(0), GFP_KERNEL)?;
+        let device = faux::Registration::new(c"rkm-sysfs-bound-drop", None)?;
+        let dev: &faux::Device<Bound> = device.as_ref();
+
+        let first = KBox::pin_init(
+            AttributeGroup::new(dev.as_ref(), counted(&drops)),
+            GFP_KERNEL,
+        )?;
+        drop(first);
+        assert_eq!(drops.load(Relaxed), 1);
+
+        let second = KBox::pin_init(
+            AttributeGroup::new(dev.as_ref(), counted(&drops)),
+            GFP_KERNEL,
+        )?;
+        drop(second);
+        assert_eq!(drops.load(Relaxed), 2);
+
+        drop(device);
+        Ok(())
     }
 }

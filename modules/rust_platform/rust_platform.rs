@@ -70,9 +70,10 @@
 //!   unbound, and an access after that fails with `ENODEV` instead of touching an unmapped
 //!   window.
 //! - The sysfs files are therefore created with the safe `sysfs::AttributeGroup::new`, which
-//!   requires `'static` data. Nothing depends on the group being dropped in time: if it outlived
-//!   the binding (it does not, the driver core drops the private data at unbind), the register
-//!   files would fail with `ENODEV` and the others show the configuration the group owns.
+//!   requires `'static` data. Nothing depends on the group being dropped in time: the group's
+//!   files go at the unbind even if the group outlived it (it does not, the driver core drops the
+//!   private data at unbind), and while they exist a register access after the window's
+//!   revocation fails with `ENODEV`.
 //!
 //! Because the files are removed before the window is released (see above), no file access sees
 //! a revoked window in practice: userspace cannot reach `ENODEV` this way, the KUnit tests check

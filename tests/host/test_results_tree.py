@@ -70,6 +70,17 @@ class JudgementTest(unittest.TestCase):
 			(Path(tmp) / 'k.rs').write_text('#[kernel::macros::kunit_tests(gamma)]\n')
 			self.assertEqual(results_tree.declared_suites(Path(tmp)), ['gamma'])
 
+	def test_suites_of_files_included_by_path_are_the_modules(self):
+		with tempfile.TemporaryDirectory() as tmp:
+			(Path(tmp) / 'common').mkdir()
+			(Path(tmp) / 'common' / 'shared.rs').write_text('#[kunit_tests(shared)]\n')
+			(Path(tmp) / 'common' / 'unused.rs').write_text('#[kunit_tests(unused)]\n')
+			module = Path(tmp) / 'm'
+			module.mkdir()
+			(module / 'm.rs').write_text('#[path = "../common/shared.rs"]\nmod shared;\n'
+						     '#[path = "../common/missing.rs"]\nmod missing;\n')
+			self.assertEqual(results_tree.declared_suites(module), ['shared'])
+
 
 if __name__ == '__main__':
 	unittest.main()
