@@ -72,16 +72,21 @@ endif
 
 all: modules
 
+# kbuild on the collection, with the tree's kernel features (scripts/probes.sh)
+# for Kbuild's RKM_FEATURES.
+KBUILD_COLLECTION = features=$$($(SCRIPTS)/probes.sh $(KDIR) LLVM=1) && \
+	$(MAKE) -C $(KDIR) M=$(TOP) RKM_FEATURES="$$features"
+
 modules rust-analyzer:
-	+$(MAKE) -C $(KDIR) M=$(TOP) $@
+	+$(KBUILD_COLLECTION) $@
 
 modules_install: modules
-	+$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	+$(KBUILD_COLLECTION) modules_install
 
 # Clippy and rustc with every warning an error, the formatting check, and
 # checkpatch on the C modules (the twins).
 lint: rustfmtcheck checkpatch
-	+$(MAKE) -C $(KDIR) M=$(TOP) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
+	+$(KBUILD_COLLECTION) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
 
 CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
 C_MODULE_SOURCES = $(filter-out %.mod.c,$(wildcard $(TOP)/modules/*/*.[ch] \
@@ -138,7 +143,8 @@ RUST_SOURCES = $(shell find $(TOP)/modules -name '*.rs')
 # Crates built alone (compile-fail cases, demos) name modules/common/ files by
 # a #[path] that holds only in their build copies: rustfmt formats them from
 # stdin, where it follows no module.
-STANDALONE_RUST_SOURCES = $(wildcard $(TOP)/tests/compile-fail/*/*.rs $(TOP)/demos/*/*/*.rs)
+STANDALONE_RUST_SOURCES = $(wildcard $(TOP)/tests/compile-fail/*/*.rs $(TOP)/demos/*/*/*.rs \
+	$(TOP)/scripts/probes/*.rs)
 RUSTFMT = rustfmt --config-path $(SCRIPTS)/rustfmt.toml
 
 rustfmt:
@@ -164,7 +170,7 @@ toolchain:
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
-		$(MAKE) -C $(KDIR) M=$(TOP) clean; \
+		$(MAKE) -C $(KDIR) M=$(TOP) RKM_FEATURES= clean; \
 	else \
 		find $(TOP)/modules \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 			-o -name '.*.cmd' -o -name '*.rmeta' -o -name modules.order -o -name Module.symvers \) -delete; \

@@ -36,15 +36,17 @@ DEMO=$TOP/demos/bug_classes
 # built against TREE; rust_bugs includes modules/common/ as the modules do
 # (../common/), and is built with clippy and every warning an error.
 build_demos() {
-	local tree=$1 dir=$2 module
+	local tree=$1 dir=$2 module features
 	shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r "$DEMO/include" "$TOP/modules/common" "$dir/"
+	features=$("$TOP/scripts/probes.sh" "$tree" LLVM=1)
 	for module in "$@"; do
 		cp -r "$DEMO/$module" "$dir/"
 		note "building $module against $tree"
-		make -C "$tree" M="$dir/$module" LLVM=1 CLIPPY=1 KRUSTFLAGS=-Dwarnings \
+		make -C "$tree" M="$dir/$module" LLVM=1 CLIPPY=1 \
+			KRUSTFLAGS="-Dwarnings$(for f in $features; do printf ' --cfg=%s' "$f"; done)" \
 			modules >"$dir/$module/build.log" 2>&1 ||
 			die "building $module failed: $(tail -n 20 "$dir/$module/build.log")"
 	done

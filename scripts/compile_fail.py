@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from kernel_features import kernel_features, rustc_cfgs
+
 TOP = Path(__file__).resolve().parent.parent
 
 CFG = 'rkm_compile_fail'
@@ -216,10 +218,10 @@ def prepare(case: str, cases_dir: Path, common_dir: Path, build_dir: Path) -> No
 			kbuild.write_text(f'# SPDX-License-Identifier: GPL-2.0\n\nobj-m := {case}.o\n')
 
 
-def build(kdir: Path, case: str, directory: Path, variant: str,
+def build(kdir: Path, case: str, directory: Path, variant: str, features: Sequence[str] = (),
 	  timeout: float = BUILD_TIMEOUT) -> Build:
 	"""Builds one variant of a case with kbuild; its output goes to build.log."""
-	flags = f'--cfg={CFG}' if variant == 'unsound' else ''
+	flags = rustc_cfgs([*features, CFG] if variant == 'unsound' else list(features))
 	env = {k: v for k, v in os.environ.items() if k not in MAKE_ENV}
 	command = ['make', '-C', str(kdir), f'M={directory}', 'LLVM=1', f'KRUSTFLAGS={flags}',
 		   'modules']
@@ -273,6 +275,10 @@ def main(argv: Sequence[str]) -> int:
 		print(f'==> another compile-fail run uses {build_dir}; waiting for it', file=sys.stderr)
 		fcntl.flock(lock, fcntl.LOCK_EX)
 
+	try:
+		features = kernel_features(kdir)
+	except subprocess.CalledProcessError:
+		return 2
 	start = time.monotonic()
 	for name in names:
 		prepare(name, args.cases_dir, args.common_dir, build_dir)
@@ -283,7 +289,7 @@ def main(argv: Sequence[str]) -> int:
 	failed = 0
 	with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
 		futures = {(name, variant): pool.submit(build, kdir, name, build_dir / name / variant,
-							variant, args.timeout)
+							variant, features, args.timeout)
 			   for name in names for variant in VARIANTS}
 		for number, name in enumerate(names, 1):
 			results = {variant: futures[(name, variant)].result() for variant in VARIANTS}

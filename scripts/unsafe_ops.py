@@ -26,6 +26,7 @@ from typing import Dict, List, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare import MODULES, TOP, rust_files, strip_rust  # noqa: E402
+from kernel_features import kernel_features, rustc_cfgs  # noqa: E402
 
 # The unsafe capabilities (the Rust reference's "unsafety" list, as rustc's
 # E0133 messages name them), in the order tables show them.
@@ -88,7 +89,8 @@ def operations(kdir: Path, module: str) -> Dict[Path, Dict[str, object]]:
 			target = root / path.relative_to(TOP)
 			target.write_text(without_unsafe_blocks(path.read_text()))
 			copies[target.resolve()] = path
-		build = subprocess.run(['make', '-C', str(kdir), f'M={copy}', 'LLVM=1', 'modules'],
+		build = subprocess.run(['make', '-C', str(kdir), f'M={copy}', 'LLVM=1',
+					f'KRUSTFLAGS={rustc_cfgs(kernel_features(kdir))}', 'modules'],
 				       capture_output=True, text=True)
 		log = build.stdout + build.stderr
 	result: Dict[Path, Dict[str, object]] = {}

@@ -12,12 +12,14 @@
 # the sources; the chroot sees this copy at the checkout's own path, so the
 # compilers' messages name the real files.
 VIEW=$TOP/.build/debian-src
+# The probe runner, for the tree's kernel features (scripts/probes.sh).
+PROBE_SOURCES="scripts/probes.sh scripts/lib.sh scripts/probes"
 source_view() {
 	local list
 	if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
-		list=$(cd "$TOP" && git ls-files -co --exclude-standard -- Kbuild modules)
+		list=$(cd "$TOP" && git ls-files -co --exclude-standard -- Kbuild modules $PROBE_SOURCES)
 	else
-		list=$(cd "$TOP" && find Kbuild modules -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod' \
+		list=$(cd "$TOP" && find Kbuild modules $PROBE_SOURCES -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod' \
 			! -name '*.mod.c' ! -name '*.rmeta' ! -name '.*.cmd' ! -name '.*.d' \
 			! -name modules.order ! -name Module.symvers ! -name '*.long-type-*.txt')
 	fi
@@ -36,8 +38,12 @@ kbuild_modules() {
 	exec 7>"$OUT.lock"
 	flock 7
 	source_view
-	in_chroot --bind "$(src_dir)" --bind "$dir" --bind-to "$VIEW" "$TOP" --bind "$OUT" \
-		"${extra_binds[@]}" -- make -C "$dir" M="$TOP" MO="$OUT" "${KMAKE_VARS[@]}" ${V:+V=$V} "$@"
+	local binds=(--bind "$(src_dir)" --bind "$dir" --bind-to "$VIEW" "$TOP" --bind "$OUT" "${extra_binds[@]}")
+	local features
+	features=$(in_chroot "${binds[@]}" -- env RKM_PROBES_DIR="$OUT/probes" \
+		"$TOP/scripts/probes.sh" "$dir" "${KMAKE_VARS[@]}")
+	in_chroot "${binds[@]}" -- make -C "$dir" M="$TOP" MO="$OUT" "${KMAKE_VARS[@]}" \
+		RKM_FEATURES="$features" ${V:+V=$V} "$@"
 }
 extra_binds=()
 

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `bindings::irqreturn_t` is a newtype (`--newtype-enum irqreturn`, rust/bindgen_parameters,
+//! 7.3); 7.2's is a `c_uint`.
+//!
+#![allow(dead_code, reason = "a probe: only whether it builds matters")]
+
+use kernel::prelude::*;
+
+module! {
+    type: Probe,
+    name: "rkm_irqreturn_newtype",
+    authors: ["Rust kernel module collection contributors"],
+    description: "Feature probe (scripts/probes.sh)",
+    license: "GPL",
+}
+
+struct Probe;
+
+impl kernel::Module for Probe {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Self)
+    }
+}
+
+fn handled() -> kernel::bindings::irqreturn_t {
+    kernel::bindings::irqreturn_t(1)
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `pci::Driver::probe` gets `Option<&IdInfo>` (rust/kernel/pci.rs, 7.3); 7.2's gets `&IdInfo`.
+
+#![allow(dead_code, reason = "a probe: only whether it builds matters")]
+
+use kernel::prelude::*;
+
+module! {
+    type: Probe,
+    name: "rkm_pci_probe_id_option",
+    authors: ["Rust kernel module collection contributors"],
+    description: "Feature probe (scripts/probes.sh)",
+    license: "GPL",
+}
+
+struct Probe;
+
+impl kernel::Module for Probe {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Self)
+    }
+}
+
+fn probe<T: kernel::pci::Driver>(pdev: &kernel::pci::Device<kernel::device::Core<'_>>) {
+    let _init = T::probe(pdev, None);
+}
