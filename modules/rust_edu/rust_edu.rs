@@ -18,17 +18,20 @@
 //!   `include/uapi/rust_edu.h`).
 //!
 //! Where the 7.3 kernel crate offers no safe API (enabling the device until unbind, the DMA
-//! mask, an interrupt handler with its vector), this driver uses `modules/common/pci_setup.rs`.
+//! mask, an interrupt handler with its vector), this driver is a `pci_setup::Driver`
+//! (`modules/common/pci_setup.rs`), whose adapter does that set-up around its probe.
 //!
 //! # Lifecycle
 //!
-//! Probe enables the device, sets its DMA mask, maps BAR 0 and checks the device, allocates the
-//! DMA memory, requests the interrupt, then registers `/dev/rust-edu`. Every resource is
-//! device-managed: a failing step releases those before it. At unbind, [`Edu::shut_down`] ends
-//! every waiting command with `ENODEV` and waits for a running transfer, and bus mastering ends;
-//! then the misc device is deregistered (files stay open, and fail with `ENODEV` from then on),
-//! and the devres core frees the interrupt, the DMA memory, the mapping, and disables the
-//! device, in that order.
+//! Probe enables the device, sets its DMA mask and allocates its interrupt vector (the adapter,
+//! before this driver's code), maps BAR 0 and checks the device, allocates the DMA memory,
+//! requests the interrupt (the adapter, with the handler the probe returns), then registers
+//! `/dev/rust-edu`. Every resource is device-managed or owned by the binding: a failing step
+//! releases those before it. At unbind, [`Edu::shut_down`] ends every waiting command with
+//! `ENODEV` and waits for a running transfer, and bus mastering ends; then the interrupt is freed,
+//! the misc device is deregistered (files stay open, and fail with `ENODEV` from then on), and
+//! the devres core frees the DMA memory, the mapping, the vector, and disables the device, in
+//! that order.
 //!
 //! # Soundness
 //!
