@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Device-managed PCI set-up for a driver's probe: enabling the device, its DMA mask, and one
-//! interrupt vector with its handler; and, for its unbind, ending bus mastering.
+//! The PCI set-up a driver's probe needs before its own code runs (enabling the device, its DMA
+//! mask, one interrupt vector), a handler on that vector, and, for its unbind, ending bus
+//! mastering: [`Adapter`], a `pci::Driver` wrapping a driver written against [`Driver`].
 //!
 //! C headers: [`include/linux/pci.h`](srctree/include/linux/pci.h),
 //! [`include/linux/dma-mapping.h`](srctree/include/linux/dma-mapping.h),
@@ -11,64 +12,96 @@
 //! or without leaving state behind at unbind:
 //!
 //! - `pci::Device::enable_device_mem()` is never undone: the device stays enabled, and a bus
-//!   master, after the driver unbinds, and each bind raises its enable count again. [`enable`]
+//!   master, after the driver unbinds, and each bind raises its enable count again. [`Adapter`]
 //!   registers the matching `pci_disable_device()` with the devres core, which also ends bus
 //!   mastering. (`pcim_enable_device()` would do the same, but it switches the device's MSI
 //!   vectors to the legacy implicitly managed mode, which would free them a second time.) That
 //!   comes after the driver's other devres resources are released, its DMA memory among them:
 //!   [`clear_master`] ends bus mastering in the driver's unbind, before that memory is freed.
 //! - `dma::Device::dma_set_mask_and_coherent()` is `unsafe`: the mask must not change while the
-//!   device allocates or maps DMA memory. [`set_dma_mask`] is safe; see "Soundness" below.
+//!   device allocates or maps DMA memory. [`Adapter`] sets [`Driver::DMA_MASK`] before the
+//!   driver's probe runs; see "Soundness" below.
 //! - `irq::Registration::new()` is `unsafe` (the registration must never be leaked), and the
 //!   vectors of `pci::Device::alloc_irq_vectors()` are borrowed by the request made from them,
-//!   so a driver cannot keep both in its private data. [`request_vector`] allocates one vector
-//!   and requests it for a `'static` handler, and hands both to the devres core, which releases
-//!   them at unbind: the driver gets nothing it could leak. `pci_free_irq_vectors()` frees all
-//!   of the device's vectors, so [`request_vector`] refuses a device that has MSI or MSI-X
-//!   vectors already (from an earlier call, or `pci::Device::alloc_irq_vectors()`): what it
-//!   frees is then only what it allocated.
+//!   so a driver cannot keep both in its private data. [`Adapter`] allocates one vector of
+//!   [`Driver::vector`]'s types before the driver's probe, and requests the handler
+//!   [`Driver::probe`] returns on it before the driver's private data is initialised; the
+//!   driver gets nothing it could leak.
 //!
 //! # Soundness
 //!
-//! - [`enable`] and [`request_vector`] register their undo with the devres core, which runs it
-//!   exactly once, when the device is unbound (or probe fails), before the driver's module can be
-//!   unloaded: a module cannot be removed while its driver is bound to a device. So the
-//!   interrupt handler, whose code is in the module, is freed (`free_irq()`, which waits for a
-//!   running handler) before that code goes away, and the handler's data is `'static`: it
-//!   borrows nothing the driver's private data could take with it when dropped at unbind.
-//! - The devres core releases in the reverse order of registration. The handler, registered
-//!   after the mapping and the DMA memory it uses (both devres-managed too, and revocable), is
-//!   freed first; and the interrupt vectors, allocated after [`enable`], are freed before the
-//!   device is disabled.
-//! - [`set_dma_mask`] must not run concurrently with a DMA allocation or mapping for the same
-//!   device. Every such primitive of `kernel::dma` takes a `&device::Device<Bound>`, and it takes
-//!   `&pci::Device<Core>`, which only a bus callback (probe, unbind) gets, with the device lock
-//!   held. A `&Device<Bound>` is a borrow whose lifetime ends with the binding: work items,
-//!   timers, threads and interrupt handlers all need `'static` data (or an `unsafe`
-//!   constructor), so the one safe way to another thread is a child device's driver:
-//!   `auxiliary::Device<Bound>::parent()` hands the auxiliary driver's probe, which may run on
-//!   another thread, its parent bound. Registering such a child takes the parent's
-//!   `&Device<Bound>`, so by induction a device without children on a bus has none registered
-//!   concurrently, and [`set_dma_mask`] refuses a device that has any (children without a bus,
-//!   such as the wakeup source device a PCI device has on Debian's kernel, never get a driver,
-//!   so no driver's code receives them). Then while a bus callback runs, the only code that can
-//!   allocate or map DMA memory for the device is the callback's own thread, which is busy
-//!   calling this function.
+//! Premises about the kernel crate and C name their source, checked against 7.3.4.
+//!
+//! - The DMA mask. `dma::Device::dma_set_mask_and_coherent()` (`rust/kernel/dma.rs`) must not
+//!   run concurrently with a DMA allocation or mapping for the device. Every such primitive of
+//!   `kernel::dma` takes a `&device::Device<Bound>` (`rust/kernel/dma.rs`, `Coherent::zeroed*`
+//!   and the rest), and a `&Device<Bound>` exists only while its device is bound
+//!   (`rust/kernel/device.rs`, the `Bound` documentation). [`Adapter`] sets the mask first in
+//!   its probe, before any code of the driver's runs for this binding. The PCI bus calls probe
+//!   with the device lock held and the device bound to no other driver (`drivers/base/dd.c`,
+//!   `__driver_attach()`/`__device_attach()` take `device_lock()`; `really_probe()` refuses a
+//!   device whose devres list is not empty, "Resources present before probing"); an earlier
+//!   binding's private data and devres resources were released before it ended
+//!   (`device_unbind_cleanup()`: `post_unbind_rust`, then `devres_release_all()`), so whatever
+//!   that binding registered which could hand out the device bound (an auxiliary child,
+//!   `auxiliary::Device<Bound>::parent()`; a scoped timer, `ScopedHrTimerPointer::start_scoped()`
+//!   in `rust/kernel/time/hrtimer.rs`, which returns only once its timer stopped) is gone. So
+//!   when [`Adapter`] sets the mask, the only code holding this device bound is the probe call
+//!   setting it. Afterwards nothing changes the mask again: [`set_dma_mask`] is `unsafe`, and
+//!   [`Adapter`] is its only caller.
+//! - [`Adapter`]'s enabling and interrupt vector are registered with the devres core, which
+//!   releases them exactly once, in reverse order, after the driver's private data is dropped
+//!   (`device_unbind_cleanup()` in `drivers/base/dd.c`) and before the driver's module can be
+//!   unloaded (a module cannot be removed while its driver is bound). The vector, allocated
+//!   before any resource of the driver's, is freed after all of them and before the device is
+//!   disabled.
+//! - The handler is owned by [`Adapter`]'s private data, as its first field: it is freed
+//!   (`free_irq()`, which waits for a running handler) after the driver's unbind, before the
+//!   driver's private data is dropped, and before its module can go away. Its data is
+//!   `'static`, so it borrows nothing the driver's private data could take with it.
+//! - The vector against `pci::Device::alloc_irq_vectors()` (`rust/kernel/pci/irq.rs`), whose
+//!   `IrqVectorRegistration` frees, when dropped, every MSI and MSI-X vector of the device
+//!   (`pci_free_irq_vectors()` in `drivers/pci/msi/api.c`: `pci_disable_msix()`,
+//!   `pci_disable_msi()`), ours too. Ours is allocated before the driver's code runs, and
+//!   refused (`EBUSY`) if the device has MSI or MSI-X vectors already (from a registration an
+//!   earlier binding leaked): so the driver's registrations are all made after ours, and what
+//!   our free frees is only ours. A registration of the driver's made later can free ours:
+//!   - dropped within the driver's probe (before [`Driver::probe`] returns): the handler is not
+//!     requested yet, and [`Adapter`] checks that the vector is still the one it allocated
+//!     before requesting it, refusing the binding with `EBUSY` and an error naming the cause;
+//!   - kept in the driver's private data: dropped after our handler is freed (first field), so
+//!     the vector it takes with it has no handler any more.
+//!
+//!   What stays open is a gap of the 7.3 kernel crate itself, which has it between two of its
+//!   own registrations (`alloc_irq_vectors()` can be called again while an `irq::Registration`
+//!   borrows an earlier `IrqVectorRegistration`): driver code that has the device bound while
+//!   our handler is requested (its private data's initialiser, its unbind, what it runs
+//!   concurrently with a `&Device<Bound>`) can allocate INTx vectors and drop them, freeing our
+//!   MSI under its handler; nothing out of tree can see or stop that. Allocating MSI or MSI-X
+//!   vectors there fails instead, with `WARN_ON_ONCE(dev->msi_enabled)` for MSI
+//!   (`__pci_enable_msi_range()` in `drivers/pci/msi/msi.c`) and an error for MSI-X
+//!   (`__pci_enable_msix_range()`). Should our MSI be gone when the handler is freed, the
+//!   interrupt with its action went with it, and the handler is not freed a second time (an
+//!   error is logged instead of `free_irq()`'s "Trying to free already-free IRQ").
 
-use core::marker::PhantomPinned;
+use core::marker::{
+    PhantomData,
+    PhantomPinned, //
+};
 
 use kernel::{
     bindings,
     device::Core,
     devres,
     dma::{
-        self,
-        Device as _, //
+        Device as _,
+        DmaMask, //
     },
     irq, pci,
     prelude::*,
     sync::aref::ARef,
 };
+use pin_init::pin_init_scope;
 
 /// The `struct pci_dev` behind a [`pci::Device`] (`rust/kernel/pci.rs`, whose `as_raw()` is
 /// private).
@@ -125,7 +158,7 @@ impl Drop for Enabled {
 ///
 /// Whatever `pci_enable_device_mem()` returns, or `ENOMEM` if the undo cannot be registered (the
 /// device is then disabled again).
-pub(crate) fn enable(pdev: &pci::Device<Core<'_>>) -> Result {
+fn enable(pdev: &pci::Device<Core<'_>>) -> Result {
     pdev.enable_device_mem()?;
     // INVARIANT: Enabled just above; from here on only the devres core drops the value.
     devres::register(
@@ -147,45 +180,23 @@ pub(crate) fn clear_master(pdev: &pci::Device<Core<'_>>) {
     unsafe { bindings::pci_clear_master(raw(pdev)) };
 }
 
-/// `device_for_each_child()`'s callback: stops at the first child on a bus. A child without
-/// one (a wakeup source's device, say) never gets a driver, so no driver's code receives it.
+/// Sets the device's streaming and coherent DMA masks.
 ///
 /// # Safety
 ///
-/// Only for `device_for_each_child()`, which passes a valid device.
-unsafe extern "C" fn on_a_bus(child: *mut bindings::device, _data: *mut c_void) -> c_int {
-    // SAFETY: `child` is a valid device, referenced for the call (the function's contract).
-    c_int::from(unsafe { !(*child).bus.is_null() })
-}
-
-/// Sets the device's streaming and coherent DMA masks.
-///
-/// Call it before registering any child device (an auxiliary device, say): see "Soundness" in
-/// the module documentation.
+/// No DMA allocation or mapping for `pdev` may run concurrently (the requirement of
+/// `dma::Device::dma_set_mask_and_coherent()`): [`Adapter`] calls it before the driver's probe,
+/// see "Soundness" in the module documentation.
 ///
 /// # Errors
 ///
-/// - `EBUSY` if the device has a child device on a bus.
-/// - `EIO` if the platform cannot address the device with `mask`.
-pub(crate) fn set_dma_mask(pdev: &pci::Device<Core<'_>>, mask: dma::DmaMask) -> Result {
-    // SAFETY: `pdev` is a valid PCI device, so its embedded `struct device` is a valid device;
-    // `on_a_bus` only reads the child it is given, and no data is passed.
-    let children = unsafe {
-        bindings::device_for_each_child(
-            &raw mut (*raw(pdev)).dev,
-            core::ptr::null_mut(),
-            Some(on_a_bus),
-        )
-    };
-    if children != 0 {
-        return Err(EBUSY);
-    }
-    // SAFETY: No DMA allocation or mapping for `pdev` can run concurrently: it has no child
-    // device on a bus; see "Soundness" in the module documentation.
+/// `EIO` if the platform cannot address the device with `mask`.
+pub(crate) unsafe fn set_dma_mask(pdev: &pci::Device<Core<'_>>, mask: DmaMask) -> Result {
+    // SAFETY: The caller promises that no DMA allocation or mapping runs concurrently.
     unsafe { pdev.dma_set_mask_and_coherent(mask) }
 }
 
-/// The interrupt types [`request_vector`] tries, in this order.
+/// The interrupt types [`Adapter`] tries, in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Vector {
     /// Message signalled, with INTx if the device or platform has no MSI.
@@ -203,7 +214,15 @@ pub(crate) enum VectorKind {
     Intx,
 }
 
-/// One interrupt vector of a device (the vectors are freed when this is dropped).
+/// Whether the device has MSI or MSI-X vectors.
+fn has_msi(pdev: &pci::Device<Core<'_>>) -> bool {
+    // SAFETY: `pdev` is a valid PCI device; the bus callback holding `Core` holds its lock, under
+    // which the PCI core changes these bits.
+    unsafe { (*raw(pdev)).msi_enabled() != 0 || (*raw(pdev)).msix_enabled() != 0 }
+}
+
+/// The device's interrupt vectors (freed when this is dropped): registered with the devres
+/// core by [`allocate`].
 ///
 /// # Invariants
 ///
@@ -216,13 +235,79 @@ struct Vectors {
 impl Drop for Vectors {
     fn drop(&mut self) {
         // SAFETY: The vectors were allocated for this value, and the device's MSI vectors, if
-        // any, only for it (type invariants); no handler is requested on them any more:
-        // `VectorHandler`, the only user, frees its handler before its fields are dropped.
+        // any, only for it (type invariants); no handler is requested on them any more: the
+        // devres core releases this after the driver's private data, whose first field,
+        // `BoundDriver::handler`, frees the only one.
         unsafe { bindings::pci_free_irq_vectors(raw(&self.pdev)) };
     }
 }
 
-/// A handler requested on the first vector of [`Vectors`].
+/// The vector [`allocate`] allocated.
+#[derive(Clone, Copy)]
+struct Allocated {
+    irq: u32,
+    kind: VectorKind,
+}
+
+impl Allocated {
+    /// Whether the device's first vector is still this one: a registration of
+    /// `pci::Device::alloc_irq_vectors()` dropped since frees every MSI vector of the device,
+    /// ours too; one still alive may have enabled MSI over our INTx.
+    fn intact(self, pdev: &pci::Device<Core<'_>>) -> bool {
+        // SAFETY: `pdev` is a valid PCI device; `pci_irq_vector()` checks the index.
+        let irq = unsafe { bindings::pci_irq_vector(raw(pdev), 0) };
+        // SAFETY: As above, under the device lock the bus callback holds.
+        let msi = unsafe { (*raw(pdev)).msi_enabled() != 0 };
+        u32::try_from(irq) == Ok(self.irq)
+            && match self.kind {
+                VectorKind::Msi => msi,
+                VectorKind::Intx => !has_msi(pdev),
+            }
+    }
+}
+
+/// Allocates one interrupt vector of `vector`'s types until the device is unbound.
+///
+/// # Errors
+///
+/// - `EBUSY` if the device has MSI or MSI-X vectors already.
+/// - Whatever `pci_alloc_irq_vectors()` returns, e.g. `ENOSPC` if the device has no interrupt of
+///   those types.
+/// - `EINVAL` from `pci_irq_vector()`, or `ENOMEM`; the vector is freed again.
+fn allocate(pdev: &pci::Device<Core<'_>>, vector: Vector) -> Result<Allocated> {
+    let types = match vector {
+        Vector::MsiOrIntx => bindings::PCI_IRQ_MSI | bindings::PCI_IRQ_INTX,
+        Vector::Intx => bindings::PCI_IRQ_INTX,
+    };
+    // Only from a registration an earlier binding leaked: `pci_free_irq_vectors()` would free
+    // its vectors too, and `pci_alloc_irq_vectors()` warns for MSI over MSI.
+    if has_msi(pdev) {
+        dev_err!(
+            pdev,
+            "the device has MSI vectors already: an earlier binding leaked them\n"
+        );
+        return Err(EBUSY);
+    }
+    // SAFETY: `pdev` is a valid, bound PCI device; the function validates the rest.
+    let allocated = unsafe { bindings::pci_alloc_irq_vectors(raw(pdev), 1, 1, types) };
+    kernel::error::to_result(allocated)?;
+    // INVARIANT: Allocated just above, after the check that the device had no MSI vectors.
+    let vectors = Vectors {
+        pdev: ARef::from(&**pdev),
+    };
+    // SAFETY: `pdev` is valid and has its vectors allocated.
+    let kind = match unsafe { bindings::pci_irq_type(raw(pdev)) } {
+        bindings::PCI_IRQ_MSI => VectorKind::Msi,
+        _ => VectorKind::Intx,
+    };
+    // SAFETY: As above; vector 0 exists because one was allocated.
+    let irq = unsafe { bindings::pci_irq_vector(raw(pdev), 0) };
+    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
+    devres::register(pdev.as_ref(), vectors, GFP_KERNEL)?;
+    Ok(Allocated { irq, kind })
+}
+
+/// A handler requested on the vector [`allocate`] allocated.
 ///
 /// # Invariants
 ///
@@ -230,8 +315,8 @@ impl Drop for Vectors {
 /// freed only by [`PinnedDrop`].
 #[pin_data(PinnedDrop)]
 struct VectorHandler<T: irq::Handler + 'static> {
-    vectors: Vectors,
-    irq: u32,
+    pdev: ARef<pci::Device>,
+    vector: Allocated,
     #[pin]
     handler: T,
     /// The cookie is this value's address: it must not move.
@@ -242,18 +327,34 @@ struct VectorHandler<T: irq::Handler + 'static> {
 #[pinned_drop]
 impl<T: irq::Handler + 'static> PinnedDrop for VectorHandler<T> {
     fn drop(self: Pin<&mut Self>) {
+        // SAFETY: `self.pdev` is valid; only read, as `has_msi()` does.
+        let msi = unsafe { (*raw(&self.pdev)).msi_enabled() != 0 };
+        if self.vector.kind == VectorKind::Msi && !msi {
+            // `pci_disable_msi()` freed every MSI interrupt of the device, ours with the action
+            // holding this cookie: nothing can call the handler any more, and `free_irq()`
+            // would free an interrupt that is gone (or, reused, someone else's).
+            dev_err!(
+                self.pdev,
+                "interrupt {} was freed under its handler: a pci::Device::alloc_irq_vectors() \
+                 registration was dropped while it was requested\n",
+                self.vector.irq
+            );
+            return;
+        }
         let cookie = core::ptr::from_ref::<Self>(&self)
             .cast_mut()
             .cast::<c_void>();
-        // SAFETY: `irq` has a handler requested with this cookie (type invariants). `free_irq()`
-        // waits for a running handler to return, so none can use `self` after this.
-        unsafe { bindings::free_irq(self.irq, cookie) };
+        // SAFETY: `irq` has a handler requested with this cookie (type invariants), on an
+        // interrupt still allocated (an INTx one is never freed, an MSI one only with all of the
+        // device's, checked above). `free_irq()` waits for a running handler to return, so none
+        // can use `self` after this.
+        unsafe { bindings::free_irq(self.vector.irq, cookie) };
     }
 }
 
 /// # Safety
 ///
-/// Only for `request_irq()` by [`request_vector`], with a pointer to a pinned, initialised
+/// Only for `request_irq()` by [`request`], with a pointer to a pinned, initialised
 /// `VectorHandler<T>` as `cookie`.
 unsafe extern "C" fn handle_vector<T: irq::Handler + 'static>(
     _irq: c_int,
@@ -265,63 +366,25 @@ unsafe extern "C" fn handle_vector<T: irq::Handler + 'static>(
     bindings::irqreturn_t(this.handler.handle() as c_uint)
 }
 
-/// Allocates one interrupt vector of `vector`'s types and requests it for `handler`, called
-/// `name` in `/proc/interrupts`, until the device is unbound.
-///
-/// The handler may run as soon as it is requested, and on an INTx vector also for another
-/// device's interrupt: it must return [`irq::IrqReturn::None`] when its device has none pending.
-///
-/// One MSI vector a binding: not to be mixed with `pci::Device::alloc_irq_vectors()`, which
-/// frees every vector of the device too.
+/// Requests `handler`, called `name` in `/proc/interrupts`, on `vector` of `pdev`.
 ///
 /// # Errors
 ///
-/// - `EBUSY` if the device has MSI or MSI-X vectors already.
-/// - Whatever `pci_alloc_irq_vectors()` returns, e.g. `ENOSPC` if the device has no interrupt of
-///   those types.
-/// - `EINVAL` from `pci_irq_vector()`, or whatever `request_irq()` returns (`EBUSY` for a line
-///   taken without sharing), or `ENOMEM`; the vector is freed again.
-pub(crate) fn request_vector<T: irq::Handler + Send + 'static>(
-    pdev: &pci::Device<Core<'_>>,
-    vector: Vector,
+/// Whatever `request_irq()` returns (`EBUSY` for a line taken without sharing).
+fn request<T: irq::Handler + Send + 'static>(
+    pdev: ARef<pci::Device>,
+    vector: Allocated,
     name: &'static CStr,
     handler: T,
-) -> Result<VectorKind> {
-    let types = match vector {
-        Vector::MsiOrIntx => bindings::PCI_IRQ_MSI | bindings::PCI_IRQ_INTX,
-        Vector::Intx => bindings::PCI_IRQ_INTX,
-    };
-    // SAFETY: `pdev` is a valid PCI device, whose lock the bus callback holding `Core` holds:
-    // no other `request_vector` runs for it.
-    let msi = unsafe { (*raw(pdev)).msi_enabled() != 0 || (*raw(pdev)).msix_enabled() != 0 };
-    if msi {
-        return Err(EBUSY);
-    }
-    // SAFETY: `pdev` is a valid, bound PCI device; the function validates the rest.
-    let allocated = unsafe { bindings::pci_alloc_irq_vectors(raw(pdev), 1, 1, types) };
-    kernel::error::to_result(allocated)?;
-    // INVARIANT: Allocated just above, after the check that the device had no MSI vectors.
-    let vectors = Vectors {
-        pdev: ARef::from(&**pdev),
-    };
-
-    // SAFETY: `pdev` is valid and has its vectors allocated.
-    let kind = match unsafe { bindings::pci_irq_type(raw(pdev)) } {
-        bindings::PCI_IRQ_MSI => VectorKind::Msi,
-        _ => VectorKind::Intx,
-    };
-    // SAFETY: As above; vector 0 exists because one was allocated.
-    let irq = unsafe { bindings::pci_irq_vector(raw(pdev), 0) };
-    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
+) -> impl PinInit<VectorHandler<T>, Error> {
     // An INTx pin may be shared with other devices; an MSI is the device's own.
-    let flags = match kind {
+    let flags = match vector.kind {
         VectorKind::Msi => 0,
         VectorKind::Intx => bindings::IRQF_SHARED,
     };
-
-    let init = try_pin_init!(&this in VectorHandler {
-        vectors,
-        irq,
+    try_pin_init!(&this in VectorHandler {
+        pdev,
+        vector,
         handler,
         _pin: PhantomPinned,
         _: {
@@ -331,7 +394,7 @@ pub(crate) fn request_vector<T: irq::Handler + Send + 'static>(
             // INVARIANT: On success the handler is requested with this cookie.
             kernel::error::to_result(unsafe {
                 bindings::request_irq(
-                    *irq,
+                    vector.irq,
                     Some(handle_vector::<T>),
                     // CAST: The `IRQF_*` flags are 32-bit; `c_ulong` is at least as wide.
                     flags as c_ulong,
@@ -340,7 +403,110 @@ pub(crate) fn request_vector<T: irq::Handler + Send + 'static>(
                 )
             })?;
         },
-    }? Error);
-    devres::register(pdev.as_ref(), init, GFP_KERNEL)?;
-    Ok(kind)
+    }? Error)
+}
+
+/// A PCI driver whose device [`Adapter`] sets up before its probe: enabled (with bus mastering)
+/// until unbind, its DMA mask set, one interrupt vector allocated, with the handler the probe
+/// returns requested on it.
+///
+/// The items of `pci::Driver` (`rust/kernel/pci.rs`), and what the set-up needs.
+pub(crate) trait Driver {
+    /// The type holding information about each device id supported by the driver.
+    type IdInfo: 'static;
+    /// The driver's private data for a bound device.
+    type Data<'bound>: Send + 'bound;
+    /// The interrupt handler.
+    ///
+    /// It may run as soon as it is requested, and on an INTx vector also for another device's
+    /// interrupt: it must return [`irq::IrqReturn::None`] when its device has none pending.
+    type Handler: irq::Handler + Send + 'static;
+
+    /// The table of device ids supported by the driver.
+    const ID_TABLE: pci::IdTable<Self::IdInfo>;
+    /// The device's DMA addressing width, set before [`Driver::probe`] runs.
+    const DMA_MASK: DmaMask;
+    /// The handler's name in `/proc/interrupts`.
+    const IRQ_NAME: &'static CStr;
+
+    /// The interrupt types to allocate a vector of, called before each probe.
+    fn vector() -> Vector;
+
+    /// Sets a bound device up, with its DMA mask set and an interrupt vector of `kind` allocated.
+    ///
+    /// Returns the handler, which [`Adapter`] requests on the vector, and then the initialiser
+    /// of the driver's private data, which runs after that.
+    ///
+    /// # Errors
+    ///
+    /// The driver's: the binding is refused.
+    fn probe<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        id_info: Option<&'bound Self::IdInfo>,
+        kind: VectorKind,
+    ) -> Result<(
+        Self::Handler,
+        impl PinInit<Self::Data<'bound>, Error> + 'bound,
+    )>;
+
+    /// Called when the device is unbound, before the handler is freed.
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        let _ = (pdev, this);
+    }
+}
+
+/// The `pci::Driver` of a [`Driver`], to name in `kernel::module_pci_driver!`.
+pub(crate) struct Adapter<T: Driver>(PhantomData<T>);
+
+/// [`Adapter`]'s private data: the handler, then the driver's.
+#[pin_data]
+pub(crate) struct BoundDriver<'bound, T: Driver + 'static> {
+    /// First, so dropped first: freed before anything of the driver's, which could take the
+    /// vector with it (see "Soundness" in the module documentation).
+    #[pin]
+    handler: VectorHandler<T::Handler>,
+    #[pin]
+    data: T::Data<'bound>,
+}
+
+impl<T: Driver + 'static> pci::Driver for Adapter<T> {
+    type IdInfo = T::IdInfo;
+    type Data<'bound> = BoundDriver<'bound, T>;
+
+    const ID_TABLE: pci::IdTable<Self::IdInfo> = T::ID_TABLE;
+
+    fn probe<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        id_info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        pin_init_scope(move || {
+            enable(pdev)?;
+            // SAFETY: No code of the driver's has run for this binding yet, and nothing of an
+            // earlier binding's is left: the only code holding the device bound is this call;
+            // see "Soundness" in the module documentation.
+            unsafe { set_dma_mask(pdev, T::DMA_MASK) }?;
+            let vector = allocate(pdev, T::vector())?;
+            let (handler, data) = T::probe(pdev, id_info, vector.kind)?;
+            // Before the handler exists: a vector freed now takes no handler with it.
+            if !vector.intact(pdev) {
+                dev_err!(
+                    pdev,
+                    "interrupt {} was freed during probe: a pci::Device::alloc_irq_vectors() \
+                     registration dropped in probe frees the device's every MSI vector\n",
+                    vector.irq
+                );
+                return Err(EBUSY);
+            }
+            Ok(try_pin_init!(BoundDriver {
+                handler <- request(ARef::from(&**pdev), vector, T::IRQ_NAME, handler),
+                data <- data,
+            }? Error))
+        })
+    }
+
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        // SAFETY: `data` is structurally pinned (`#[pin]`): the reference stays pinned.
+        let data = unsafe { this.map_unchecked(|this| &this.data) };
+        T::unbind(pdev, data);
+    }
 }

@@ -18,17 +18,20 @@
 //!   `include/uapi/rust_edu.h`).
 //!
 //! Where the 7.3 kernel crate offers no safe API (enabling the device until unbind, the DMA
-//! mask, an interrupt handler with its vector), this driver uses `modules/common/pci_setup.rs`.
+//! mask, an interrupt handler with its vector), this driver is a `pci_setup::Driver`
+//! (`modules/common/pci_setup.rs`), whose adapter does that set-up around its probe.
 //!
 //! # Lifecycle
 //!
-//! Probe enables the device, sets its DMA mask, maps BAR 0 and checks the device, allocates the
-//! DMA memory, requests the interrupt, then registers `/dev/rust-edu`. Every resource is
-//! device-managed: a failing step releases those before it. At unbind, [`Edu::shut_down`] ends
-//! every waiting command with `ENODEV` and waits for a running transfer, and bus mastering ends;
-//! then the misc device is deregistered (files stay open, and fail with `ENODEV` from then on),
-//! and the devres core frees the interrupt, the DMA memory, the mapping, and disables the
-//! device, in that order.
+//! Probe enables the device, sets its DMA mask and allocates its interrupt vector (the adapter,
+//! before this driver's code), maps BAR 0 and checks the device, allocates the DMA memory,
+//! requests the interrupt (the adapter, with the handler the probe returns), then registers
+//! `/dev/rust-edu`. Every resource is device-managed or owned by the binding: a failing step
+//! releases those before it. At unbind, [`Edu::shut_down`] ends every waiting command with
+//! `ENODEV` and waits for a running transfer, and bus mastering ends; then the interrupt is freed,
+//! the misc device is deregistered (files stay open, and fail with `ENODEV` from then on), and
+//! the devres core frees the DMA memory, the mapping, the vector, and disables the device, in
+//! that order.
 //!
 //! # Soundness
 //!
@@ -56,7 +59,11 @@ use kernel::{
         self,
         IrqReturn, //
     },
-    pci,
+    pci::{
+        self,
+        IrqType,
+        IrqTypes, //
+    },
     prelude::*,
     seq_file::SeqFile,
     seq_print,
@@ -94,7 +101,6 @@ use pci_setup::{
     Vector,
     VectorKind, //
 };
-use pin_init::pin_init_scope;
 use regs::{
     Direction,
     Hardware,
@@ -259,17 +265,19 @@ impl StreamMiscDevice for EduFile {
 
 /// A bound device: its state, and its misc device, deregistered first when dropped.
 #[pin_data]
-struct BoundEdu {
+struct BoundEdu<'bound> {
     #[pin]
     misc: MiscDeviceRegistration<EduFile>,
     edu: Arc<EduDevice>,
+    /// `mix_vectors=2`'s vectors, dropped with the binding.
+    _mixed: Option<pci::IrqVectorRegistration<'bound>>,
 }
 
 struct RustEduDriver;
 
 kernel::pci_device_table!(
     PCI_TABLE,
-    <RustEduDriver as pci::Driver>::IdInfo,
+    <RustEduDriver as pci_setup::Driver>::IdInfo,
     [(pci_setup::device_id(0x1234, 0x11e8), ())]
 );
 
@@ -299,23 +307,14 @@ impl RustEduDriver {
         Ok(())
     }
 
-    fn bind(pdev: &pci::Device<Core<'_>>) -> Result<Arc<EduDevice>> {
-        pci_setup::enable(pdev)?;
-        pci_setup::set_dma_mask(pdev, DmaMask::new::<DMA_BITS>())?;
-
+    fn bind(pdev: &pci::Device<Core<'_>>, kind: VectorKind) -> Result<Arc<EduDevice>> {
         let bar = pdev.iomap_region_sized::<BAR0_SIZE>(0, c"rust_edu")?;
         Self::check_device(pdev, &bar)?;
         let bar = bar.into_devres()?;
         let memory = Coherent::<u8>::zeroed_slice(pdev.as_ref(), DMA_MEMORY_SIZE, GFP_KERNEL)?;
         let memory = Devres::new(pdev.as_ref(), memory)?;
 
-        let vector = if module_parameters::msi.value() == 0 {
-            Vector::Intx
-        } else {
-            Vector::MsiOrIntx
-        };
         let edu = Arc::pin_init(Edu::new(Hardware::new(bar, memory), TIMEOUT_MS), GFP_KERNEL)?;
-        let kind = pci_setup::request_vector(pdev, vector, c"rust_edu", EduIrq(edu.clone()))?;
         // Before the misc device exists, so before anyone can read it.
         edu.set_irq_mode(match kind {
             VectorKind::Msi => IRQ_MSI,
@@ -325,23 +324,51 @@ impl RustEduDriver {
     }
 }
 
-impl pci::Driver for RustEduDriver {
+impl pci_setup::Driver for RustEduDriver {
     type IdInfo = ();
-    type Data<'bound> = BoundEdu;
+    type Data<'bound> = BoundEdu<'bound>;
+    type Handler = EduIrq;
 
     const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+    const DMA_MASK: DmaMask = DmaMask::new::<DMA_BITS>();
+    const IRQ_NAME: &'static CStr = c"rust_edu";
+
+    fn vector() -> Vector {
+        if module_parameters::msi.value() == 0 {
+            Vector::Intx
+        } else {
+            Vector::MsiOrIntx
+        }
+    }
 
     fn probe<'bound>(
         pdev: &'bound pci::Device<Core<'_>>,
         _id_info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        pin_init_scope(move || {
-            let edu = Self::bind(pdev)?;
-            Ok(try_pin_init!(BoundEdu {
+        kind: VectorKind,
+    ) -> Result<(EduIrq, impl PinInit<Self::Data<'bound>, Error> + 'bound)> {
+        // Test-only (tests/rust_edu/lifecycle/mixed_vectors.sh): vectors of the kernel crate's
+        // own beside the adapter's, which must not let them free its vector under its handler.
+        let mixed = match module_parameters::mix_vectors.value() {
+            0 => None,
+            _ => Some(pdev.alloc_irq_vectors(1, 1, IrqTypes::default().with(IrqType::Intx))?),
+        };
+        let edu = Self::bind(pdev, kind)?;
+        // 1: dropped within the probe (before 7.3's adapter, with the device's MSI vector
+        // already requested); 2: kept until the binding ends.
+        let mixed = if module_parameters::mix_vectors.value() == 1 {
+            drop(mixed);
+            None
+        } else {
+            mixed
+        };
+        Ok((
+            EduIrq(edu.clone()),
+            try_pin_init!(BoundEdu {
                 misc <- MiscDeviceRegistration::register(c"rust-edu", edu.clone()),
                 edu,
-            }))
-        })
+                _mixed: mixed,
+            }),
+        ))
     }
 
     fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
@@ -358,7 +385,7 @@ impl pci::Driver for RustEduDriver {
 }
 
 kernel::module_pci_driver! {
-    type: RustEduDriver,
+    type: pci_setup::Adapter<RustEduDriver>,
     name: "rust_edu",
     authors: ["Rust kernel module collection contributors"],
     description: "PCI driver for QEMU's edu device: DMA, MSI and MMIO",
@@ -367,6 +394,11 @@ kernel::module_pci_driver! {
         msi: u8 {
             default: 1,
             description: "1: an MSI (the INTx pin if there is none); 0: the INTx pin",
+        },
+        mix_vectors: u8 {
+            default: 0,
+            description: "Test only: 1 or 2 allocate INTx vectors in probe beside the driver's \
+                          and drop them before probe ends (1, refused) or with the binding (2)",
         },
     },
 }

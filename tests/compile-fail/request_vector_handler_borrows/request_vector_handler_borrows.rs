@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0521
+// expect: E0597 E0505
 
 //! Compile-fail case: an interrupt handler that borrows what the driver owns.
 //!
-//! `request_vector()` (`modules/common/pci_setup.rs`) takes a `'static` handler: the devres core
-//! frees the interrupt at unbind, after the driver's private data, which the handler would
-//! otherwise be free to borrow, has been dropped; an interrupt arriving in between would run the
-//! handler on freed memory. What builds instead: the handler owning a reference count of the
-//! data it shares with the driver.
+//! `pci_setup::Driver::Handler` (`modules/common/pci_setup.rs`) is `'static`: the handler is freed
+//! at unbind, when what the driver's probe owned may be gone; an interrupt arriving in between
+//! would run the handler on freed memory. What builds instead: the handler owning a reference
+//! count of the data it shares with the driver.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
 //! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
@@ -23,6 +22,7 @@ use core::sync::atomic::{
 };
 use kernel::{
     device::Core,
+    dma::DmaMask,
     irq::{
         self,
         IrqReturn, //
@@ -31,7 +31,10 @@ use kernel::{
     prelude::*,
     sync::Arc, //
 };
-use pci_setup::Vector;
+use pci_setup::{
+    Vector,
+    VectorKind, //
+};
 
 module! {
     type: CompileFailCase,
@@ -54,12 +57,30 @@ struct Counters {
     interrupts: AtomicU32,
 }
 
+/// The driver's private data.
+#[pin_data]
+struct BoundCounters {
+    counters: Arc<Counters>,
+}
+
+struct CountingDriver;
+
+kernel::pci_device_table!(
+    PCI_TABLE,
+    <CountingDriver as pci_setup::Driver>::IdInfo,
+    [(pci_setup::device_id(0x1234, 0x11e8), ())]
+);
+
 #[cfg(not(rkm_compile_fail))]
 struct CountingHandler {
     counters: Arc<Counters>,
 }
 
-#[cfg(not(rkm_compile_fail))]
+#[cfg(rkm_compile_fail)]
+struct CountingHandler {
+    counters: &'static Counters,
+}
+
 impl irq::Handler for CountingHandler {
     fn handle(&self) -> IrqReturn {
         self.counters.interrupts.fetch_add(1, Ordering::Relaxed);
@@ -67,31 +88,38 @@ impl irq::Handler for CountingHandler {
     }
 }
 
-#[cfg(not(rkm_compile_fail))]
-fn request(pdev: &pci::Device<Core<'_>>, counters: &Arc<Counters>) -> Result {
-    let handler = CountingHandler {
-        counters: counters.clone(),
-    };
-    pci_setup::request_vector(pdev, Vector::MsiOrIntx, c"compile_fail", handler)?;
-    Ok(())
-}
+impl pci_setup::Driver for CountingDriver {
+    type IdInfo = ();
+    type Data<'bound> = BoundCounters;
+    type Handler = CountingHandler;
 
-#[cfg(rkm_compile_fail)]
-struct CountingHandler<'a> {
-    counters: &'a Counters,
-}
+    const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+    const DMA_MASK: DmaMask = DmaMask::new::<32>();
+    const IRQ_NAME: &'static CStr = c"compile_fail";
 
-#[cfg(rkm_compile_fail)]
-impl irq::Handler for CountingHandler<'_> {
-    fn handle(&self) -> IrqReturn {
-        self.counters.interrupts.fetch_add(1, Ordering::Relaxed);
-        IrqReturn::Handled
+    fn vector() -> Vector {
+        Vector::MsiOrIntx
     }
-}
 
-#[cfg(rkm_compile_fail)]
-fn request(pdev: &pci::Device<Core<'_>>, counters: &Arc<Counters>) -> Result {
-    let handler = CountingHandler { counters };
-    pci_setup::request_vector(pdev, Vector::MsiOrIntx, c"compile_fail", handler)?;
-    Ok(())
+    fn probe<'bound>(
+        _pdev: &'bound pci::Device<Core<'_>>,
+        _id_info: Option<&'bound Self::IdInfo>,
+        _kind: VectorKind,
+    ) -> Result<(CountingHandler, impl PinInit<BoundCounters, Error> + 'bound)> {
+        let counters = Arc::new(
+            Counters {
+                interrupts: AtomicU32::new(0),
+            },
+            GFP_KERNEL,
+        )?;
+        #[cfg(not(rkm_compile_fail))]
+        let handler = CountingHandler {
+            counters: counters.clone(),
+        };
+        #[cfg(rkm_compile_fail)]
+        let handler = CountingHandler {
+            counters: &counters,
+        };
+        Ok((handler, try_pin_init!(BoundCounters { counters })))
+    }
 }
