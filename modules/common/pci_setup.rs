@@ -214,11 +214,19 @@ pub(crate) enum VectorKind {
     Intx,
 }
 
+/// Whether the device has MSI vectors.
+fn has_msi_vectors<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>) -> bool {
+    // SAFETY: `pdev` is a valid PCI device. The raw accessor reads the bit through the pointer,
+    // without a reference to the whole `struct pci_dev`, whose other fields the kernel may change
+    // meanwhile.
+    unsafe { bindings::pci_dev::msi_enabled_raw(raw(pdev)) != 0 }
+}
+
 /// Whether the device has MSI or MSI-X vectors.
 fn has_msi(pdev: &pci::Device<Core<'_>>) -> bool {
-    // SAFETY: `pdev` is a valid PCI device; the bus callback holding `Core` holds its lock, under
-    // which the PCI core changes these bits.
-    unsafe { (*raw(pdev)).msi_enabled() != 0 || (*raw(pdev)).msix_enabled() != 0 }
+    // SAFETY: As in `has_msi_vectors()`. The bus callback holding `Core` holds the device lock,
+    // under which the PCI core changes these bits.
+    has_msi_vectors(pdev) || unsafe { bindings::pci_dev::msix_enabled_raw(raw(pdev)) != 0 }
 }
 
 /// The device's interrupt vectors (freed when this is dropped): registered with the devres
@@ -256,11 +264,9 @@ impl Allocated {
     fn intact(self, pdev: &pci::Device<Core<'_>>) -> bool {
         // SAFETY: `pdev` is a valid PCI device; `pci_irq_vector()` checks the index.
         let irq = unsafe { bindings::pci_irq_vector(raw(pdev), 0) };
-        // SAFETY: As above, under the device lock the bus callback holds.
-        let msi = unsafe { (*raw(pdev)).msi_enabled() != 0 };
         u32::try_from(irq) == Ok(self.irq)
             && match self.kind {
-                VectorKind::Msi => msi,
+                VectorKind::Msi => has_msi_vectors(pdev),
                 VectorKind::Intx => !has_msi(pdev),
             }
     }
@@ -327,9 +333,7 @@ struct VectorHandler<T: irq::Handler + 'static> {
 #[pinned_drop]
 impl<T: irq::Handler + 'static> PinnedDrop for VectorHandler<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `self.pdev` is valid; only read, as `has_msi()` does.
-        let msi = unsafe { (*raw(&self.pdev)).msi_enabled() != 0 };
-        if self.vector.kind == VectorKind::Msi && !msi {
+        if self.vector.kind == VectorKind::Msi && !has_msi_vectors(&self.pdev) {
             // `pci_disable_msi()` freed every MSI interrupt of the device, ours with the action
             // holding this cookie: nothing can call the handler any more, and `free_irq()`
             // would free an interrupt that is gone (or, reused, someone else's).
