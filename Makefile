@@ -26,12 +26,13 @@ TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
 .DEFAULT_GOAL := all
 
-# KERNEL=debian: Debian's stock kernel, its own toolchain and its own vmlinuz
-# (README: "Your distribution's kernel"), in place of the targets below.
-ifeq ($(KERNEL),debian)
+# KERNEL=debian, KERNEL=debian-sid: a Debian stock kernel, its own toolchain
+# and its own vmlinuz (scripts/distro/kernels/), in place of the targets below.
+STOCK_KERNELS := $(sort $(patsubst %.conf,%,$(notdir $(wildcard $(SCRIPTS)/distro/kernels/*.conf))))
+ifneq ($(filter $(STOCK_KERNELS),$(KERNEL)),)
 include $(SCRIPTS)/distro/debian.mk
 else ifneq ($(KERNEL),)
-$(error KERNEL=$(KERNEL) is not known: KERNEL=debian is the one distribution kernel supported)
+$(error KERNEL=$(KERNEL) is not known: the stock kernels are $(STOCK_KERNELS))
 else # no KERNEL
 
 ifneq ($(filter $(TREE_TARGETS),$(or $(MAKECMDGOALS),all)),)

@@ -6,12 +6,12 @@
 # shellcheck shell=bash
 
 # The module sources alone (Kbuild, modules/: what git tracks or would
-# track), copied with their times into .build/debian-src/. kbuild finds
+# track), copied with their times into .build/<stock>-src/. kbuild finds
 # sources through VPATH, so it refuses (and must not see) a source tree
 # holding another build's objects, as the default tree's build leaves next to
 # the sources; the chroot sees this copy at the checkout's own path, so the
 # compilers' messages name the real files.
-VIEW=$TOP/.build/debian-src
+VIEW=$OUT-src
 # The probe runner, for the tree's kernel features (scripts/probes.sh).
 PROBE_SOURCES="scripts/probes.sh scripts/lib.sh scripts/probes"
 source_view() {

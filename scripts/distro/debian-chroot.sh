@@ -81,7 +81,7 @@ make_chroot() {
 	dir=$(chroot_dir)
 	[ -f "$dir/.rkm-complete" ] && return 0
 	command -v mmdebstrap >/dev/null || {
-		note "apt-get install mmdebstrap (to make the trixie chroot)"
+		note "apt-get install mmdebstrap (to make the $TOOL_SUITE chroot)"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			mmdebstrap >/dev/null || die "apt-get install mmdebstrap failed: install it, then run again"
 	}
@@ -96,9 +96,9 @@ make_chroot() {
 	chroot_packages >"$tmp/rkm-packages"
 	mv "$tmp" "$dir"
 	touch "$dir/.rkm-complete"
-	# Chroots of other pins are of no use any more.
+	# Chroots of the suite's other pins are of no use any more.
 	local old
-	for old in "$BASE"/chroot-*; do
+	for old in "$BASE/chroot-$TOOL_SUITE"-*; do
 		[ "$old" = "$dir" ] || [ ! -d "$old" ] || {
 			note "removing the old chroot $old"
 			remove_tree "$old"
@@ -133,5 +133,5 @@ pahole). The chroot was made from the packages in $(chroot_dir)/rkm-packages: De
 $TOOL_SUITE probably serves newer ones now. Point RKM_DEBIAN_MIRROR at a snapshot of the
 archive from when these were served (https://snapshot.debian.org/archive/debian/<date>),
 remove $RESOLVED and $(chroot_dir), and run again; or pin versions that match in
-TOOLCHAIN_PINS of scripts/distro/debian.sh."
+TOOLCHAIN_PINS of $STOCK_CONF."
 }

@@ -124,7 +124,7 @@ $(gone_paragraph "one of ${KERNEL_PACKAGES[*]} $KVERSION")"
 	touch "$PKG_DIR/.rkm-complete"
 }
 
-# Debian's linux-source-7.3 of the kernel's own version, where
+# Debian's $SOURCE_PACKAGE of the kernel's own version, where
 # scripts/fetch-kernel-source.sh keeps it (it is the default tree's source too).
 fetch_source() {
 	local dest=$CACHE/src/$KVERSION tmp deb

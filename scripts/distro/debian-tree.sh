@@ -15,7 +15,7 @@ tree_dir() {
 		printf '%s\n' "${KMAKE_VARS[@]}"
 		CHROOT_KEY
 	} | sha256sum | cut -c1-12)
-	echo "$CACHE/kernel/debian-$(echo "$KVERSION" | tr '~:' '__')-$key"
+	echo "$CACHE/kernel/$RKM_STOCK-$(echo "$KVERSION" | tr '~:' '__')-$key"
 }
 
 kmake() {
@@ -32,9 +32,9 @@ make_tree() {
 	# What the build needs of Debian's build must be what this script passes.
 	local var
 	for var in "override ARCH = x86" "override KERNELRELEASE = $RELEASE" \
-		"override CROSS_COMPILE = x86_64-linux-gnu-" 'CC = $(if $(DEBIAN_KERNEL_USE_CCACHE),$(CCACHE)) $(CROSS_COMPILE)gcc-14'; do
+		"override CROSS_COMPILE = x86_64-linux-gnu-" 'CC = $(if $(DEBIAN_KERNEL_USE_CCACHE),$(CCACHE)) $(CROSS_COMPILE)'"$KERNEL_CC"; do
 		grep -qxF "$var" "$HEADERS/.kernelvariables" ||
-			die "the headers' .kernelvariables no longer say '$var': update KMAKE_VARS in scripts/distro/debian.sh"
+			die "the headers' .kernelvariables no longer say '$var': update $STOCK_CONF or KMAKE_VARS in scripts/distro/debian.sh"
 	done
 
 	mkdir -p "$CACHE/kernel"
@@ -84,12 +84,12 @@ check_rust_exports() {
 		--nm-output <(in_chroot --bind "$dir" -- bash -c "cd '$dir/rust' && nm --defined-only core.o kernel.o") ||
 		die "the rebuilt Rust crates are not the stock kernel's (above): modules built against them
 would not link against $RELEASE. Check that the chroot's rustc is exactly Debian's
-(CONFIG_RUSTC_VERSION_TEXT) and that the source is linux-source-7.3 $KVERSION."
+(CONFIG_RUSTC_VERSION_TEXT) and that the source is $SOURCE_PACKAGE $KVERSION."
 }
 
 prune_trees() {
 	local keep=$1 tree
-	for tree in "$CACHE/kernel"/debian-*/; do
+	for tree in "$CACHE/kernel/$RKM_STOCK"-[0-9]*/; do
 		tree=${tree%/}
 		[ "$tree" != "$keep" ] && [ -d "$tree" ] || continue
 		note "removing the old tree $tree"

@@ -13,11 +13,11 @@ write_target() {
 	python3 - "$OUT/target.json" <<-EOF
 		import json, sys
 		json.dump({
-		    "name": "debian",
+		    "name": "$RKM_STOCK",
 		    "release": "$RELEASE",
 		    "built": "Debian's stock kernel (linux-image-$RELEASE $KVERSION, $KSUITE), built by Debian "
-		             "with gcc-14 $gcc and rustc $rustc; the modules built in a $TOOL_SUITE chroot with "
-		             "the same toolchain, against Rust metadata rebuilt from linux-source-7.3 $KVERSION",
+		             "with $KERNEL_CC $gcc and rustc $rustc; the modules built in a $TOOL_SUITE chroot with "
+		             "the same toolchain, against Rust metadata rebuilt from $SOURCE_PACKAGE $KVERSION",
 		    "allowed_taint": {"E": "Debian's kernel checks module signatures and the modules are unsigned"},
 		    "kunit_absent": "the stock kernel has no CONFIG_KUNIT, so kunit_tests suites compile out",
 		}, open(sys.argv[1], "w"), indent=1)

@@ -1,21 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make KERNEL=debian ...: the collection on Debian's stock kernel, built with
-# the toolchain Debian built it with (GCC, rustc 1.85.1) in a trixie chroot,
-# and tested on Debian's own vmlinuz. scripts/distro/debian.sh does the work;
-# README.md, "Your distribution's kernel", explains it. Included by the
-# Makefile in place of the default tree's targets.
+# make KERNEL=debian|debian-sid ...: the collection on a Debian stock kernel
+# (scripts/distro/kernels/$(KERNEL).conf), built with the toolchain Debian
+# built it with (GCC and Debian's rustc) in a chroot of its suite, and tested
+# on Debian's own vmlinuz. scripts/distro/debian.sh does the work; README.md,
+# "Your distribution's kernel", explains it. Included by the Makefile in
+# place of the default tree's targets.
 
-DEBIAN_SH := $(SCRIPTS)/distro/debian.sh
+DEBIAN_SH := RKM_STOCK=$(KERNEL) $(SCRIPTS)/distro/debian.sh
 DEBIAN_TARGETS := all modules lint tests vm run check modules_install
 DEBIAN_UNSUPPORTED := $(filter-out $(DEBIAN_TARGETS),$(TREE_TARGETS))
 
 ifneq ($(filter $(DEBIAN_TARGETS) $(DEBIAN_UNSUPPORTED),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(LLVM),1)
-$(info note: LLVM=1 is ignored with KERNEL=debian: Debian's kernel is built with GCC (gcc-14), and so are its modules)
+$(info note: LLVM=1 is ignored with KERNEL=$(KERNEL): Debian's kernel is built with GCC, and so are its modules)
 endif
 ifneq ($(KDIR),)
-$(error KDIR and KERNEL=debian exclude each other: KERNEL=debian builds against its own tree)
+$(error KDIR and KERNEL=$(KERNEL) exclude each other: KERNEL=$(KERNEL) builds against its own tree)
 endif
 endif
 
@@ -33,4 +34,4 @@ tests:
 	@$(SCRIPTS)/build-tests.sh
 
 $(DEBIAN_UNSUPPORTED):
-	@echo "make KERNEL=debian $@: not available on Debian's stock kernel (KERNEL=debian has: $(DEBIAN_TARGETS))" >&2; exit 1
+	@echo "make KERNEL=$(KERNEL) $@: not available on Debian's stock kernel (KERNEL=$(KERNEL) has: $(DEBIAN_TARGETS))" >&2; exit 1

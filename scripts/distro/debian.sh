@@ -43,32 +43,24 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-# ---- The pinned kernel and toolchain -------------------------------------
-RELEASE=7.3.4+deb13-amd64
-KVERSION=7.3.4-1~bpo13+1
-KSUITE=trixie-backports
+# ---- The stock kernel and its toolchain ------------------------------------
+# RKM_STOCK (the Makefile's KERNEL) names a description in kernels/: the
+# kernel's packages and suite, and the toolchain Debian built it with.
+RKM_STOCK=${RKM_STOCK:-debian}
+STOCK_CONF=$(dirname "${BASH_SOURCE[0]}")/kernels/$RKM_STOCK.conf
+[ -f "$STOCK_CONF" ] || die "KERNEL=$RKM_STOCK is not a stock kernel the collection knows (known: $(
+	cd "$(dirname "$STOCK_CONF")" && ls -- *.conf | sed 's/\.conf$//' | paste -sd' '))"
+# shellcheck source=kernels/debian.conf
+source "$STOCK_CONF"
 KERNEL_PACKAGES=(linux-headers-$RELEASE linux-binary-$RELEASE linux-modules-$RELEASE linux-base-$RELEASE)
-SOURCE_PACKAGE=linux-source-7.3
-# The toolchain Debian built $RELEASE with (its .config names the versions),
-# from trixie's main suite, where it was released.
-TOOL_SUITE=trixie
-TOOLCHAIN_PINS=(
-	rustc=1.85.1+dfsg1-1+deb13u1
-	rust-src=1.85.1+dfsg1-1+deb13u1
-	rust-clippy=1.85.1+dfsg1-1+deb13u1
-	bindgen=0.71.1-6
-	gcc-14=14.2.0-19
-	dwarves=1.30-1
-)
-# The rest of a kernel build's needs, at the version trixie serves when the
+# The rest of a kernel build's needs, at the version $TOOL_SUITE serves when the
 # chroot is first made (recorded, and part of its key).
 CHROOT_PACKAGES=(gcc make libclang-dev clang flex bison bc libelf-dev libssl-dev python3
 	cpio kmod xz-utils perl libc6-dev openssl)
-# The VM's initramfs (virtme-ng loads the stock kernel's virtio and 9p
-# modules with it): a static busybox, run on the host's side only.
-BUSYBOX_PIN=busybox-static=1:1.37.0-6+b9
+# BUSYBOX_PIN: the VM's initramfs (virtme-ng loads the stock kernel's virtio
+# and 9p modules with it), a static busybox run on the host's side only.
 # What Debian's build passed to make (the headers' .kernelvariables).
-KMAKE_VARS=(ARCH=x86 CROSS_COMPILE=x86_64-linux-gnu- CC=x86_64-linux-gnu-gcc-14 KERNELRELEASE=$RELEASE)
+KMAKE_VARS=(ARCH=x86 CROSS_COMPILE=x86_64-linux-gnu- CC=x86_64-linux-gnu-$KERNEL_CC KERNELRELEASE=$RELEASE)
 # Bump when the way the chroot or the tree is made changes.
 RECIPE=1
 
@@ -83,14 +75,14 @@ MODDIR=$BOOT_ROOT/usr/lib/modules/$RELEASE
 VMLINUZ=$MODDIR/vmlinuz
 HEADERS=$PKG_DIR/headers
 BUSYBOX=$PKG_DIR/busybox/busybox
-OUT=$TOP/.build/debian
-RESULTS=${RKM_RESULTS:-$TOP/results/debian}
+OUT=$TOP/.build/$RKM_STOCK
+RESULTS=${RKM_RESULTS:-$TOP/results/$RKM_STOCK}
 
 # ---- Helpers ---------------------------------------------------------------
 
 require_root() {
-	[ "$(id -u)" -eq 0 ] || die "KERNEL=debian needs root: it builds in a chroot and boots the VM
-in a private mount namespace. Run it as root (e.g. sudo -E make KERNEL=debian $*)."
+	[ "$(id -u)" -eq 0 ] || die "KERNEL=$RKM_STOCK needs root: it builds in a chroot and boots the VM
+in a private mount namespace. Run it as root (e.g. sudo -E make KERNEL=$RKM_STOCK $*)."
 }
 
 # Runs a command with its output in a log, one progress line a minute (or a
