@@ -465,3 +465,39 @@ unsafe extern "C" fn link_change_callback<T: MdioBusOps>(
         observer.link_changed(addr, LinkState::from_phylib(up, speed, duplex));
     }
 }
+
+/// phylib's state of the PHY at `addr` of `bus`, by the name `phy_state_to_str()` gives it in
+/// lower case (`"halted"`, `"error"`, ...), attached or not; `None` when there is no PHY there.
+///
+/// For tests: whether dropping a [`StandalonePhy`] stopped the state machine shows in the state
+/// it left behind.
+pub(crate) fn phylib_state<T: MdioBusOps>(bus: &Registration<T>, addr: u8) -> Option<&'static str> {
+    if usize::from(addr) >= crate::mdio::PHY_MAX_ADDR {
+        return None;
+    }
+    // SAFETY: The bus is registered (invariant of `Registration`) and `addr` is in range.
+    let raw = unsafe { bindings::mdiobus_get_phy(bus.as_raw(), c_int::from(addr)) };
+    if raw.is_null() {
+        return None;
+    }
+    // SAFETY: The PHY device of a registered bus stays valid while it is (`Registration` unregisters
+    // it only on drop); `phydev->lock` protects `state`, and is initialised when the device is
+    // created (`phy_device_create()`, drivers/net/phy/phy_device.c, checked against 7.3.4).
+    let state = unsafe {
+        bindings::mutex_lock(&raw mut (*raw).lock);
+        let state = (*raw).state;
+        bindings::mutex_unlock(&raw mut (*raw).lock);
+        state
+    };
+    Some(match state {
+        bindings::phy_state_PHY_DOWN => "down",
+        bindings::phy_state_PHY_READY => "ready",
+        bindings::phy_state_PHY_HALTED => "halted",
+        bindings::phy_state_PHY_ERROR => "error",
+        bindings::phy_state_PHY_UP => "up",
+        bindings::phy_state_PHY_RUNNING => "running",
+        bindings::phy_state_PHY_NOLINK => "nolink",
+        bindings::phy_state_PHY_CABLETEST => "cabletest",
+        _ => "unknown",
+    })
+}

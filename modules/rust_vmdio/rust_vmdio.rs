@@ -34,6 +34,8 @@
 //! | `attached`    | RW     | `1` PHY attached to the MAC, `0` detached |
 //! | `running`     | RW     | `1` state machine running (`phy_start`), `0` stopped (`phy_stop`) |
 //! | `link_irq`    | RW     | `mac`: the MAC tells phylib of link changes; `poll`: phylib polls; set while detached |
+//! | `read_errors` | RW     | `1`: every read of the PHY fails with `EIO` (writes still work); `0`: reads work |
+//! | `phy_state`   | R      | phylib's state of the PHY, attached or not: `ready`, `up`, `running`, `nolink`, `halted`, `error`, `down` |
 //! | `link`        | R      | last link change phylib reported: `up 1000/full` or `down` |
 //! | `link_events` | R      | every reported change, oldest first: `<seq> up 100/full` |
 //! | `registers`   | R      | `<reg> <value>` in hex for each register of the map, no side effects |
@@ -64,6 +66,15 @@
 //! `running` reads `0`, and writing `1` to it (or to `advertise`) fails with `ENODEV` until a
 //! driver is bound again. Binding one leaves the state machine stopped: write `1` to `running`.
 //! Detaching (`attached`, or unloading the module) works in every case.
+//!
+//! # Bus errors
+//!
+//! With `read_errors` set, the next run of phylib's state machine (a link change the MAC
+//! signals, or a poll) fails to read the PHY: phylib warns (a `WARNING` naming
+//! `phy_check_link_status`), enters its error state (`phy_state` reads `error`), reports the
+//! link down and stops. Writing `0` to `running` stops it (`halted`); once reads work again,
+//! writing `1` starts it. Detaching or unloading stops it in every state, the error state
+//! included (`phy_state` then reads `halted`).
 //!
 //! Stopping the state machine is how a MAC suspends its PHY: `phy_stop()` reports the link
 //! down and suspends the PHY (driver `suspend`, BMCR.PDOWN on the RV1000); `phy_start()`
@@ -159,6 +170,8 @@ const LINK_EVENTS_LEN: usize = 64;
 /// The PHY model and its access log, as the bus sees them.
 struct PhyState {
     model: Rv1000Model,
+    /// Reads of the PHY fail with `EIO`, as on a bus whose PHY stopped answering.
+    read_errors: bool,
     log: Ring<Access, ACCESS_LOG_LEN>,
     next_seq: u32,
 }
@@ -230,6 +243,7 @@ impl VirtualPhy {
             epoch,
             state <- new_mutex!(PhyState {
                 model: Rv1000Model::new(0),
+                read_errors: false,
                 log,
                 next_seq: 0,
             }),
@@ -250,6 +264,9 @@ impl MdioBusOps for VirtualPhy {
             return Ok(0xffff);
         }
         let mut state = self.state.lock();
+        if state.read_errors {
+            return Err(EIO);
+        }
         let val = state.model.read(regnum, self.now());
         state.record(false, regnum, val);
         Ok(val)
