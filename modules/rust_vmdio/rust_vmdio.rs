@@ -11,7 +11,8 @@
 //!
 //! By default the MAC tells phylib of link changes (`PHY_MAC_INTERRUPT`), as a MAC wired to the
 //! PHY's interrupt line would: when the cable or the partner changes and when link training
-//! ends, so phylib reacts within milliseconds. With `link_irq` set to `poll`, phylib polls the
+//! ends, so phylib reacts within milliseconds. It does so in atomic context (under a spinlock),
+//! as from a hard interrupt handler. With `link_irq` set to `poll`, phylib polls the
 //! PHY once a second instead, as on boards without that line.
 //!
 //! # The emulated PHY
@@ -84,12 +85,13 @@
 //! `rust_phy` cannot be removed (`EBUSY`); detach first.
 
 use kernel::{
-    new_mutex,
+    new_mutex, new_spinlock,
     prelude::*,
     static_lock_class,
     sync::{
         Arc,
-        Mutex, //
+        Mutex,
+        SpinLock, //
     },
     time::{
         Instant,
@@ -334,11 +336,18 @@ pub(crate) struct Mac {
 pub(crate) struct MacPort {
     #[pin]
     mac: Mutex<Mac>,
+    /// Held while the MAC tells phylib of a change, as a MAC's interrupt handler holds its
+    /// lock: the call runs in atomic context, where a kernel with `CONFIG_DEBUG_ATOMIC_SLEEP`
+    /// reports anything that might sleep.
+    #[pin]
+    irq: SpinLock<()>,
 }
 
 impl DelayedTarget for MacPort {
     fn run(&self) {
-        if let Some(phy) = self.mac.lock().phy.as_ref() {
+        let mac = self.mac.lock();
+        if let Some(phy) = mac.phy.as_ref() {
+            let _atomic = self.irq.lock();
             phy.mac_interrupt();
         }
     }
@@ -403,6 +412,7 @@ impl kernel::Module for VmdioModule {
                     phy: None,
                     link_irq: LinkChanges::MacInterrupt,
                 }),
+                irq <- new_spinlock!(()),
             }),
             GFP_KERNEL,
         )?;
