@@ -25,10 +25,15 @@ use kernel::{
     bindings,
     error::to_result,
     prelude::*,
+    static_lock_class,
     sync::Arc, //
 };
 
 use crate::{
+    delayed_call::{
+        DelayedCall,
+        DelayedTarget, //
+    },
     mdio::{
         bus_data,
         LinkObserver,
@@ -57,6 +62,7 @@ use crate::{
 ///   `PHY_POLL` otherwise, until `drop` puts back `PHY_POLL`.
 /// - `genphy` is phylib's genphy driver if [`StandalonePhy::attach`] bound it (and it was still
 ///   bound when the PHY was attached), NULL otherwise; it is only compared with `driver`.
+/// - `kick` is `Some` until `drop` begins; its target's `phydev` is `phydev`.
 ///
 /// # Soundness
 ///
@@ -85,7 +91,8 @@ use crate::{
 ///   (`PHY_POLL` or `PHY_MAC_INTERRUPT`, for neither of which `phy_request_interrupt()` is
 ///   called, phy.c).
 /// - [`StandalonePhy::mac_interrupt`] queues the state machine only while it is started and a
-///   driver is bound, under the device lock: the state machine dereferences the driver, and
+///   driver is bound, checked under the device lock by a work item of its own ([`MacInterrupt`],
+///   which `drop` cancels first): the state machine dereferences the driver, and
 ///   unbinding (`phy_remove()`, phy_device.c, called by the driver core under the same lock,
 ///   drivers/base/dd.c `device_release_driver_internal()`) cancels it synchronously before
 ///   clearing the driver.
@@ -127,6 +134,54 @@ pub(crate) struct StandalonePhy<T: MdioBusOps> {
     pinned: *mut bindings::module,
     changes: LinkChanges,
     genphy: *const bindings::device_driver,
+    kick: Option<Pin<KBox<DelayedCall<MacInterrupt>>>>,
+}
+
+/// What [`StandalonePhy::mac_interrupt`] leaves to process context: `phy_mac_interrupt()`, if
+/// the state machine is started and a driver bound, checked under the device lock.
+///
+/// # Invariants
+///
+/// `phydev` is the PHY of the [`StandalonePhy`] that owns the [`DelayedCall`] of this target,
+/// and valid until that [`DelayedCall`] is dropped (the [`StandalonePhy`] drops it first, and
+/// keeps the bus, which keeps the PHY device, registered until then).
+struct MacInterrupt {
+    phydev: NonNull<bindings::phy_device>,
+}
+
+// SAFETY: `phydev` is only passed to phylib and device-lock functions, which may be called from
+// any thread in process context.
+unsafe impl Send for MacInterrupt {}
+// SAFETY: `run`, the only method, may run on a worker thread while the owner uses the PHY: what it
+// does is serialised by the device lock and `phydev->lock`, as for the owner's calls.
+unsafe impl Sync for MacInterrupt {}
+
+impl MacInterrupt {
+    /// The work item of the attachment of `phydev`, not armed.
+    fn new_call(phydev: NonNull<bindings::phy_device>) -> Result<Pin<KBox<DelayedCall<Self>>>> {
+        let target = Arc::new(Self { phydev }, GFP_KERNEL)?;
+        KBox::pin_init(
+            DelayedCall::new(target, static_lock_class!(), static_lock_class!()),
+            GFP_KERNEL,
+        )
+    }
+}
+
+impl DelayedTarget for MacInterrupt {
+    fn run(&self) {
+        let raw = self.phydev.as_ptr();
+        // SAFETY: `raw` is valid (type invariant); this is `device_lock()`/`device_unlock()`
+        // around the check of `machine()`, whose requirements that meets. Started with a driver
+        // that the device lock keeps bound until `phy_remove()` has cancelled the queued state
+        // machine (see the soundness notes of `StandalonePhy`), as `phy_mac_interrupt()` needs.
+        unsafe {
+            bindings::mutex_lock(&raw mut (*raw).mdio.dev.mutex);
+            if machine(raw) == Machine::Started {
+                bindings::phy_mac_interrupt(raw);
+            }
+            bindings::mutex_unlock(&raw mut (*raw).mdio.dev.mutex);
+        }
+    }
 }
 
 /// How phylib learns of link changes.
@@ -169,7 +224,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
     /// # Errors
     ///
     /// `EINVAL` for an address beyond the bus, `ENODEV` when no PHY is there, `EBUSY` when it
-    /// is already attached through this type, the error of binding genphy when no driver was
+    /// is already attached through this type, `ENOMEM`, the error of binding genphy when no driver was
     /// bound (its probe's, e.g. `EIO` when the PHY cannot be read), `EAGAIN` when root unbound
     /// that genphy again before the attach, or the error of `phy_attach_direct()` (e.g. `EIO`
     /// when its driver module is going away).
@@ -200,8 +255,9 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             LinkChanges::Polled => bindings::PHY_POLL,
             LinkChanges::MacInterrupt => bindings::PHY_MAC_INTERRUPT,
         };
-        let attached = Self::attach_direct(phydev, irq);
-        let (pinned, genphy) = match attached {
+        let attached = MacInterrupt::new_call(phydev)
+            .and_then(|kick| Ok((kick, Self::attach_direct(phydev, irq)?)));
+        let (kick, (pinned, genphy)) = match attached {
             Ok(attached) => attached,
             Err(err) => {
                 if let Some(entry) = bus.data().observers().lock().get_mut(slot) {
@@ -221,6 +277,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
             pinned,
             changes,
             genphy,
+            kick: Some(kick),
         })
     }
 
@@ -316,32 +373,6 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         result
     }
 
-    /// phylib's state of the PHY's state machine.
-    ///
-    /// # Safety
-    ///
-    /// `raw` is this attachment's PHY and the caller holds its device lock, so that the state
-    /// cannot change except through calls of this type (which hold `&mut self`) or phylib's state
-    /// machine (which only moves between started states or to `PHY_ERROR`).
-    unsafe fn machine(raw: *mut bindings::phy_device) -> Machine {
-        // SAFETY: `raw` is valid (safety requirements); `phydev->lock` protects `state`.
-        let (state, drv) = unsafe {
-            bindings::mutex_lock(&raw mut (*raw).lock);
-            let state = ((*raw).state, (*raw).drv);
-            bindings::mutex_unlock(&raw mut (*raw).lock);
-            state
-        };
-        if drv.is_null() {
-            return Machine::NoDriver;
-        }
-        match state {
-            bindings::phy_state_PHY_READY | bindings::phy_state_PHY_HALTED => Machine::Stopped,
-            // `phy_is_started()`: every state from `PHY_UP` on.
-            s if s >= bindings::phy_state_PHY_UP => Machine::Started,
-            _ => Machine::Failed,
-        }
-    }
-
     /// Starts phylib's state machine (`phy_start()`): resumes the PHY, configures
     /// auto-negotiation and polls the link. Does nothing if already started.
     ///
@@ -352,7 +383,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
     pub(crate) fn start(&mut self) -> Result {
         self.with_device_lock(|raw| {
             // SAFETY: `raw` is our PHY and its device lock is held.
-            match unsafe { Self::machine(raw) } {
+            match unsafe { machine(raw) } {
                 Machine::Stopped => {
                     // SAFETY: The PHY is attached and READY or HALTED, as `phy_start()`
                     // requires; the device lock keeps its driver bound meanwhile.
@@ -397,7 +428,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
     /// `raw` is this attachment's PHY and the caller holds its device lock.
     unsafe fn stop_locked(raw: *mut bindings::phy_device) {
         // SAFETY: By the safety requirements.
-        match unsafe { Self::machine(raw) } {
+        match unsafe { machine(raw) } {
             Machine::Started | Machine::Failed => {
                 // SAFETY: The PHY is attached and has a driver (kept bound by the device lock);
                 // its state is one `phy_stop()` accepts (see above). It returns after the state
@@ -408,28 +439,29 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         }
     }
 
-    /// Tells phylib that the link may have changed, as a MAC's interrupt handler does
-    /// (`phy_mac_interrupt()`): the state machine runs at once and reads the PHY. Does nothing
-    /// when phylib polls this PHY, or the state machine is not started (no driver, stopped).
+    /// Tells phylib that the link may have changed, as a MAC's interrupt handler does with
+    /// `phy_mac_interrupt()`: the state machine runs soon and reads the PHY. Does nothing when
+    /// phylib polls this PHY, or the state machine is not started (no driver, stopped).
+    ///
+    /// May be called from any context, a hard interrupt handler (`irq::Handler::handle`)
+    /// included, as `phy_mac_interrupt()` may. Whether the machine is started can only be
+    /// checked under the device lock, which sleeps, so the call queues a work item that checks
+    /// and calls `phy_mac_interrupt()` in process context (`mod_delayed_work_on()`, "safe to call
+    /// from any context including IRQ handler": its kernel-doc in kernel/workqueue.c, checked
+    /// against 7.3.4). Calls before that work has run make it run once.
     pub(crate) fn mac_interrupt(&self) {
         if self.changes != LinkChanges::MacInterrupt {
             return;
         }
-        self.with_device_lock(|raw| {
-            // SAFETY: `raw` is our PHY and its device lock is held.
-            if unsafe { Self::machine(raw) } == Machine::Started {
-                // SAFETY: Attached, started, with a driver that the device lock keeps bound
-                // until `phy_remove()` has cancelled the queued state machine (see the type's
-                // soundness notes).
-                unsafe { bindings::phy_mac_interrupt(raw) };
-            }
-        })
+        if let Some(kick) = &self.kick {
+            kick.arm(0);
+        }
     }
 
     /// Whether the state machine is started.
     pub(crate) fn is_started(&self) -> bool {
         // SAFETY: `raw` is our PHY and its device lock is held.
-        self.with_device_lock(|raw| unsafe { Self::machine(raw) }) == Machine::Started
+        self.with_device_lock(|raw| unsafe { machine(raw) }) == Machine::Started
     }
 
     /// Restricts auto-negotiation to `modes` (intersected with what the PHY supports), as
@@ -457,7 +489,7 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         modes.to_ethtool(&mut settings.link_modes.advertising);
         self.with_device_lock(|raw| {
             // SAFETY: `raw` is our PHY and its device lock is held.
-            if unsafe { Self::machine(raw) } == Machine::NoDriver {
+            if unsafe { machine(raw) } == Machine::NoDriver {
                 return Err(ENODEV);
             }
             // SAFETY: The PHY is attached and has a driver (kept bound by the device lock), and
@@ -536,6 +568,32 @@ unsafe fn release_genphy(phydev: *mut bindings::phy_device) {
     unsafe { bindings::device_release_driver(&raw mut (*phydev).mdio.dev) };
 }
 
+/// phylib's state of the PHY's state machine.
+///
+/// # Safety
+///
+/// `raw` is this attachment's PHY and the caller holds its device lock, so that the state
+/// cannot change except through calls of this type (which hold `&mut self`) or phylib's state
+/// machine (which only moves between started states or to `PHY_ERROR`).
+unsafe fn machine(raw: *mut bindings::phy_device) -> Machine {
+    // SAFETY: `raw` is valid (safety requirements); `phydev->lock` protects `state`.
+    let (state, drv) = unsafe {
+        bindings::mutex_lock(&raw mut (*raw).lock);
+        let state = ((*raw).state, (*raw).drv);
+        bindings::mutex_unlock(&raw mut (*raw).lock);
+        state
+    };
+    if drv.is_null() {
+        return Machine::NoDriver;
+    }
+    match state {
+        bindings::phy_state_PHY_READY | bindings::phy_state_PHY_HALTED => Machine::Stopped,
+        // `phy_is_started()`: every state from `PHY_UP` on.
+        s if s >= bindings::phy_state_PHY_UP => Machine::Started,
+        _ => Machine::Failed,
+    }
+}
+
 /// The module of the driver bound to `phydev`, NULL when none is or it is built in.
 ///
 /// # Safety
@@ -556,6 +614,9 @@ unsafe fn driver_module(phydev: *mut bindings::phy_device) -> *mut bindings::mod
 
 impl<T: MdioBusOps> Drop for StandalonePhy<T> {
     fn drop(&mut self) {
+        // Before the detach: a `mac_interrupt` still queued must not find the PHY detached, and
+        // cancelling waits for a running one, which takes the device lock `shut_down` holds.
+        self.kick = None;
         self.shut_down();
         // The callback can no longer run: release the observer.
         if let Some(entry) = self
