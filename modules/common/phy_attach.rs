@@ -85,11 +85,13 @@ use crate::{
 ///   holds an `Arc` of the bus registration, so the callback always finds the bus registered and
 ///   its observer slot filled.
 /// - Nothing can call the default callback in the window before [`StandalonePhy::attach`]
-///   replaces it: the state machine does not run before `phy_start()` (phy.c: only
-///   `phy_start_machine()`, `phy_mac_interrupt()` and the machine itself queue it, and the latter
-///   two need a started or failed machine), and these PHYs have no interrupt line of their own
-///   (`PHY_POLL` or `PHY_MAC_INTERRUPT`, for neither of which `phy_request_interrupt()` is
-///   called, phy.c).
+///   replaces it: the state machine does not run before `phy_start()`. phy.c queues it from
+///   `phy_start_machine()` (called by `phy_start()`), from the machine itself and
+///   `phy_ethtool_ksettings_set()` only for a started machine, from `phy_process_error()` only
+///   within those, from the interrupt paths (`phy_interrupt()`, drivers' `handle_interrupt`),
+///   and from `phy_mac_interrupt()`, which this type calls only for a started machine. These
+///   PHYs have no interrupt line of their own (`PHY_POLL` or `PHY_MAC_INTERRUPT`, for neither of
+///   which `phy_request_interrupt()` is called).
 /// - [`StandalonePhy::mac_interrupt`] queues the state machine only while it is started and a
 ///   driver is bound, checked under the device lock by a work item of its own ([`MacInterrupt`],
 ///   which `drop` cancels first): the state machine dereferences the driver, and
@@ -121,12 +123,11 @@ use crate::{
 /// # Another attacher
 ///
 /// phylib refuses a second attachment only through `phydev->attached_dev` (`phy_attach_direct()`,
-/// 7.3.4), which stays NULL for
-/// a standalone PHY: an in-kernel MAC driver given this PHY could attach it too, replacing
-/// `phy_link_change` (the observer would stop hearing of changes), and this type's `drop` would
-/// then detach the MAC's attachment. Nothing in this collection does that and user space cannot;
-/// the buses of [`Registration`] are meant for their module's own use (see its soundness
-/// notes).
+/// 7.3.4), which stays NULL for a standalone PHY: an in-kernel MAC driver given this PHY could
+/// attach it too, replacing `phy_link_change` (the observer would stop hearing of changes), and
+/// this type's `drop` would then detach the MAC's attachment. Nothing in this collection does
+/// that and user space cannot; the buses of [`Registration`] are meant for their module's own
+/// use (see its soundness notes).
 pub(crate) struct StandalonePhy<T: MdioBusOps> {
     bus: Arc<Registration<T>>,
     phydev: NonNull<bindings::phy_device>,
