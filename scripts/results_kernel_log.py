@@ -2,12 +2,13 @@
 """Finding the bug reports in a kernel log for scripts/results.py: the
 lines that start a report (BUG:, WARNING:, KASAN:, a lock or RCU splat, a
 Rust panic...), with allocation failures excused while they are being
-injected; kmemleak's reports; and the records guest-check.sh found
-overwritten before it read them."""
+injected, and a warning a lifecycle case announced it provokes; kmemleak's
+reports; and the records guest-check.sh found overwritten before it read
+them."""
 
 import re
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 from results_raw import read_text
 
@@ -27,18 +28,61 @@ KERNEL_LOG_PROBLEMS = re.compile(
 ALLOCATION_FAILURE = re.compile(r'(page allocation failure|vmalloc error): ')
 TRACE_END = re.compile(r'</TASK>')
 
+# A lifecycle case that makes the kernel warn on purpose (phylib WARNs on
+# every failed PHY access, and a case injects one) says so in the log first
+# (lc_expect_warning): until "rkm-lifecycle: expect warning end", a report
+# that starts with "WARNING:" and has the announced text in its message
+# (the lines around the WARNING line) is expected, up to the end of its
+# trace. Any other report in that window stays a problem: an oops or a
+# KASAN report is not a warning, and a warning elsewhere lacks the text.
+EXPECT_WARNING = re.compile(r'rkm-lifecycle: expect warning: (.*\S)')
+EXPECT_WARNING_END = re.compile(r'rkm-lifecycle: expect warning end')
+WARNING_END = re.compile(r'---\[ end trace')
+# The lines before and after a WARNING line that may hold its message.
+WARNING_MESSAGE_SPAN = 3
+# A warning's report is never longer: a cut-off one does not hide the rest.
+WARNING_MAX_LINES = 200
+
+
+def expected_warning(lines: List[str], i: int, expected: str) -> bool:
+	"""Whether the WARNING line @i of @lines has @expected in its message."""
+	span = lines[max(0, i - WARNING_MESSAGE_SPAN):i + WARNING_MESSAGE_SPAN + 1]
+	return 'WARNING:' in lines[i] and any(expected in line and not EXPECT_WARNING.search(line)
+					      for line in span)
+
+
+def warning_end(lines: List[str], i: int) -> int:
+	"""The last line of the warning report starting at line @i."""
+	for j in range(i, min(len(lines), i + WARNING_MAX_LINES)):
+		if WARNING_END.search(lines[j]):
+			return j
+	return i
+
+
+def expected_warnings(log: str) -> int:
+	"""How many warnings of @log a lifecycle case announced (see EXPECT_WARNING)."""
+	return kernel_log_judgement(log)[1]
+
 
 def kernel_log_problems(log: str, context: int = 4,
 			injected_failures: bool = False) -> List[str]:
 	"""Excerpts of the bug reports in a kernel log, each a few lines long.
 
 	With @injected_failures, the reports of failed allocations (each up to
-	the end of its call trace) are not problems.
+	the end of its call trace) are not problems; announced warnings never are.
 	"""
+	return kernel_log_judgement(log, context, injected_failures)[0]
+
+
+def kernel_log_judgement(log: str, context: int = 4,
+			 injected_failures: bool = False) -> Tuple[List[str], int]:
+	"""kernel_log_problems(), and how many announced warnings were excused."""
 	lines = log.splitlines()
 	excerpts = []
 	skip_until = -1
 	in_allocation_failure = False
+	expected = None
+	excused = 0
 	for i, line in enumerate(lines):
 		if in_allocation_failure:
 			in_allocation_failure = not TRACE_END.search(line)
@@ -46,11 +90,22 @@ def kernel_log_problems(log: str, context: int = 4,
 		if injected_failures and ALLOCATION_FAILURE.search(line):
 			in_allocation_failure = True
 			continue
+		announced = EXPECT_WARNING.search(line)
+		if announced:
+			expected = announced.group(1)
+			continue
+		if EXPECT_WARNING_END.search(line):
+			expected = None
+			continue
 		if i <= skip_until or not KERNEL_LOG_PROBLEMS.search(line):
+			continue
+		if expected is not None and expected_warning(lines, i, expected):
+			skip_until = warning_end(lines, i)
+			excused += 1
 			continue
 		skip_until = i + context
 		excerpts.append('\n'.join(lines[i:i + context + 1]))
-	return excerpts
+	return excerpts, excused
 
 
 def kmemleak_reports(log: str) -> List[str]:

@@ -17,11 +17,12 @@ use crate::{
     mdio::LinkState,
     model::REGISTER_MAP,
     phy_attach::{
+        phylib_state,
         LinkChanges,
         StandalonePhy, //
     },
     phy_modes::LinkModes,
-    Fixture,
+    Fixture, PHY_ADDR,
 };
 
 /// Debugfs names of the link modes.
@@ -51,6 +52,10 @@ pub(crate) enum File {
     Running,
     /// `link_irq`: `mac` the MAC tells phylib of link changes, `poll` phylib polls.
     LinkIrq,
+    /// `read_errors`: `1` reads of the PHY fail, `0` they work.
+    ReadErrors,
+    /// `phy_state`: phylib's state of the PHY.
+    PhyState,
     /// `link`: the last link change phylib reported.
     Link,
     /// `link_events`: every reported change kept, oldest first.
@@ -139,6 +144,8 @@ impl DebugfsFiles for Fixture {
         FileDesc::new(c"attached", Access::ReadWrite, File::Attached),
         FileDesc::new(c"running", Access::ReadWrite, File::Running),
         FileDesc::new(c"link_irq", Access::ReadWrite, File::LinkIrq),
+        FileDesc::new(c"read_errors", Access::ReadWrite, File::ReadErrors),
+        FileDesc::new(c"phy_state", Access::ReadOnly, File::PhyState),
         FileDesc::new(c"link", Access::ReadOnly, File::Link),
         FileDesc::new(c"link_events", Access::ReadOnly, File::LinkEvents),
         FileDesc::new(c"registers", Access::ReadOnly, File::Registers),
@@ -163,6 +170,12 @@ impl DebugfsFiles for Fixture {
                 writeln!(f, "{}", u8::from(running))
             }
             File::LinkIrq => writeln!(f, "{}", link_irq_name(self.mac().lock().link_irq)),
+            File::ReadErrors => {
+                writeln!(f, "{}", u8::from(self.phy.state.lock().read_errors))
+            }
+            File::PhyState => {
+                writeln!(f, "{}", phylib_state(&self.bus, PHY_ADDR).unwrap_or("none"))
+            }
             File::Link => {
                 let current = self.links.history.lock().current;
                 write_link(f, current)
@@ -252,6 +265,10 @@ impl DebugfsFiles for Fixture {
                 mac.link_irq = link_irq;
                 Ok(())
             }
+            File::ReadErrors => {
+                self.phy.state.lock().read_errors = parse_bool(input)?;
+                Ok(())
+            }
             File::AccessLog => {
                 if input != "clear" {
                     return Err(EINVAL);
@@ -260,7 +277,7 @@ impl DebugfsFiles for Fixture {
                 Ok(())
             }
             // Read-only: debugfs gives them no `write`.
-            File::Link | File::LinkEvents | File::Registers => Err(EINVAL),
+            File::Link | File::LinkEvents | File::Registers | File::PhyState => Err(EINVAL),
         }
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! By default the MAC tells phylib of link changes (`PHY_MAC_INTERRUPT`), as a MAC wired to the
 //! PHY's interrupt line would: when the cable or the partner changes and when link training
-//! ends, so phylib reacts within milliseconds. With `link_irq` set to `poll`, phylib polls the
+//! ends, so phylib reacts within milliseconds. It does so in atomic context (under a spinlock),
+//! as from a hard interrupt handler. With `link_irq` set to `poll`, phylib polls the
 //! PHY once a second instead, as on boards without that line.
 //!
 //! # The emulated PHY
@@ -34,6 +35,8 @@
 //! | `attached`    | RW     | `1` PHY attached to the MAC, `0` detached |
 //! | `running`     | RW     | `1` state machine running (`phy_start`), `0` stopped (`phy_stop`) |
 //! | `link_irq`    | RW     | `mac`: the MAC tells phylib of link changes; `poll`: phylib polls; set while detached |
+//! | `read_errors` | RW     | `1`: every read of the PHY fails with `EIO` (writes still work); `0`: reads work |
+//! | `phy_state`   | R      | phylib's state of the PHY, attached or not: `ready`, `up`, `running`, `nolink`, `halted`, `error`, `down` |
 //! | `link`        | R      | last link change phylib reported: `up 1000/full` or `down` |
 //! | `link_events` | R      | every reported change, oldest first: `<seq> up 100/full` |
 //! | `registers`   | R      | `<reg> <value>` in hex for each register of the map, no side effects |
@@ -65,6 +68,15 @@
 //! driver is bound again. Binding one leaves the state machine stopped: write `1` to `running`.
 //! Detaching (`attached`, or unloading the module) works in every case.
 //!
+//! # Bus errors
+//!
+//! With `read_errors` set, the next run of phylib's state machine (a link change the MAC
+//! signals, or a poll) fails to read the PHY: phylib warns (a `WARNING` naming
+//! `phy_check_link_status`), enters its error state (`phy_state` reads `error`), reports the
+//! link down and stops. Writing `0` to `running` stops it (`halted`); once reads work again,
+//! writing `1` starts it. Detaching or unloading stops it in every state, the error state
+//! included (`phy_state` then reads `halted`).
+//!
 //! Stopping the state machine is how a MAC suspends its PHY: `phy_stop()` reports the link
 //! down and suspends the PHY (driver `suspend`, BMCR.PDOWN on the RV1000); `phy_start()`
 //! resumes it (driver `resume`) and restarts auto-negotiation.
@@ -73,12 +85,13 @@
 //! `rust_phy` cannot be removed (`EBUSY`); detach first.
 
 use kernel::{
-    new_mutex,
+    new_mutex, new_spinlock,
     prelude::*,
     static_lock_class,
     sync::{
         Arc,
-        Mutex, //
+        Mutex,
+        SpinLock, //
     },
     time::{
         Instant,
@@ -159,6 +172,8 @@ const LINK_EVENTS_LEN: usize = 64;
 /// The PHY model and its access log, as the bus sees them.
 struct PhyState {
     model: Rv1000Model,
+    /// Reads of the PHY fail with `EIO`, as on a bus whose PHY stopped answering.
+    read_errors: bool,
     log: Ring<Access, ACCESS_LOG_LEN>,
     next_seq: u32,
 }
@@ -230,6 +245,7 @@ impl VirtualPhy {
             epoch,
             state <- new_mutex!(PhyState {
                 model: Rv1000Model::new(0),
+                read_errors: false,
                 log,
                 next_seq: 0,
             }),
@@ -250,6 +266,9 @@ impl MdioBusOps for VirtualPhy {
             return Ok(0xffff);
         }
         let mut state = self.state.lock();
+        if state.read_errors {
+            return Err(EIO);
+        }
         let val = state.model.read(regnum, self.now());
         state.record(false, regnum, val);
         Ok(val)
@@ -317,11 +336,18 @@ pub(crate) struct Mac {
 pub(crate) struct MacPort {
     #[pin]
     mac: Mutex<Mac>,
+    /// Held while the MAC tells phylib of a change, as a MAC's interrupt handler holds its
+    /// lock: the call runs in atomic context, where a kernel with `CONFIG_DEBUG_ATOMIC_SLEEP`
+    /// reports anything that might sleep.
+    #[pin]
+    irq: SpinLock<()>,
 }
 
 impl DelayedTarget for MacPort {
     fn run(&self) {
-        if let Some(phy) = self.mac.lock().phy.as_ref() {
+        let mac = self.mac.lock();
+        if let Some(phy) = mac.phy.as_ref() {
+            let _atomic = self.irq.lock();
             phy.mac_interrupt();
         }
     }
@@ -386,6 +412,7 @@ impl kernel::Module for VmdioModule {
                     phy: None,
                     link_irq: LinkChanges::MacInterrupt,
                 }),
+                irq <- new_spinlock!(()),
             }),
             GFP_KERNEL,
         )?;

@@ -78,6 +78,27 @@ class JudgementTest(unittest.TestCase):
 		warning = 'WARNING: CPU: 0 PID: 9 at mm/slub.c:1 x\n'
 		self.assertEqual(len(results_kernel_log.kernel_log_problems(log + warning, injected_failures=True)), 1)
 
+	def test_announced_warning_is_excused_other_reports_are_not(self):
+		warning = ('------------[ cut here ]------------\n'
+			   'WARNING: drivers/net/phy/phy.c:1352 at _phy_state_machine+0x1/0x2, CPU#0: kworker/0:1/9\n'
+			   'phy_check_link_status+0x0/0x1a0: returned: -5\n'
+			   'Call Trace:\n <TASK>\n phy_state_machine+0x2/0x3\n </TASK>\n'
+			   '---[ end trace 0000000000000000 ]---\n')
+		announce = '[ 1.0] rkm-lifecycle: expect warning: phy_check_link_status\n'
+		end = '[ 2.0] rkm-lifecycle: expect warning end\n'
+		judge = results_kernel_log.kernel_log_judgement
+		self.assertEqual(judge(announce + warning + end), ([], 1))
+		# Not announced, announced with another text, or after the end: a problem.
+		self.assertEqual(len(results_kernel_log.kernel_log_problems(warning)), 1)
+		other = '[ 1.0] rkm-lifecycle: expect warning: _phy_start_aneg\n'
+		self.assertEqual(judge(other + warning + end)[1], 0)
+		self.assertEqual(judge(announce + end + warning)[1], 0)
+		# An oops inside the window is no warning, and stays a problem.
+		oops = 'BUG: kernel NULL pointer dereference, address: 0000000000000000\n'
+		problems, excused = judge(announce + warning + oops + end)
+		self.assertEqual((len(problems), excused), (1, 1))
+		self.assertTrue(problems[0].startswith('BUG: kernel NULL pointer'))
+
 	def test_clean_kernel_log(self):
 		self.assertEqual(results_kernel_log.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
 

@@ -94,6 +94,20 @@ class LifecycleTest(RunFixtureCase):
 		document = '\n'.join(self.run.document(['m']))
 		self.assertIn('# already tainted before this case: W (bit 9)', document)
 
+	def test_announced_warning_passes_its_case_and_its_taint(self):
+		announced = ('[ 8.0] rkm-lifecycle: expect warning: f_returned\n'
+			     '[ 9.0] WARNING: CPU: 0 PID: 7 at x.c:1 f+0x1/0x2\n'
+			     '[ 9.0] f_returned+0x0/0x1: returned: -5\n'
+			     '[ 9.0] ---[ end trace 0000000000000000 ]---\n'
+			     '[ 9.5] rkm-lifecycle: expect warning end\n')
+		self.run.lifecycle('m', 'a_warns', dmesg=announced,
+				   taint=(TAINT_O_AND_N, TAINT_O_AND_N | W))
+		# The W it set is no excuse for a case that announced nothing.
+		self.run.lifecycle('m', 'b_warns', dmesg='[ 9.0] WARNING: CPU: 0 PID: 7 at x.c:1 g\n',
+				   taint=(TAINT_O_AND_N, TAINT_O_AND_N | W))
+		self.assertEqual(self.failed(), ['m lifecycle.b_warns.kernel log clean',
+						 'm lifecycle.b_warns.no new taint'])
+
 	def test_taint_allowed_flags_are_not_new_taint(self):
 		self.run.lifecycle('m', 'loads', taint=(0, TAINT_O_AND_N))
 		self.assertEqual(self.failed(), [])

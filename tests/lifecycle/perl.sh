@@ -145,7 +145,36 @@ sub run {
 	}
 	if ($op eq "kmsg_reports") {	# kmsg_reports SEQ: reports logged after SEQ
 		my $re = qr/BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|lockdep|possible recursive locking|circular locking|refcount_t:|list_(add|del) corruption|kernfs: can not remove|INFO: task|Call Trace|kmemleak|debugfs file owner/;
-		return (0, join("\n", map { $_->[1] } grep { $_->[0] > $a[0] && $_->[1] =~ $re } kmsg()));
+		# A warning the case announced (lc_expect_warning) is no report,
+		# up to its end of trace: as scripts/results_kernel_log.py judges.
+		my @lines = map { $_->[1] } grep { $_->[0] > $a[0] } kmsg();
+		my ($expected, $skip, @reports);
+		for my $i (0 .. $#lines) {
+			my $line = $lines[$i];
+			if ($skip) {
+				$skip = 0 if $line =~ /---\[ end trace/ || --$skip == 0;
+				next;
+			}
+			if ($line =~ /rkm-lifecycle: expect warning: (.*\S)/) {
+				$expected = $1;
+				next;
+			}
+			if ($line =~ /rkm-lifecycle: expect warning end/) {
+				undef $expected;
+				next;
+			}
+			next if $line !~ $re;
+			if (defined $expected && $line =~ /WARNING:/) {
+				my ($lo, $hi) = ($i > 3 ? $i - 3 : 0, $i + 3 < $#lines ? $i + 3 : $#lines);
+				if (grep { index($lines[$_], $expected) >= 0 &&
+					   $lines[$_] !~ /rkm-lifecycle: expect warning:/ } $lo .. $hi) {
+					$skip = 200;
+					next;
+				}
+			}
+			push @reports, $line;
+		}
+		return (0, join("\n", @reports));
 	}
 	if ($op eq "hammer") {
 		# hammer SECONDS STOPFILE OUT SPEC...: repeats every SPEC until

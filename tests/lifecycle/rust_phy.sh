@@ -98,3 +98,31 @@ lc_bind_phy() {
 	lc_write_ok "$1: bind $LC_PHY to $LC_PHY_DRIVER" "$LC_RV1000/bind" "$LC_PHY"
 	lc_check_phy_driver "$1: after bind" "$LC_PHY_DRIVER"
 }
+
+# lc_vmdio_phy_state_is STATE: phylib's state of the PHY (phy_state) reads
+# STATE; for lc_wait_for.
+lc_vmdio_phy_state_is() {
+	local state=
+	read -r state <"$LC_VMDIO/phy_state"
+	LC_SEEN="phy_state '$state'"
+	[ "$state" = "$1" ]
+}
+
+# lc_vmdio_fail_reads WHAT: reads of the PHY fail from now on, and the
+# cable is unplugged, which the MAC signals: phylib's next run fails to read
+# the PHY, warns (announced, see lc_expect_warning), enters PHY_ERROR and
+# reports the link down.
+lc_vmdio_fail_reads() {
+	lc_expect_warning phy_check_link_status
+	lc_write_ok "$1: reads of the PHY fail (read_errors=1)" "$LC_VMDIO/read_errors" 1
+	lc_write_ok "$1: unplug the cable (the MAC signals it)" "$LC_VMDIO/cable" 0
+	lc_wait_for "$1: phylib in its error state" "$LC_LINK_TIMEOUT" lc_vmdio_phy_state_is error
+	lc_wait_for "$1: link reported down" "$LC_LINK_TIMEOUT" lc_vmdio_link_down
+}
+
+# lc_vmdio_heal WHAT: reads work again and the cable is back.
+lc_vmdio_heal() {
+	lc_write_ok "$1: reads work (read_errors=0)" "$LC_VMDIO/read_errors" 0
+	lc_write_ok "$1: plug the cable" "$LC_VMDIO/cable" 1
+	lc_expect_warning_end
+}

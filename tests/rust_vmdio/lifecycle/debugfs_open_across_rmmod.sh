@@ -19,13 +19,14 @@ lc_need_debugfs
 # The files of the module docs, with their modes and what a read shows.
 declare -A MODE=(
 	[cable]=600 [partner]=600 [advertise]=200 [attached]=600 [running]=600
-	[link_irq]=600 [link]=400 [link_events]=400 [registers]=400 [access_log]=600
+	[link_irq]=600 [read_errors]=600 [phy_state]=400 [link]=400 [link_events]=400
+	[registers]=400 [access_log]=600
 )
 # Contents that cannot change while the fixture sits idle; the others
 # (link, events, registers, access log) only need to read.
-declare -A STABLE=([cable]=1 [attached]=1 [running]=1 [link_irq]=mac)
+declare -A STABLE=([cable]=1 [attached]=1 [running]=1 [link_irq]=mac [read_errors]=0)
 
-FILES="access_log advertise attached cable link link_events link_irq partner registers running"
+FILES="access_log advertise attached cable link link_events link_irq partner phy_state read_errors registers running"
 
 lc_insmod rust_vmdio
 seen=
