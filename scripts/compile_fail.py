@@ -255,6 +255,8 @@ def main(argv: Sequence[str]) -> int:
 	parser.add_argument('--build-dir', type=Path, default=TOP / '.build/compile-fail')
 	parser.add_argument('--jobs', '-j', type=int, default=os.cpu_count() or 1,
 			    help='builds run at once (default: one per CPU)')
+	parser.add_argument('--features', help='the tree\'s kernel features, space-separated '
+			    '(default: scripts/probes.sh probes the tree)')
 	parser.add_argument('--timeout', type=float, default=BUILD_TIMEOUT,
 			    help=f'seconds a build may take (default: {BUILD_TIMEOUT})')
 	args = parser.parse_intermixed_args(argv)
@@ -275,10 +277,13 @@ def main(argv: Sequence[str]) -> int:
 		print(f'==> another compile-fail run uses {build_dir}; waiting for it', file=sys.stderr)
 		fcntl.flock(lock, fcntl.LOCK_EX)
 
-	try:
-		features = kernel_features(kdir)
-	except subprocess.CalledProcessError:
-		return 2
+	if args.features is not None:
+		features = args.features.split()
+	else:
+		try:
+			features = kernel_features(kdir)
+		except subprocess.CalledProcessError:
+			return 2
 	start = time.monotonic()
 	for name in names:
 		prepare(name, args.cases_dir, args.common_dir, build_dir)

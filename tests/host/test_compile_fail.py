@@ -296,7 +296,7 @@ class Run(unittest.TestCase):
 		env['PATH'] = f'{self.tmp / "bin"}:{env["PATH"]}'
 		return subprocess.run([sys.executable, TOP / 'scripts/compile_fail.py', self.tmp / 'kdir',
 				       '--cases-dir', self.cases, '--common-dir', self.tmp / 'common',
-				       '--build-dir', self.tmp / 'build', *args],
+				       '--build-dir', self.tmp / 'build', '--features=', *args],
 				      capture_output=True, text=True, env=env)
 
 	def test_ktap_one_test_per_case_in_name_order(self):

@@ -42,11 +42,13 @@ class VmCommandTest(unittest.TestCase):
 		(self.kdir / 'arch/x86/boot').mkdir(parents=True)
 		(self.kdir / 'arch/x86/boot/bzImage').write_text('')
 		(self.kdir / 'Makefile').write_text('modules:\n\t@:\n')
+		(self.kdir / '.config').write_text('CONFIG_RUST=y\n')
 		# Not the variables of a make this test may run under (make KERNEL=debian
 		# check passes KERNEL=debian down through MAKEFLAGS).
 		self.env = {name: value for name, value in os.environ.items()
 			    if name not in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'KERNEL', 'LLVM')}
-		self.env.update(RKM_CACHE=str(tmp / 'cache'), RKM_ACCEL='tcg', KDIR=str(self.kdir))
+		self.env.update(RKM_CACHE=str(tmp / 'cache'), RKM_ACCEL='tcg', KDIR=str(self.kdir),
+				RKM_PROBES_DIR=str(tmp / 'probes'))
 		self.out = tmp / 'out'
 
 	def tearDown(self):
