@@ -89,9 +89,13 @@ make_chroot() {
 	remove_tree "$tmp"
 	list=$(chroot_packages | paste -sd,)
 	note "making the $TOOL_SUITE chroot $dir (1.8 GB, a few minutes)"
+	# A mirror's copy of sid can be older than its Release file's Valid-Until
+	# (a week): apt then refuses the whole suite as expired. The signature is
+	# still checked, and every package a pin names is taken at its version.
 	logged "mmdebstrap $TOOL_SUITE" "$BASE/mmdebstrap.log" \
 		mmdebstrap --mode=root --variant=minbase --keyring="$KEYRING" --include="$list" \
-		--aptopt='Acquire::Retries "3"' "$TOOL_SUITE" "$tmp" \
+		--aptopt='Acquire::Retries "3"' --aptopt='Acquire::Check-Valid-Until "false"' \
+		"$TOOL_SUITE" "$tmp" \
 		"deb [signed-by=$KEYRING] $MIRROR $TOOL_SUITE main"
 	chroot_packages >"$tmp/rkm-packages"
 	mv "$tmp" "$dir"
