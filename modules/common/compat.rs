@@ -194,6 +194,45 @@ pub(crate) use kernel::devres::DevresGuard;
 #[cfg(not(rkm_devres_lt))]
 pub(crate) type DevresGuard<'a, T> = kernel::revocable::RevocableGuard<'a, T>;
 
+/// The device of a faux registration, bound for as long as the registration lives.
+///
+/// Probe `rkm_faux_device_bound`: 7.3's `faux::Registration` gives a `faux::Device<Bound>`, 7.2's
+/// only a `device::Device`, bound all the same.
+pub(crate) fn faux_device(
+    registration: &kernel::faux::Registration,
+) -> &kernel::device::Device<kernel::device::Bound> {
+    #[cfg(rkm_faux_device_bound)]
+    {
+        let dev: &kernel::faux::Device<kernel::device::Bound> = registration.as_ref();
+        dev.as_ref()
+    }
+    #[cfg(not(rkm_faux_device_bound))]
+    {
+        let dev: &kernel::device::Device = registration.as_ref();
+        // SAFETY: The device is bound from `faux_device_create()`, which returns no device whose
+        // probe did not bind it, until `faux_device_destroy()` in the registration's `Drop`: the
+        // faux bus matches every device, probes synchronously and refuses unbinding from sysfs
+        // (`suppress_bind_attrs`, `drivers/base/faux.c`). The returned reference borrows the
+        // registration, so it does not outlive the binding.
+        unsafe { dev.as_bound() }
+    }
+}
+
+/// What `pci::Device::alloc_irq_vectors()` returns: the vectors are freed when it is dropped
+/// (7.3), or when the device is unbound (7.2, whose vectors the devres core owns; dropping the
+/// range frees nothing).
+///
+/// Probe `rkm_pci_irq_vector_registration`.
+#[cfg(rkm_pci_irq_vector_registration)]
+pub(crate) type IrqVectors<'a> = kernel::pci::IrqVectorRegistration<'a>;
+/// What `pci::Device::alloc_irq_vectors()` returns: the vectors are freed when it is dropped
+/// (7.3), or when the device is unbound (7.2, whose vectors the devres core owns; dropping the
+/// range frees nothing).
+///
+/// Probe `rkm_pci_irq_vector_registration`.
+#[cfg(not(rkm_pci_irq_vector_registration))]
+pub(crate) type IrqVectors<'a> = core::ops::RangeInclusive<kernel::pci::IrqVector<'a>>;
+
 // An interrupt-safe spinlock (probe `rkm_spinlock_irq`): 7.3's `SpinLockIrq`, or for 7.2, which
 // has none, a lock backend over `spin_lock_irqsave()`.
 

@@ -269,7 +269,7 @@ struct BoundEdu<'bound> {
     misc: MiscDeviceRegistration<EduFile>,
     edu: Arc<EduDevice>,
     /// `mix_vectors=2`'s vectors, dropped with the binding.
-    _mixed: Option<pci::IrqVectorRegistration<'bound>>,
+    _mixed: Option<compat::IrqVectors<'bound>>,
 }
 
 struct RustEduDriver;
@@ -354,13 +354,9 @@ impl pci_setup::Driver for RustEduDriver {
         };
         let edu = Self::bind(pdev, kind)?;
         // 1: dropped within the probe (before 7.3's adapter, with the device's MSI vector
-        // already requested); 2: kept until the binding ends.
-        let mixed = if compat::param(&module_parameters::mix_vectors) == 1 {
-            drop(mixed);
-            None
-        } else {
-            mixed
-        };
+        // already requested); 2: kept until the binding ends. (Where the kernel crate leaves
+        // the vectors to the devres core, 7.2, both keep them until unbind: `compat::IrqVectors`.)
+        let mixed = mixed.filter(|_| compat::param(&module_parameters::mix_vectors) != 1);
         Ok((
             EduIrq(edu.clone()),
             try_pin_init!(BoundEdu {
