@@ -17,6 +17,9 @@
 # Results are cached per tree (its path, .config and release), variables and
 # probe set, in .build/probes/ (RKM_PROBES_DIR: elsewhere); each new set is
 # summed up on stderr.
+#
+# RKM_PROBED_FEATURES, when set, is printed as the features and nothing is
+# probed: for the scripts' host tests, whose kernel trees are fakes.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -24,6 +27,10 @@ source "$(dirname "$0")/lib.sh"
 [ $# -ge 1 ] || die "usage: $0 KDIR [MAKE-VARIABLE=VALUE...]"
 kdir=$1
 shift
+if [ -n "${RKM_PROBED_FEATURES+set}" ]; then
+	echo "$RKM_PROBED_FEATURES"
+	exit 0
+fi
 [ -f "$kdir/.config" ] || die "$kdir is not a configured kernel tree (no .config)"
 PROBES=$TOP/scripts/probes
 

@@ -294,6 +294,7 @@ class Run(unittest.TestCase):
 	def run_cases(self, *args, env=None):
 		env = dict(os.environ if env is None else env)
 		env['PATH'] = f'{self.tmp / "bin"}:{env["PATH"]}'
+		env.setdefault('RKM_PROBED_FEATURES', '')  # the fake tree has none to probe
 		return subprocess.run([sys.executable, TOP / 'scripts/compile_fail.py', self.tmp / 'kdir',
 				       '--cases-dir', self.cases, '--common-dir', self.tmp / 'common',
 				       '--build-dir', self.tmp / 'build', *args],

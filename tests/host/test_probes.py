@@ -106,6 +106,13 @@ class ProbesTest(unittest.TestCase):
 		self.assertEqual(self.run_probes().returncode, 0)
 		self.assertGreater(self.calls.read_text().count('call'), calls)
 
+	def test_features_given_in_the_environment_are_not_probed(self):
+		self.add('rkm_new_api')
+		self.env['RKM_PROBED_FEATURES'] = 'rkm_given'
+		result = self.run_probes()
+		self.assertEqual(result.stdout.split(), ['rkm_given'])
+		self.assertFalse(self.calls.exists())
+
 
 if __name__ == '__main__':
 	unittest.main()

@@ -46,7 +46,8 @@ class VmCommandTest(unittest.TestCase):
 		# check passes KERNEL=debian down through MAKEFLAGS).
 		self.env = {name: value for name, value in os.environ.items()
 			    if name not in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'KERNEL', 'LLVM')}
-		self.env.update(RKM_CACHE=str(tmp / 'cache'), RKM_ACCEL='tcg', KDIR=str(self.kdir))
+		self.env.update(RKM_CACHE=str(tmp / 'cache'), RKM_ACCEL='tcg', KDIR=str(self.kdir),
+				RKM_PROBED_FEATURES='')
 		self.out = tmp / 'out'
 
 	def tearDown(self):
