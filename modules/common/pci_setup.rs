@@ -72,6 +72,10 @@
 //!   - kept in the driver's private data: dropped after our handler is freed (first field), so
 //!     the vector it takes with it has no handler any more.
 //!
+//!   7.2's `alloc_irq_vectors()` (`rust/kernel/pci/irq.rs` of 7.2.13) returns no registration:
+//!   it leaves the vectors to the devres core, which frees them at unbind, after our handler
+//!   (probe `rkm_pci_irq_vector_registration`, `compat::IrqVectors`), so neither case arises.
+//!
 //!   What stays open is a gap of the 7.3 kernel crate itself, which has it between two of its
 //!   own registrations (`alloc_irq_vectors()` can be called again while an `irq::Registration`
 //!   borrows an earlier `IrqVectorRegistration`): driver code that has the device bound while
