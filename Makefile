@@ -73,10 +73,8 @@ endif
 all: modules
 
 # kbuild on the collection, with the tree's kernel features (scripts/probes.sh)
-# for Kbuild's RKM_FEATURES; .build/kernel-features keeps those of the last
-# build for the tests in the VM.
+# for Kbuild's RKM_FEATURES.
 KBUILD_COLLECTION = features=$$($(SCRIPTS)/probes.sh $(KDIR) LLVM=1) && \
-	mkdir -p $(TOP)/.build && echo "$$features" >$(TOP)/.build/kernel-features && \
 	$(MAKE) -C $(KDIR) M=$(TOP) RKM_FEATURES="$$features"
 
 modules rust-analyzer:
