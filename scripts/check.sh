@@ -60,6 +60,10 @@ else
 fi
 echo $status >"$RESULTS/host/compile-fail.status"
 
+# The tree's kernel features (cached since the build), for the tests that
+# depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES.
+"$TOP/scripts/probes.sh" "$KDIR" LLVM=1 >"$RESULTS/kernel-features"
+
 stamp vm
 note "booting the VM: ${modules[*]}"
 vm_status=0

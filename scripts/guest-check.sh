@@ -52,6 +52,12 @@ RESULTS=$1
 shift
 TEST_TIMEOUT=${RKM_TEST_TIMEOUT:-300}
 export RKM_MODULES_DIR=$TOP/modules
+# The kernel features the modules were built with (scripts/check.sh wrote them;
+# Documentation/kernels.md), for the tests that depend on one.
+if [ -f "$RESULTS/kernel-features" ]; then
+	RKM_KERNEL_FEATURES=$(cat "$RESULTS/kernel-features")
+	export RKM_KERNEL_FEATURES
+fi
 
 # Every module of the collection (those the lifecycle phase unloads), and
 # the ones tested.

@@ -73,7 +73,6 @@ use kernel::{
     bindings,
     error::from_err_ptr,
     fmt,
-    module::this_module,
     prelude::*,
     seq_file::SeqFile,
     seq_print,
@@ -253,7 +252,7 @@ impl<T: DebugfsFiles> Directory<T> {
 
     /// `seq_file` reading through [`show_callback`]; `.owner` pins this module while open.
     const READ_FOPS: bindings::file_operations = bindings::file_operations {
-        owner: this_module::<crate::LocalModule>().as_ptr(),
+        owner: crate::compat::this_module(),
         open: Some(open_callback::<T>),
         read: Some(bindings::seq_read),
         llseek: Some(bindings::seq_lseek),

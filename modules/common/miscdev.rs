@@ -76,7 +76,6 @@ use kernel::{
     error::{to_result, VTABLE_DEFAULT_ERROR},
     fs::{file, File},
     iov::{IovIterDest, IovIterSource},
-    module::this_module,
     prelude::*,
     seq_file::SeqFile,
     sync::poll::PollTable,
@@ -492,7 +491,7 @@ impl<T: StreamMiscDevice> MiscdeviceVTable<T> {
     }
 
     const FOPS: bindings::file_operations = bindings::file_operations {
-        owner: this_module::<T::OwnerModule>().as_ptr(),
+        owner: crate::compat::this_module(),
         open: Some(Self::open),
         release: Some(Self::release),
         read_iter: if T::HAS_READ_ITER {

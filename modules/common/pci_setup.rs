@@ -72,6 +72,10 @@
 //!   - kept in the driver's private data: dropped after our handler is freed (first field), so
 //!     the vector it takes with it has no handler any more.
 //!
+//!   7.2's `alloc_irq_vectors()` (`rust/kernel/pci/irq.rs` of 7.2.13) returns no registration:
+//!   it leaves the vectors to the devres core, which frees them at unbind, after our handler
+//!   (probe `rkm_pci_irq_vector_registration`, `compat::IrqVectors`), so neither case arises.
+//!
 //!   What stays open is a gap of the 7.3 kernel crate itself, which has it between two of its
 //!   own registrations (`alloc_irq_vectors()` can be called again while an `irq::Registration`
 //!   borrows an earlier `IrqVectorRegistration`): driver code that has the device bound while
@@ -229,6 +233,33 @@ fn has_msi(pdev: &pci::Device<Core<'_>>) -> bool {
     has_msi_vectors(pdev) || unsafe { bindings::pci_dev::msix_enabled_raw(raw(pdev)) != 0 }
 }
 
+/// The type of the vectors allocated for the device, which has some.
+///
+/// Probe `rkm_pci_irq_type`: 7.3 has `pci_irq_type()`; 7.2 has not, and this reads the bits it
+/// reads (`include/linux/pci.h`), MSI-X first: `allocate` never asks for MSI-X, so that is
+/// INTx here as there.
+fn vector_kind(pdev: &pci::Device<Core<'_>>) -> VectorKind {
+    #[cfg(rkm_pci_irq_type)]
+    {
+        // SAFETY: `pdev` is valid and has its vectors allocated.
+        match unsafe { bindings::pci_irq_type(raw(pdev)) } {
+            bindings::PCI_IRQ_MSI => VectorKind::Msi,
+            _ => VectorKind::Intx,
+        }
+    }
+    #[cfg(not(rkm_pci_irq_type))]
+    {
+        // SAFETY: `pdev` is a valid PCI device; the bus callback holding `Core` holds its lock,
+        // under which the PCI core changes these bits.
+        let (msix, msi) = unsafe { ((*raw(pdev)).msix_enabled(), (*raw(pdev)).msi_enabled()) };
+        if msix == 0 && msi != 0 {
+            VectorKind::Msi
+        } else {
+            VectorKind::Intx
+        }
+    }
+}
+
 /// The device's interrupt vectors (freed when this is dropped): registered with the devres
 /// core by [`allocate`].
 ///
@@ -301,16 +332,22 @@ fn allocate(pdev: &pci::Device<Core<'_>>, vector: Vector) -> Result<Allocated> {
     let vectors = Vectors {
         pdev: ARef::from(&**pdev),
     };
-    // SAFETY: `pdev` is valid and has its vectors allocated.
-    let kind = match unsafe { bindings::pci_irq_type(raw(pdev)) } {
-        bindings::PCI_IRQ_MSI => VectorKind::Msi,
-        _ => VectorKind::Intx,
-    };
+    let kind = vector_kind(pdev);
     // SAFETY: As above; vector 0 exists because one was allocated.
     let irq = unsafe { bindings::pci_irq_vector(raw(pdev), 0) };
     let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
     devres::register(pdev.as_ref(), vectors, GFP_KERNEL)?;
     Ok(Allocated { irq, kind })
+}
+
+/// An interrupt handler, called in hard interrupt context with the vector's interrupt.
+///
+/// The collection's own rather than `kernel::irq::Handler`, whose signature differs between
+/// releases (7.2's also gets the bound device) and which [`Adapter`] does not need: it requests
+/// the vector itself.
+pub(crate) trait InterruptHandler: Sync {
+    /// Handles an interrupt: returns [`irq::IrqReturn::None`] if it was not this device's.
+    fn handle(&self) -> irq::IrqReturn;
 }
 
 /// A handler requested on the vector [`allocate`] allocated.
@@ -320,7 +357,7 @@ fn allocate(pdev: &pci::Device<Core<'_>>, vector: Vector) -> Result<Allocated> {
 /// Once initialised, `irq` has a handler requested with a pointer to this value as its cookie,
 /// freed only by [`PinnedDrop`].
 #[pin_data(PinnedDrop)]
-struct VectorHandler<T: irq::Handler + 'static> {
+struct VectorHandler<T: InterruptHandler + 'static> {
     pdev: ARef<pci::Device>,
     vector: Allocated,
     #[pin]
@@ -331,7 +368,7 @@ struct VectorHandler<T: irq::Handler + 'static> {
 }
 
 #[pinned_drop]
-impl<T: irq::Handler + 'static> PinnedDrop for VectorHandler<T> {
+impl<T: InterruptHandler + 'static> PinnedDrop for VectorHandler<T> {
     fn drop(self: Pin<&mut Self>) {
         if self.vector.kind == VectorKind::Msi && !has_msi_vectors(&self.pdev) {
             // `pci_disable_msi()` freed every MSI interrupt of the device, ours with the action
@@ -360,14 +397,29 @@ impl<T: irq::Handler + 'static> PinnedDrop for VectorHandler<T> {
 ///
 /// Only for `request_irq()` by [`request`], with a pointer to a pinned, initialised
 /// `VectorHandler<T>` as `cookie`.
-unsafe extern "C" fn handle_vector<T: irq::Handler + 'static>(
+unsafe extern "C" fn handle_vector<T: InterruptHandler + 'static>(
     _irq: c_int,
     cookie: *mut c_void,
 ) -> bindings::irqreturn_t {
     // SAFETY: The cookie points at a `VectorHandler<T>`, valid until `free_irq()` returns, which
     // does not happen while this handler runs.
     let this = unsafe { &*cookie.cast::<VectorHandler<T>>() };
-    bindings::irqreturn_t(this.handler.handle() as c_uint)
+    irqreturn(this.handler.handle())
+}
+
+/// `ret` as C's `irqreturn_t`.
+///
+/// Probe `rkm_irqreturn_newtype`: 7.3's bindings make `irqreturn_t` a newtype, 7.2's a `c_uint`.
+fn irqreturn(ret: irq::IrqReturn) -> bindings::irqreturn_t {
+    // CAST: `IrqReturn` is `#[repr(u32)]` with the values of C's `enum irqreturn`.
+    #[cfg(rkm_irqreturn_newtype)]
+    {
+        bindings::irqreturn_t(ret as c_uint)
+    }
+    #[cfg(not(rkm_irqreturn_newtype))]
+    {
+        ret as c_uint
+    }
 }
 
 /// Requests `handler`, called `name` in `/proc/interrupts`, on `vector` of `pdev`.
@@ -375,7 +427,7 @@ unsafe extern "C" fn handle_vector<T: irq::Handler + 'static>(
 /// # Errors
 ///
 /// Whatever `request_irq()` returns (`EBUSY` for a line taken without sharing).
-fn request<T: irq::Handler + Send + 'static>(
+fn request<T: InterruptHandler + Send + 'static>(
     pdev: ARef<pci::Device>,
     vector: Allocated,
     name: &'static CStr,
@@ -424,7 +476,7 @@ pub(crate) trait Driver {
     ///
     /// It may run as soon as it is requested, and on an INTx vector also for another device's
     /// interrupt: it must return [`irq::IrqReturn::None`] when its device has none pending.
-    type Handler: irq::Handler + Send + 'static;
+    type Handler: InterruptHandler + Send + 'static;
 
     /// The table of device ids supported by the driver.
     const ID_TABLE: pci::IdTable<Self::IdInfo>;
@@ -479,10 +531,37 @@ impl<T: Driver + 'static> pci::Driver for Adapter<T> {
 
     const ID_TABLE: pci::IdTable<Self::IdInfo> = T::ID_TABLE;
 
+    // Probe `rkm_pci_probe_id_option`: 7.3's bus passes the id's information if it has some,
+    // 7.2's always; the driver gets 7.3's form.
+    #[cfg(not(rkm_pci_probe_id_option))]
+    fn probe<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        id_info: &'bound Self::IdInfo,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Self::set_up(pdev, Some(id_info))
+    }
+
+    #[cfg(rkm_pci_probe_id_option)]
     fn probe<'bound>(
         pdev: &'bound pci::Device<Core<'_>>,
         id_info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Self::set_up(pdev, id_info)
+    }
+
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        // SAFETY: `data` is structurally pinned (`#[pin]`): the reference stays pinned.
+        let data = unsafe { this.map_unchecked(|this| &this.data) };
+        T::unbind(pdev, data);
+    }
+}
+
+impl<T: Driver + 'static> Adapter<T> {
+    /// [`pci::Driver::probe`]: the set-up, the driver's probe, then the handler's request.
+    fn set_up<'bound, 'core>(
+        pdev: &'bound pci::Device<Core<'core>>,
+        id_info: Option<&'bound T::IdInfo>,
+    ) -> impl PinInit<BoundDriver<'bound, T>, Error> + 'bound + use<'bound, 'core, T> {
         pin_init_scope(move || {
             enable(pdev)?;
             // SAFETY: No code of the driver's has run for this binding yet, and nothing of an
@@ -506,11 +585,5 @@ impl<T: Driver + 'static> pci::Driver for Adapter<T> {
                 data <- data,
             }? Error))
         })
-    }
-
-    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
-        // SAFETY: `data` is structurally pinned (`#[pin]`): the reference stays pinned.
-        let data = unsafe { this.map_unchecked(|this| &this.data) };
-        T::unbind(pdev, data);
     }
 }

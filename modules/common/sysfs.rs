@@ -712,9 +712,8 @@ mod tests {
     fn group_dropped_after_its_device_is_removed() -> Result {
         let drops = Arc::new(Atomic::new(0), GFP_KERNEL)?;
         let device = faux::Registration::new(c"rkm-sysfs-late-drop", None)?;
-        let dev: &faux::Device<Bound> = device.as_ref();
         let group = KBox::pin_init(
-            AttributeGroup::new(dev.as_ref(), counted(&drops)),
+            AttributeGroup::new(crate::compat::faux_device(&device), counted(&drops)),
             GFP_KERNEL,
         )?;
 
@@ -732,19 +731,13 @@ mod tests {
     fn group_dropped_while_bound_removes_its_files() -> Result {
         let drops = Arc::new(Atomic::new(0), GFP_KERNEL)?;
         let device = faux::Registration::new(c"rkm-sysfs-bound-drop", None)?;
-        let dev: &faux::Device<Bound> = device.as_ref();
+        let dev = crate::compat::faux_device(&device);
 
-        let first = KBox::pin_init(
-            AttributeGroup::new(dev.as_ref(), counted(&drops)),
-            GFP_KERNEL,
-        )?;
+        let first = KBox::pin_init(AttributeGroup::new(dev, counted(&drops)), GFP_KERNEL)?;
         drop(first);
         assert_eq!(drops.load(Relaxed), 1);
 
-        let second = KBox::pin_init(
-            AttributeGroup::new(dev.as_ref(), counted(&drops)),
-            GFP_KERNEL,
-        )?;
+        let second = KBox::pin_init(AttributeGroup::new(dev, counted(&drops)), GFP_KERNEL)?;
         drop(second);
         assert_eq!(drops.load(Relaxed), 2);
 

@@ -18,15 +18,13 @@
 
 use kernel::{
     io::poll::read_poll_timeout,
-    new_condvar, new_mutex, new_poll_condvar, new_spinlock_irq,
+    new_condvar, new_mutex, new_poll_condvar,
     prelude::*,
     sync::{
         poll::PollCondVar,
         CondVar,
         CondVarTimeoutResult,
-        Mutex,
-        SpinLockIrq,
-        SpinLockIrqGuard, //
+        Mutex, //
     },
     time::{
         msecs_to_jiffies,
@@ -35,6 +33,11 @@ use kernel::{
 };
 
 use crate::{
+    compat::{
+        new_spinlock_irq,
+        SpinLockIrq,
+        SpinLockIrqGuard, //
+    },
     regs::{
         Backend,
         Direction,

@@ -12,19 +12,21 @@
 mod tests {
     use kernel::{
         io::register::Register,
-        new_spinlock_irq,
         prelude::*,
         sync::{
             atomic::{
                 Atomic,
                 Relaxed, //
             },
-            Arc,
-            SpinLockIrq, //
+            Arc, //
         },
     };
 
     use crate::{
+        compat::{
+            new_spinlock_irq,
+            SpinLockIrq, //
+        },
         edu::Edu,
         regs::{
             Backend,

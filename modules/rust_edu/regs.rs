@@ -30,16 +30,20 @@ use kernel::{
     devres::Devres,
     dma::Coherent,
     io::{
-        io_project,
         register,
         register::Register,
         Io, //
     },
-    pci::DevresBar,
     prelude::*,
 };
 
-use crate::uapi::DMA_BUFFER_SIZE;
+use crate::{
+    compat::{
+        self,
+        DevresBar, //
+    },
+    uapi::DMA_BUFFER_SIZE,
+};
 
 /// Bytes of BAR 0 the driver uses: up to the end of `DMA_COMMAND`.
 pub(crate) const BAR0_SIZE: usize = 0xa0;
@@ -347,20 +351,16 @@ impl Backend for Hardware {
 
     fn memory_address(&self) -> Result<u32> {
         let memory = self.memory.try_access().ok_or(ENODEV)?;
-        u32::try_from(memory.dma_address()).map_err(|_| EIO)
+        u32::try_from(compat::dma_address(&memory)).map_err(|_| EIO)
     }
 
     fn copy_to_memory(&self, data: &[u8]) -> Result {
         let memory = self.memory.try_access().ok_or(ENODEV)?;
-        let len = data.len();
-        io_project!(&*memory, [try: ..len]).copy_from_slice(data);
-        Ok(())
+        compat::copy_to_coherent(&memory, data)
     }
 
     fn copy_from_memory(&self, out: &mut [u8]) -> Result {
         let memory = self.memory.try_access().ok_or(ENODEV)?;
-        let len = out.len();
-        io_project!(&*memory, [try: ..len]).copy_to_slice(out);
-        Ok(())
+        compat::copy_from_coherent(&memory, out)
     }
 }

@@ -55,10 +55,7 @@ use kernel::{
     fs::File,
     io::Io,
     iov::IovIterDest,
-    irq::{
-        self,
-        IrqReturn, //
-    },
+    irq::IrqReturn,
     pci::{
         self,
         IrqType,
@@ -78,6 +75,8 @@ use kernel::{
     },
 };
 
+#[path = "../common/compat.rs"]
+mod compat;
 mod edu;
 #[cfg(CONFIG_KUNIT = "y")]
 mod kunit;
@@ -136,7 +135,7 @@ const LIVENESS_PROBE: u32 = 0x5a5a_0f0f;
 /// The interrupt handler: the device's own, sharing [`Edu`] with the files.
 struct EduIrq(Arc<EduDevice>);
 
-impl irq::Handler for EduIrq {
+impl pci_setup::InterruptHandler for EduIrq {
     fn handle(&self) -> IrqReturn {
         if self.0.handle_interrupt() {
             IrqReturn::Handled
@@ -270,12 +269,13 @@ struct BoundEdu<'bound> {
     misc: MiscDeviceRegistration<EduFile>,
     edu: Arc<EduDevice>,
     /// `mix_vectors=2`'s vectors, dropped with the binding.
-    _mixed: Option<pci::IrqVectorRegistration<'bound>>,
+    _mixed: Option<compat::IrqVectors<'bound>>,
 }
 
 struct RustEduDriver;
 
-kernel::pci_device_table!(
+compat::device_table!(
+    pci,
     PCI_TABLE,
     <RustEduDriver as pci_setup::Driver>::IdInfo,
     [(pci_setup::device_id(0x1234, 0x11e8), ())]
@@ -334,7 +334,7 @@ impl pci_setup::Driver for RustEduDriver {
     const IRQ_NAME: &'static CStr = c"rust_edu";
 
     fn vector() -> Vector {
-        if module_parameters::msi.value() == 0 {
+        if compat::param(&module_parameters::msi) == 0 {
             Vector::Intx
         } else {
             Vector::MsiOrIntx
@@ -348,19 +348,15 @@ impl pci_setup::Driver for RustEduDriver {
     ) -> Result<(EduIrq, impl PinInit<Self::Data<'bound>, Error> + 'bound)> {
         // Test-only (tests/rust_edu/lifecycle/mixed_vectors.sh): vectors of the kernel crate's
         // own beside the adapter's, which must not let them free its vector under its handler.
-        let mixed = match module_parameters::mix_vectors.value() {
+        let mixed = match compat::param(&module_parameters::mix_vectors) {
             0 => None,
             _ => Some(pdev.alloc_irq_vectors(1, 1, IrqTypes::default().with(IrqType::Intx))?),
         };
         let edu = Self::bind(pdev, kind)?;
         // 1: dropped within the probe (before 7.3's adapter, with the device's MSI vector
-        // already requested); 2: kept until the binding ends.
-        let mixed = if module_parameters::mix_vectors.value() == 1 {
-            drop(mixed);
-            None
-        } else {
-            mixed
-        };
+        // already requested); 2: kept until the binding ends. (Where the kernel crate leaves
+        // the vectors to the devres core, 7.2, both keep them until unbind: `compat::IrqVectors`.)
+        let mixed = mixed.filter(|_| compat::param(&module_parameters::mix_vectors) != 1);
         Ok((
             EduIrq(edu.clone()),
             try_pin_init!(BoundEdu {

@@ -36,6 +36,8 @@ use kernel::{
 };
 
 // The shared misc-device abstraction, compiled into each module that uses it.
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/miscdev.rs"]
 mod miscdev;
 mod ring;
@@ -391,7 +393,7 @@ struct RustPipeModule {
 
 impl kernel::InPlaceModule for RustPipeModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        let requested = module_parameters::capacity.value();
+        let requested = compat::param(&module_parameters::capacity);
         let pipe = checked_capacity(requested)
             .inspect_err(|_| {
                 pr_err!(

@@ -14,17 +14,18 @@
 //! mapped window of a real bank ([`Window`]) and on the in-memory double of the KUnit tests.
 
 use kernel::{
-    devres::DevresGuard,
     io::{
-        mem::{
-            DevresExclusiveIoMem,
-            ExclusiveIoMem, //
-        },
+        mem::ExclusiveIoMem,
         register,
         register::Array,
         Io, //
     },
     prelude::*,
+};
+
+use crate::compat::{
+    DevresExclusiveIoMem,
+    DevresGuard, //
 };
 
 /// Number of `CHANNEL` registers a bank implements.

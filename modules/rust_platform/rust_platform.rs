@@ -109,6 +109,8 @@ use kernel::{
 
 mod attributes;
 mod bank;
+#[path = "../common/compat.rs"]
+mod compat;
 // The tests live in their own file. `#[kunit_tests]` cannot be put on an out-of-line `mod`
 // (attribute macros on non-inline modules are unstable), so `kunit.rs` holds an inline
 // `#[kunit_tests] mod tests`; this `cfg` is the one the macro puts on that inner module, and keeps
@@ -142,13 +144,15 @@ type BoundBank = sysfs::AttributeGroup<Bank<Window>>;
 
 struct RegBankDriver;
 
-kernel::of_device_table!(
+compat::device_table!(
+    of,
     OF_TABLE,
     <RegBankDriver as platform::Driver>::IdInfo,
     [(of::DeviceId::new(c"rkm,regbank"), ())]
 );
 
-kernel::acpi_device_table!(
+compat::device_table!(
+    acpi,
     ACPI_TABLE,
     <RegBankDriver as platform::Driver>::IdInfo,
     [(acpi::DeviceId::new(c"RKMP0001"), ())]

@@ -101,6 +101,8 @@ use kernel::{
 
 // The shared abstractions and register definitions are compiled into each module that uses
 // them; what one module leaves unused, another uses.
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/debugfs.rs"]
 mod debugfs;
 

@@ -3,6 +3,10 @@
 //! `pci::DevresBar`, `io::mem::DevresExclusiveIoMem` and `devres::DevresGuard` (7.3); 7.2
 //! has `Devres<Bar>` and `RevocableGuard`.
 //!
+//! absent: error[E0425]: cannot find type `DevresBar`
+//! absent: error[E0425]: cannot find type `DevresExclusiveIoMem`
+//! absent: error[E0425]: cannot find type `DevresGuard`
+
 #![allow(dead_code, reason = "a probe: only whether it builds matters")]
 
 use kernel::prelude::*;

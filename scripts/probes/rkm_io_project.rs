@@ -3,6 +3,8 @@
 //! `io_project!` and I/O access through `&Coherent<T>` (rust/kernel/io.rs, rust/kernel/dma.rs,
 //! 7.3); absent in 7.2.
 //!
+//! absent: error[E0433]: cannot find `io_project`
+
 #![allow(dead_code, reason = "a probe: only whether it builds matters")]
 
 use kernel::prelude::*;

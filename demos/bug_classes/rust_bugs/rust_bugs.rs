@@ -22,6 +22,8 @@
 //! Every file is write-only. Nothing builds or loads this module but `make bug-classes`, in a VM
 //! of its own.
 
+#[path = "../common/compat.rs"]
+mod compat;
 #[allow(dead_code, reason = "shared with the modules, which use other parts")]
 #[path = "../common/debugfs.rs"]
 mod debugfs;

@@ -18,6 +18,8 @@
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/miscdev.rs"]
 mod miscdev;
 

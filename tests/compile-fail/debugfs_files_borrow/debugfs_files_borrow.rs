@@ -12,6 +12,8 @@
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/debugfs.rs"]
 mod debugfs;
 

@@ -13,6 +13,8 @@
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/pci_setup.rs"]
 mod pci_setup;
 
@@ -23,10 +25,7 @@ use core::sync::atomic::{
 use kernel::{
     device::Core,
     dma::DmaMask,
-    irq::{
-        self,
-        IrqReturn, //
-    },
+    irq::IrqReturn,
     pci,
     prelude::*,
     sync::Arc, //
@@ -65,7 +64,8 @@ struct BoundCounters {
 
 struct CountingDriver;
 
-kernel::pci_device_table!(
+compat::device_table!(
+    pci,
     PCI_TABLE,
     <CountingDriver as pci_setup::Driver>::IdInfo,
     [(pci_setup::device_id(0x1234, 0x11e8), ())]
@@ -81,7 +81,7 @@ struct CountingHandler {
     counters: &'static Counters,
 }
 
-impl irq::Handler for CountingHandler {
+impl pci_setup::InterruptHandler for CountingHandler {
     fn handle(&self) -> IrqReturn {
         self.counters.interrupts.fetch_add(1, Ordering::Relaxed);
         IrqReturn::Handled

@@ -13,6 +13,8 @@
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
+#[path = "../common/compat.rs"]
+mod compat;
 #[path = "../common/raw.rs"]
 mod raw;
 

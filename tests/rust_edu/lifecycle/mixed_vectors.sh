@@ -16,15 +16,25 @@
 #
 # Either way the kernel log must stay free of reports (the harness judges
 # it).
+#
+# Without the kernel feature rkm_pci_irq_vector_registration (7.2:
+# Documentation/kernels.md; RKM_KERNEL_FEATURES, from scripts/check.sh), the
+# kernel crate leaves its vectors to the devres core until unbind and dropping
+# them frees nothing: 1 binds and works as 2. Features unknown: 7.3's.
 
 source "${0%/*}/../../lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu mix_vectors=1
-lc_check "mix_vectors=1: $LC_EDU_DEVICE" gone "$(lc_exists "$LC_EDU_DEVICE")"
-lc_check "mix_vectors=1: driver of $LC_EDU_BDF" none "$(lc_driver_of /sys/bus/pci/drivers "$LC_EDU_BDF")"
-LC_SEEN=$(dmesg | grep -c "rust_edu $LC_EDU_BDF: interrupt [0-9]* was freed during probe")
-lc_check_re "mix_vectors=1: the refusal's reason in the kernel log" "[1-9][0-9]*" "$LC_SEEN"
+if [ -z "${RKM_KERNEL_FEATURES+set}" ] ||
+	[[ " $RKM_KERNEL_FEATURES " == *" rkm_pci_irq_vector_registration "* ]]; then
+	lc_check "mix_vectors=1: $LC_EDU_DEVICE" gone "$(lc_exists "$LC_EDU_DEVICE")"
+	lc_check "mix_vectors=1: driver of $LC_EDU_BDF" none "$(lc_driver_of /sys/bus/pci/drivers "$LC_EDU_BDF")"
+	LC_SEEN=$(dmesg | grep -c "rust_edu $LC_EDU_BDF: interrupt [0-9]* was freed during probe")
+	lc_check_re "mix_vectors=1: the refusal's reason in the kernel log" "[1-9][0-9]*" "$LC_SEEN"
+else
+	lc_edu_factorial_ok "mix_vectors=1, vectors kept by the devres core"
+fi
 lc_rmmod rust_edu
 
 lc_insmod rust_edu mix_vectors=2

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `kernel::module::this_module()` (rust/kernel/module.rs, 7.3). 7.2 has a crate-root
-//! `THIS_MODULE` static and no `kernel::module`.
+//! `faux::Registration` gives its device as a bound `faux::Device<Bound>` (rust/kernel/faux.rs,
+//! 7.3); 7.2's gives a `device::Device` only.
 //!
+//! absent: error[E0425]: cannot find type `Device` in module `kernel::faux`
+
 #![allow(dead_code, reason = "a probe: only whether it builds matters")]
 
 use kernel::prelude::*;
 
 module! {
     type: Probe,
-    name: "rkm_module_this_module",
+    name: "rkm_faux_device_bound",
     authors: ["Rust kernel module collection contributors"],
     description: "Feature probe (scripts/probes.sh)",
     license: "GPL",
@@ -23,5 +25,8 @@ impl kernel::Module for Probe {
     }
 }
 
-const OWNER: *mut kernel::bindings::module =
-    kernel::module::this_module::<crate::LocalModule>().as_ptr();
+fn bound(
+    registration: &kernel::faux::Registration,
+) -> &kernel::faux::Device<kernel::device::Bound> {
+    registration.as_ref()
+}
