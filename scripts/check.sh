@@ -61,8 +61,13 @@ fi
 echo $status >"$RESULTS/host/compile-fail.status"
 
 # The tree's kernel features (cached since the build), for the tests that
-# depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES.
-"$TOP/scripts/probes.sh" "$KDIR" LLVM=1 >"$RESULTS/kernel-features"
+# depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES. A stock
+# kernel's are probed by its own toolchain (scripts/distro/debian-vm.sh).
+if [ -n "${RKM_KERNEL_FEATURES+set}" ]; then
+	echo "$RKM_KERNEL_FEATURES" >"$RESULTS/kernel-features"
+else
+	"$TOP/scripts/probes.sh" "$KDIR" LLVM=1 >"$RESULTS/kernel-features"
+fi
 
 stamp vm
 note "booting the VM: ${modules[*]}"

@@ -42,6 +42,7 @@ kbuild_modules() {
 	local features
 	features=$(in_chroot "${binds[@]}" -- env RKM_PROBES_DIR="$OUT/probes" \
 		"$TOP/scripts/probes.sh" "$dir" "${KMAKE_VARS[@]}")
+	echo "$features" >"$OUT/kernel-features"
 	in_chroot "${binds[@]}" -- make -C "$dir" M="$TOP" MO="$OUT" "${KMAKE_VARS[@]}" \
 		RKM_FEATURES="$features" ${V:+V=$V} "$@"
 }

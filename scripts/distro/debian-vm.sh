@@ -45,6 +45,9 @@ vm_env() {
 	export RKM_TARGET=$OUT/target.json
 	export RKM_RESULTS=$RESULTS
 	export RKM_FLAVOUR=debian
+	# Probed in the chroot by the last build (kbuild_modules).
+	RKM_KERNEL_FEATURES=$(cat "$OUT/kernel-features")
+	export RKM_KERNEL_FEATURES
 	# compile_fail.py builds with the host's rustc and LLVM=1.
 	export RKM_SKIP_COMPILE_FAIL="tests/compile-fail runs on the default tree (make LLVM=1 check): it builds with the host's rustc and LLVM=1, not with Debian's toolchain"
 }
