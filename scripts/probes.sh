@@ -8,7 +8,8 @@
 #
 #   scripts/probes.sh KDIR [MAKE-VARIABLE=VALUE...]
 #
-# A probe is a tiny module using one kernel API in which the releases differ;
+# A probe is a few lines using one kernel API in which the releases differ
+# (this script makes it a module);
 # its "//! absent:" lines name the compiler errors that mean the API is
 # missing. A probe that fails with any other error fails this script, naming
 # the probe and its errors, so a broken probe never silently turns a feature
@@ -43,10 +44,38 @@ work=$cache.tmp.$$
 rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
+# What makes a probe a module, appended to each (after its own lines, so the
+# compiler's line numbers are the probe's): module!, unless the probe declares
+# it itself for the parameters it probes.
+module_items() {
+	grep -q '^module! {' "$2" || cat <<-EOF
+
+		module! {
+		    type: Probe,
+		    name: "$1",
+		    authors: ["Rust kernel module collection contributors"],
+		    description: "Feature probe (scripts/probes.sh)",
+		    license: "GPL",
+		}
+	EOF
+	cat <<-'EOF'
+
+		struct Probe;
+
+		impl kernel::Module for Probe {
+		    fn init(_module: &'static ThisModule) -> Result<Self> {
+		        Ok(Self)
+		    }
+		}
+	EOF
+}
 for probe in "$PROBES"/*.rs; do
 	name=$(basename "$probe" .rs)
 	mkdir "$work/$name"
-	cp "$probe" "$work/$name/"
+	{
+		cat "$probe"
+		module_items "$name" "$probe"
+	} >"$work/$name/$name.rs"
 	echo "obj-m := $name.o" >"$work/$name/Kbuild"
 done
 

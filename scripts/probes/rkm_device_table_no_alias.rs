@@ -10,20 +10,4 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_device_table_no_alias",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 kernel::of_device_table!(TABLE, (), [(kernel::of::DeviceId::new(c"rkm,probe"), ())]);

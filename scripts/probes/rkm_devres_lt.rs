@@ -11,22 +11,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_devres_lt",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 type Bar = kernel::pci::DevresBar<8>;
 type Mapping = kernel::io::mem::DevresExclusiveIoMem<8>;
 

@@ -9,22 +9,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_io_project",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn copy(memory: &kernel::dma::Coherent<[u8]>, data: &[u8]) -> Result {
     use kernel::io::Io;
     kernel::io::io_project!(memory, [try: ..data.len()]).copy_from_slice(data);

@@ -24,14 +24,6 @@ module! {
     },
 }
 
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn value() -> u8 {
     module_parameters::probe.value()
 }

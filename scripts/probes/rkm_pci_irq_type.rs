@@ -8,22 +8,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_pci_irq_type",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn irq_type(pdev: *mut kernel::bindings::pci_dev) -> u32 {
     // SAFETY: Never called: only whether the binding exists matters.
     unsafe { kernel::bindings::pci_irq_type(pdev) }

@@ -10,22 +10,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_pci_irq_vector_registration",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn vectors(
     pdev: &kernel::pci::Device<kernel::device::Bound>,
 ) -> Result<kernel::pci::IrqVectorRegistration<'_>> {

@@ -9,22 +9,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_pci_probe_id_option",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn probe<T: kernel::pci::Driver>(pdev: &kernel::pci::Device<kernel::device::Core<'_>>) {
     let _init = T::probe(pdev, None);
 }

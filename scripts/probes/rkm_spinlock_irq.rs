@@ -11,22 +11,6 @@
 
 use kernel::prelude::*;
 
-module! {
-    type: Probe,
-    name: "rkm_spinlock_irq",
-    authors: ["Rust kernel module collection contributors"],
-    description: "Feature probe (scripts/probes.sh)",
-    license: "GPL",
-}
-
-struct Probe;
-
-impl kernel::Module for Probe {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Self)
-    }
-}
-
 fn lock() -> impl PinInit<kernel::sync::SpinLockIrq<u32>> {
     kernel::new_spinlock_irq!(0)
 }
