@@ -314,12 +314,12 @@ impl<T: MdioBusOps> StandalonePhy<T> {
         // or a module ours depends on) is loaded; the device is valid (see above).
         // `device_driver_attach()` takes the device lock itself, and refuses with `EBUSY` when a
         // driver is bound, which is the case this call leaves to `phy_attach_direct()`.
-        let bound =
-            match unsafe { bindings::device_driver_attach(genphy, &raw mut (*raw).mdio.dev) } {
-                0 => true,
-                ret if ret == EBUSY.to_errno() => false,
-                ret => return Err(Error::from_errno(ret)),
-            };
+        let attached = unsafe { bindings::device_driver_attach(genphy, &raw mut (*raw).mdio.dev) };
+        let bound = match attached {
+            0 => true,
+            ret if ret == EBUSY.to_errno() => false,
+            ret => return Err(Error::from_errno(ret)),
+        };
         // SAFETY: The device is valid. Under its lock no driver binds or unbinds. A driver is
         // bound when `phy_attach_direct()` is called, so it binds nothing and, on failure, calls
         // `phy_detach()` with `is_genphy_driven` clear, which does not take the device lock. A NULL
