@@ -459,7 +459,8 @@ impl<B: Backend> Edu<B> {
     }
 
     /// Stops the device's use at unbind: nothing starts any more, every waiter fails with
-    /// `ENODEV`, and a running transfer is waited for, so that the DMA memory can be freed.
+    /// `ENODEV`, a running transfer is waited for, so that the DMA memory can be freed, and
+    /// the device is left with no interrupt pending.
     ///
     /// Returns `false` if a transfer still ran after `timeout_ms`.
     pub(crate) fn shut_down(&self) -> bool {
@@ -477,6 +478,13 @@ impl<B: Backend> Edu<B> {
             Delta::from_millis(1),
             Delta::from_millis(self.timeout_ms.into()),
         );
+        // What the stopped units raised (a transfer's completion, mostly) may reach no handler
+        // of this binding: left pending, the next binding's handler would count it as its own.
+        if let Ok(status) = self.backend.read::<IRQ_STATUS>() {
+            let _ = self
+                .backend
+                .write(IRQ_ACK::zeroed().with_bits(status.bits().get()));
+        }
         // The BAR revoked means the device was removed: nothing runs.
         !matches!(idle, Err(e) if e == ETIMEDOUT)
     }

@@ -456,17 +456,30 @@ mod tests {
     #[test]
     fn shut_down_refuses_everything() -> Result {
         let (edu, model) = edu()?;
-        model.raise(0x2);
         assert!(edu.shut_down());
+        model.raise(0x2);
         assert!(edu.is_gone());
         assert_eq!(edu.start_factorial(1), Err(ENODEV));
         let transfer = Transfer::new(Direction::FromDevice, 0, 8)?.ok_or(EINVAL)?;
         assert_eq!(edu.start_transfer(&transfer), Err(ENODEV));
         assert_eq!(edu.raise(0x2), Err(ENODEV));
-        // Even with a bit pending, a reader learns that the device is gone.
+        // Even with a bit raised since, a reader learns that the device is gone.
         assert!(edu.handle_interrupt());
         assert_eq!(edu.take_events(false), Err(ENODEV));
         assert!(edu.readable());
+        Ok(())
+    }
+
+    #[test]
+    fn shut_down_leaves_no_interrupt_pending() -> Result {
+        let (edu, model) = edu()?;
+        // A transfer whose completion no handler of this binding saw, and a raised bit.
+        let transfer = Transfer::new(Direction::FromDevice, 0, 8)?.ok_or(EINVAL)?;
+        edu.start_transfer(&transfer)?;
+        model.raise(0x2);
+        assert_eq!(model.get(IRQ_STATUS::OFFSET), u64::from(IRQ_DMA | 0x2));
+        assert!(edu.shut_down());
+        assert_eq!(model.get(IRQ_STATUS::OFFSET), 0);
         Ok(())
     }
 }
