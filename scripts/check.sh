@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: the host-side tests of the scripts, then one VM boot that runs
-# every module's KUnit suites and userspace tests, then the verdict from
-# scripts/results.py (summary table, reports in results/, closing line
+# make check: the host-side tests of the scripts and the compile-fail cases,
+# beside two VM boots, one a phase of scripts/guest-check.sh (the modules'
+# KUnit suites and userspace tests; the lifecycle cases); then the verdict
+# from scripts/results.py (summary table, reports in results/, closing line
 # "N passed, N failed, N skipped"; non-zero exit on any failure).
 #
 #   KDIR=... scripts/check.sh [MODULE...]
+#
+# With modules named (make check MODULES=...), the VMs test only those, with
+# only the extras of those and of the modules they need
+# (scripts/collection.sh), and a host-side test whose inputs are unchanged
+# since it last passed is not run again: its verdict is reused and the
+# summary says so. Without, everything runs.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$TOP/scripts/collection.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 check)"
 RESULTS=${RKM_RESULTS:-$TOP/results/${RKM_FLAVOUR:-default}}
@@ -17,13 +25,13 @@ KUNIT_TOOL=$KDIR/source/tools/testing/kunit
 [ -d "$KUNIT_TOOL" ] || KUNIT_TOOL=$KDIR/tools/testing/kunit
 [ -f "$KUNIT_TOOL/kunit_parser.py" ] || die "the kernel's KTAP parser is missing: $KUNIT_TOOL/kunit_parser.py"
 
+needed=$(modules_needed "$@") || exit 1
+reuse_unchanged=0
 if [ $# -gt 0 ]; then
 	modules=("$@")
+	reuse_unchanged=1
 else
-	modules=()
-	for kbuild in "$TOP"/modules/*/Kbuild; do
-		modules+=("$(basename "$(dirname "$kbuild")")")
-	done
+	mapfile -t modules <<<"$needed"
 fi
 
 # One run at a time per results folder (two would delete each other's).
@@ -36,29 +44,62 @@ fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/modules" "$RESULTS/host"
 
-# The host's side of the timeline (scripts/timeline.py): "<ms> <phase>",
-# wall clock, as each phase starts.
+# The host's side of the timeline (scripts/timeline.py): "<ms> start|end
+# <lane>", wall clock.
 stamp() {
 	echo "$(date +%s%3N) $*" >>"$RESULTS/host-timeline"
 }
 
-stamp host-tests
-note "host-side tests of the scripts"
-status=0
-RKM_KUNIT_TOOL=$KUNIT_TOOL python3 "$TOP/tests/host/run.py" >"$RESULTS/host/host-scripts.ktap" || status=$?
-echo $status >"$RESULTS/host/host-scripts.status"
+# host_test NAME INPUT... -- COMMAND...: runs COMMAND, its KTAP output to
+# host/NAME.ktap and its exit status to host/NAME.status. The INPUTs
+# (scripts/content_hash.py's arguments) are what it reads: with modules
+# named, a verdict that passed on the same inputs is reused instead, and
+# host/NAME.unchanged says since when (results.py shows it).
+host_test() {
+	local name=$1 inputs=() status=0 hash memo
+	shift
+	while [ "$1" != -- ]; do
+		inputs+=("$1")
+		shift
+	done
+	shift
+	memo=$TOP/.build/unchanged/$name
+	hash=$(cd "$TOP" && python3 scripts/content_hash.py "${inputs[@]}")
+	if [ $reuse_unchanged -eq 1 ] && [ -f "$memo/ktap" ] && [ "$(cat "$memo/hash")" = "$hash" ]; then
+		cp "$memo/ktap" "$RESULTS/host/$name.ktap"
+		echo 0 >"$RESULTS/host/$name.status"
+		echo "unchanged since $(cat "$memo/when"), not re-run" >"$RESULTS/host/$name.unchanged"
+		return
+	fi
+	stamp start "$name"
+	"$@" >"$RESULTS/host/$name.ktap" || status=$?
+	echo $status >"$RESULTS/host/$name.status"
+	stamp end "$name"
+	rm -rf "$memo"
+	if [ $status -eq 0 ]; then
+		mkdir -p "$memo"
+		cp "$RESULTS/host/$name.ktap" "$memo/ktap"
+		echo "$hash" >"$memo/hash"
+		date -u '+%Y-%m-%d %H:%M UTC' >"$memo/when"
+	fi
+}
 
-status=0
-if [ -n "${RKM_SKIP_COMPILE_FAIL:-}" ]; then
-	# Reported as skipped, with the reason (scripts/distro/debian.sh).
-	printf 'KTAP version 1\n1..1\nok 1 every case # SKIP %s\n' "$RKM_SKIP_COMPILE_FAIL" \
-		>"$RESULTS/host/compile-fail.ktap"
-else
-	stamp compile-fail
-	note "compile-fail tests of the soundness bounds (tests/compile-fail/)"
-	"$TOP/scripts/compile-fail.sh" "$KDIR" >"$RESULTS/host/compile-fail.ktap" || status=$?
-fi
-echo $status >"$RESULTS/host/compile-fail.status"
+# The host-side tests, beside the VMs.
+host_tests() {
+	host_test host-scripts scripts tests configs patches modules/common Kbuild Makefile \
+		"$KUNIT_TOOL" --command='python3 --version' --command='cc --version' -- \
+		env RKM_KUNIT_TOOL="$KUNIT_TOOL" python3 "$TOP/tests/host/run.py"
+	if [ -n "${RKM_SKIP_COMPILE_FAIL:-}" ]; then
+		# Reported as skipped, with the reason (scripts/distro/debian.sh).
+		printf 'KTAP version 1\n1..1\nok 1 every case # SKIP %s\n' "$RKM_SKIP_COMPILE_FAIL" \
+			>"$RESULTS/host/compile-fail.ktap"
+		echo 0 >"$RESULTS/host/compile-fail.status"
+		return
+	fi
+	host_test compile-fail tests/compile-fail modules/common scripts "$KDIR/.config" \
+		"$KDIR"/rust/*.rmeta --command='rustc --version' -- \
+		"$TOP/scripts/compile-fail.sh" "$KDIR"
+}
 
 # The tree's kernel features (cached since the build), for the tests that
 # depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES. A stock
@@ -69,23 +110,70 @@ else
 	"$TOP/scripts/probes.sh" "$KDIR" LLVM=1 >"$RESULTS/kernel-features"
 fi
 
-stamp vm
-note "booting the VM: ${modules[*]}"
-vm_status=0
 # The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
 timeout=${RKM_VM_TIMEOUT:-$([ "${RKM_FLAVOUR:-default}" = debug ] && echo 4200 || echo 1800)}
-"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
-	--console-log "$RESULTS/console.log" \
-	--script "$TOP/scripts/guest-check.sh" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
-	"$RESULTS" "${modules[@]}" || vm_status=$?
-if [ ! -f "$RESULTS/complete" ]; then
-	echo "--- the VM did not complete the run (status $vm_status); last lines of $RESULTS/console.log:" >&2
-	tail -n 30 "$RESULTS/console.log" >&2 || true
+
+# vm_run PHASE...: one VM running guest-check.sh's PHASEs, in order. Its
+# files are in vm/<the PHASEs joined by "-">/.
+vm_run() {
+	local name status=0 phase phase_args=()
+	name=$(
+		IFS=-
+		echo "$*"
+	)
+	for phase in "$@"; do
+		phase_args+=(--phase "$phase")
+	done
+	mkdir -p "$RESULTS/vm/$name"
+	stamp start "vm $name"
+	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
+		--console-log "$RESULTS/vm/$name/console.log" --modules "${needed//$'\n'/ }" \
+		--script "$TOP/scripts/guest-check.sh" \
+		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) "${phase_args[@]}" \
+		"$RESULTS" "${modules[@]}" || status=$?
+	stamp end "vm $name"
+	if [ ! -f "$RESULTS/vm/$name/complete" ]; then
+		echo "--- the $name VM did not complete its run (status $status); last lines of its console:" >&2
+		tail -n 30 "$RESULTS/vm/$name/console.log" >&2 || true
+	fi
+}
+
+# Lifecycle cases of the modules tested (a twin's are its module's).
+has_lifecycle_cases() {
+	local module
+	for module in "${modules[@]}"; do
+		twin_of "$module"
+		compgen -G "$TOP/tests/$programs_of/lifecycle/*.sh" >/dev/null && return 0
+	done
+	return 1
+}
+phases=(modules)
+has_lifecycle_cases && phases+=(lifecycle)
+
+# One VM a phase, side by side, when the phases are long enough to pay for
+# a second boot (the whole collection); else one VM (RKM_VMS=1 or 2 chooses).
+vms=${RKM_VMS:-$([ $reuse_unchanged -eq 1 ] && echo 1 || echo 2)}
+note "host-side tests, beside $([ "$vms" = 1 ] && echo "one VM" || echo "a VM a phase") (${phases[*]}): ${modules[*]}"
+host_tests &
+pids=($!)
+if [ "$vms" = 1 ]; then
+	vm_run "${phases[@]}" &
+	pids+=($!)
+else
+	for phase in "${phases[@]}"; do
+		vm_run "$phase" &
+		pids+=($!)
+	done
 fi
+wait "${pids[@]}"
 
 # The full guest log: the console, then each module's kernel log.
 {
-	cat "$RESULTS/console.log"
+	for console in "$RESULTS"/vm/*/console.log; do
+		vm=${console%/console.log}
+		echo "===== console of the ${vm##*/} VM"
+		cat "$console"
+	done
 	for module in "${modules[@]}"; do
 		echo "===== kernel log of $module"
 		cat "$RESULTS/modules/$module/dmesg.log" 2>/dev/null || echo "(none)"
@@ -97,7 +185,7 @@ fi
 	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
-stamp verdict
+stamp start verdict
 echo
 # The debug flavour's programs must have run too (results.py --safety).
 verdict=0
@@ -105,5 +193,5 @@ python3 "$TOP/scripts/results.py" --results "$RESULTS" --modules-dir "$TOP/modul
 	--tests-dir "$TOP/tests" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
 	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" \
 	--host-tests "$RESULTS/host/compile-fail.ktap" ${RKM_TARGET:+--target "$RKM_TARGET"} "${modules[@]}" || verdict=$?
-stamp end
+stamp end verdict
 exit $verdict

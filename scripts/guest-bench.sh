@@ -12,10 +12,9 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # Where benchmarks loading a module of the collection find it (as in guest-check.sh).
 export RKM_MODULES_DIR=$TOP/modules
-source "$TOP/scripts/guest-twin.sh"
+source "$TOP/scripts/collection.sh"
 status=0
-for kbuild in "$TOP"/modules/*/Kbuild; do
-	module=$(basename "$(dirname "$kbuild")")
+for module in $(collection_modules); do
 	twin_of "$module"
 	dir=$TOP/.build/bench/$programs_of
 	[ -d "$dir" ] || continue

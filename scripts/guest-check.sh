@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the test VM (as root): for each module, insmod, collect its
-# KUnit suites' results, run its userspace tests, rmmod, and keep the kernel
-# log and taint of each step. Then the lifecycle phase: every module's
-# tests/<module>/lifecycle/*.sh (a twin's: those of the module it twins,
-# with its twin.env), one at a time, each starting with no module of the
-# collection loaded. Writes raw results only; scripts/results.py (on the
-# host) judges them.
+# Runs inside a test VM (as root), the phases of make check it is given, in
+# order: scripts/check.sh boots one VM for both, or one VM a phase, side by
+# side.
 #
-#   guest-check.sh [--safety] RESULTS_DIR [MODULE...]
+# --phase modules: for each module, insmod, collect its KUnit suites'
+# results, run its userspace tests, rmmod, and keep the kernel log and taint
+# of each step.
+# --phase lifecycle: every module's tests/<module>/lifecycle/*.sh (a twin's:
+# those of the module it twins, with its twin.env), one at a time, each
+# starting with no module of the collection loaded.
+# Writes raw results only; scripts/results.py (on the host) judges them.
+#
+#   guest-check.sh [--safety] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
+#
+# What concerns the VM itself goes to RESULTS_DIR/vm/<its phases, joined
+# by "-">/: its boot's
+# kernel log (boot-dmesg.log) and taint (boot-taint), uname -r, the guest
+# clock's timeline and boot time (timeline, boot.ms), and "complete" once
+# its phases ran to their end.
 #
 # Every expected program gets a status: tests/<module>/*.c (built into
 # .build/tests/<module>/) and tests/<module>/*.sh; one that is missing or not
@@ -44,12 +54,34 @@ SYS=${RKM_GUEST_SYS:-/sys}
 PROC=${RKM_GUEST_PROC:-/proc}
 KMSG=${RKM_GUEST_KMSG:-/dev/kmsg}
 safety=0
-if [ "$1" = --safety ]; then
-	safety=1
-	shift
+phases=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--safety)
+		safety=1
+		shift
+		;;
+	--phase)
+		case $2 in
+		modules | lifecycle) phases+=("$2") ;;
+		*) phases=() && break ;;
+		esac
+		shift 2
+		;;
+	*) break ;;
+	esac
+done
+if [ ${#phases[@]} -eq 0 ] || [ $# -lt 1 ]; then
+	echo "usage: $0 [--safety] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
+	exit 2
 fi
 RESULTS=$1
 shift
+VM_DIR=$RESULTS/vm/$(
+	IFS=-
+	echo "${phases[*]}"
+)
+mkdir -p "$VM_DIR"
 TEST_TIMEOUT=${RKM_TEST_TIMEOUT:-300}
 export RKM_MODULES_DIR=$TOP/modules
 # The kernel features the modules were built with (scripts/check.sh wrote them;
@@ -59,12 +91,10 @@ if [ -f "$RESULTS/kernel-features" ]; then
 	export RKM_KERNEL_FEATURES
 fi
 
+source "$TOP/scripts/collection.sh"
 # Every module of the collection (those the lifecycle phase unloads), and
 # the ones tested.
-collection=()
-for kbuild in "$TOP"/modules/*/Kbuild; do
-	collection+=("$(basename "$(dirname "$kbuild")")")
-done
+mapfile -t collection < <(collection_modules)
 if [ $# -gt 0 ]; then
 	modules=("$@")
 else
@@ -119,16 +149,16 @@ taint() {
 # The run's timeline for scripts/timeline.py: "<ms since boot> <phase>" as
 # each phase starts.
 stamp() {
-	echo "$(uptime_ms) $*" >>"$RESULTS/timeline"
+	echo "$(uptime_ms) $*" >>"$VM_DIR/timeline"
 }
 
 # When the guest reached this script (its boot time, guest clock).
-uptime_ms >"$RESULTS/boot.ms"
+uptime_ms >"$VM_DIR/boot.ms"
 stamp boot-done
-drain "$RESULTS/boot-dmesg.log"
-taint >"$RESULTS/boot-taint"
+drain "$VM_DIR/boot-dmesg.log"
+taint >"$VM_DIR/boot-taint"
 # Which kernel ran: the summary names it (results.py).
-uname -r >"$RESULTS/uname-r"
+uname -r >"$VM_DIR/uname-r"
 
 # On a kernel with kmemleak (the debug flavour), forget what booting left
 # behind: every leak reported after a module is its run's.
@@ -174,130 +204,156 @@ record_program() {
 	record "$@"
 }
 
-source "$TOP/scripts/guest-twin.sh"
-
-for module in "${modules[@]}"; do
-	out=$RESULTS/modules/$module
-	mkdir -p "$out/kunit" "$out/tests"
-	echo "==> $module" >&2
-	stamp "module $module"
-	suites_before=$(ls "$KUNIT_DIR" 2>/dev/null)
-
-	record "$out/insmod" insmod "$TOP/modules/$module/$module.ko"
-	if [ "$(cat "$out/insmod.status")" = 0 ]; then
-		for suite in $(ls "$KUNIT_DIR" 2>/dev/null); do
-			grep -qxF "$suite" <<<"$suites_before" && continue
-			cp "$KUNIT_DIR/$suite/results" "$out/kunit/$suite.ktap"
-		done
-		twin_of "$module"
-		RECORD_ENV=("${TWIN_ENV[@]}")
-		for src in "$TOP/tests/$programs_of"/*.c; do
-			[ -e "$src" ] || continue
-			name=$(basename "$src" .c)
-			echo "    $name" >&2
-			record_program "$out/tests/$name" "$TOP/.build/tests/$programs_of/$name"
-		done
-		for test in "$TOP/tests/$programs_of"/*.sh; do
-			[ -e "$test" ] || continue
-			echo "    $(basename "$test")" >&2
-			record_program "$out/tests/$(basename "$test")" "$test"
-		done
-		if [ $safety -eq 1 ]; then
-			drain "$out/dmesg.log"
-			for src in "$TOP/tests/$programs_of/safety"/*.c; do
-				[ -e "$src" ] || continue
-				name=$(basename "$src" .c)
-				echo "    safety/$name" >&2
-				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
-					"$out/tests/safety-$name" "$TOP/.build/safety/$programs_of/$name"
-			done
-			drain "$out/injected-dmesg.log"
-		fi
-		RECORD_ENV=()
-		record "$out/rmmod" rmmod "$module"
-		if [ $safety -eq 1 ]; then
-			drain "$out/dmesg.log"
-			echo "    modload (fault injection, load cycles)" >&2
-			RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
-				"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
-				"${RKM_LOAD_CYCLES:-30}"
-			drain "$out/injected-dmesg.log"
-		fi
-	fi
-	drain "$out/dmesg.log"
-	taint >"$out/taint"
-	if [ -w "$KMEMLEAK" ]; then
-		echo "    kmemleak scan" >&2
-		kmemleak_scan "$out/kmemleak.log"
-		# kmemleak announces what it found in the kernel log: that is
-		# this module's, not the next one's.
-		drain "$out/dmesg.log"
-	fi
-done
-
 # Unloads every loaded module of the collection, in rounds: a module that
 # another pins (rust_vmdio's attachment pins rust_phy) goes in a later round.
-# Prints the modules that stay loaded; fails when there are any.
+# Fails when some stay loaded, with their names in UNLOADED_NOT (empty
+# otherwise). (Sets a variable rather than printing: a command substitution
+# starts a process, which costs a tenth of a second under TCG.)
 unload_collection() {
-	local round module left=()
+	local round module
 	for round in 1 2 3 4 5; do
-		left=()
+		UNLOADED_NOT=()
 		for module in "${collection[@]}"; do
 			[ -e "$SYS/module/$module/initstate" ] || continue
-			rmmod "$module" >/dev/null 2>&1 || left+=("$module")
+			rmmod "$module" >/dev/null 2>&1 || UNLOADED_NOT+=("$module")
 		done
-		[ ${#left[@]} -eq 0 ] && return 0
+		[ ${#UNLOADED_NOT[@]} -eq 0 ] && return 0
 		sleep 0.5
 	done
-	echo "${left[*]}"
 	return 1
 }
 
-# The lifecycle phase: after every module's regular results are written, so
-# that a case that brings the kernel down cannot hide them. Its cases load
-# modules again and again: KUnit, which would run their suites at every
-# load (they ran above), is given a glob no suite matches meanwhile.
-KUNIT_FILTER=$SYS/module/kunit/parameters/filter_glob
-[ -w "$KUNIT_FILTER" ] && echo rkm-lifecycle-skips-kunit >"$KUNIT_FILTER"
-for module in "${modules[@]}"; do
-	# A twin runs the cases of the module it twins, as it runs its
-	# programs: they read what names the module under test from TWIN_ENV.
-	twin_of "$module"
-	RECORD_ENV=("${TWIN_ENV[@]}")
-	for case_script in "$TOP/tests/$programs_of/lifecycle"/*.sh; do
-		[ -e "$case_script" ] || continue
-		name=$(basename "$case_script" .sh)
-		base=$RESULTS/lifecycle/$module/$name
-		if [ ! -d "$RESULTS/lifecycle/$module" ]; then
-			mkdir -p "$RESULTS/lifecycle/$module"
-			echo "==> $module lifecycle" >&2
-			stamp "lifecycle $module"
+# The modules phase: each module's KUnit suites and programs, loaded alone.
+modules_phase() {
+	local module out suites_before suite src name test status lines
+	for module in "${modules[@]}"; do
+		out=$RESULTS/modules/$module
+		mkdir -p "$out/kunit" "$out/tests"
+		echo "==> $module" >&2
+		stamp "module $module"
+		suites_before=("$KUNIT_DIR"/*)
+
+		record "$out/insmod" insmod "$TOP/modules/$module/$module.ko"
+		read -r status <"$out/insmod.status"
+		if [ "$status" = 0 ]; then
+			for suite in "$KUNIT_DIR"/*; do
+				[ -e "$suite/results" ] || continue
+				[[ " ${suites_before[*]} " == *" $suite "* ]] && continue
+				mapfile -t lines <"$suite/results"
+				printf '%s\n' "${lines[@]}" >"$out/kunit/${suite##*/}.ktap"
+			done
+			twin_of "$module"
+			RECORD_ENV=("${TWIN_ENV[@]}")
+			for src in "$TOP/tests/$programs_of"/*.c; do
+				[ -e "$src" ] || continue
+				name=${src##*/}
+				name=${name%.c}
+				echo "    $name" >&2
+				record_program "$out/tests/$name" "$TOP/.build/tests/$programs_of/$name"
+			done
+			for test in "$TOP/tests/$programs_of"/*.sh; do
+				[ -e "$test" ] || continue
+				echo "    ${test##*/}" >&2
+				record_program "$out/tests/${test##*/}" "$test"
+			done
+			if [ $safety -eq 1 ]; then
+				drain "$out/dmesg.log"
+				for src in "$TOP/tests/$programs_of/safety"/*.c; do
+					[ -e "$src" ] || continue
+					name=${src##*/}
+					name=${name%.c}
+					echo "    safety/$name" >&2
+					RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
+						"$out/tests/safety-$name" "$TOP/.build/safety/$programs_of/$name"
+				done
+				drain "$out/injected-dmesg.log"
+			fi
+			RECORD_ENV=()
+			record "$out/rmmod" rmmod "$module"
+			if [ $safety -eq 1 ]; then
+				drain "$out/dmesg.log"
+				echo "    modload (fault injection, load cycles)" >&2
+				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
+					"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
+					"${RKM_LOAD_CYCLES:-30}"
+				drain "$out/injected-dmesg.log"
+			fi
 		fi
-		echo "    $name" >&2
-		if ! stuck=$(unload_collection); then
-			# No status: results.py reports the case as not run, with this.
-			echo "harness: not run: $stuck still loaded before the case" >"$base.out"
-			drain "$base.dmesg"
-			continue
+		drain "$out/dmesg.log"
+		taint >"$out/taint"
+		if [ -w "$KMEMLEAK" ]; then
+			echo "    kmemleak scan" >&2
+			kmemleak_scan "$out/kmemleak.log"
+			# kmemleak announces what it found in the kernel log: that is
+			# this module's, not the next one's.
+			drain "$out/dmesg.log"
 		fi
-		drain "$base.dmesg"
-		before=$(taint)
-		scratch=$(mktemp -d "${TMPDIR:-/tmp}/rkm-lifecycle.XXXXXX") ||
-			{ scratch=$base.tmp && mkdir -p "$scratch"; }
-		if [ ! -f "$case_script" ] || [ ! -x "$case_script" ]; then
-			echo "$case_script is not executable" >"$base.out"
-			echo 127 >"$base.status"
-		else
-			RKM_LIFECYCLE_TMP=$scratch record "$base" "$case_script"
-		fi
-		rm -rf "$scratch"
-		unload_collection >"$base.unload"
-		drain "$base.dmesg"
-		echo "$before $(taint)" >"$base.taint"
 	done
-	RECORD_ENV=()
+}
+
+# The lifecycle phase. Its cases load modules again and again: KUnit, which
+# would run their suites at every load (the modules phase runs them), is
+# given a glob no suite matches meanwhile.
+lifecycle_phase() {
+	local module case_script name names base before after scratch cases
+	local KUNIT_FILTER=$SYS/module/kunit/parameters/filter_glob
+	[ -w "$KUNIT_FILTER" ] && echo rkm-lifecycle-skips-kunit >"$KUNIT_FILTER"
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/rkm-lifecycle.XXXXXX") || scratch=$RESULTS/lifecycle.tmp
+	for module in "${modules[@]}"; do
+		# A twin runs the cases of the module it twins, as it runs its
+		# programs: they read what names the module under test from TWIN_ENV.
+		twin_of "$module"
+		cases=("$TOP/tests/$programs_of/lifecycle"/*.sh)
+		[ -e "${cases[0]}" ] || continue
+		mkdir -p "$RESULTS/lifecycle/$module"
+		echo "==> $module lifecycle" >&2
+		stamp "lifecycle $module"
+		# An empty scratch folder a case, all made at once.
+		names=("${cases[@]##*/}")
+		names=("${names[@]%.sh}")
+		mkdir -p "${names[@]/#/$scratch/$module/}"
+		RECORD_ENV=("${TWIN_ENV[@]}")
+		for case_script in "${cases[@]}"; do
+			name=${case_script##*/}
+			name=${name%.sh}
+			base=$RESULTS/lifecycle/$module/$name
+			echo "    $name" >&2
+			if ! unload_collection; then
+				# No status: results.py reports the case as not run, with this.
+				echo "harness: not run: ${UNLOADED_NOT[*]} still loaded before the case" \
+					>"$base.out"
+				drain "$base.dmesg"
+				continue
+			fi
+			# What unloading logged; records lost meanwhile are counted by
+			# the drain after the case.
+			dmesg -c >>"$base.dmesg"
+			read -r before <"$PROC/sys/kernel/tainted"
+			if [ ! -f "$case_script" ] || [ ! -x "$case_script" ]; then
+				echo "$case_script is not executable" >"$base.out"
+				echo 127 >"$base.status"
+			else
+				RKM_LIFECYCLE_TMP=$scratch/$module/$name record "$base" "$case_script"
+			fi
+			if unload_collection; then
+				: >"$base.unload"
+			else
+				echo "${UNLOADED_NOT[*]}" >"$base.unload"
+			fi
+			drain "$base.dmesg"
+			read -r after <"$PROC/sys/kernel/tainted"
+			echo "$before $after" >"$base.taint"
+		done
+		rm -rf "${scratch:?}/$module"
+		RECORD_ENV=()
+	done
+	rm -rf "$scratch"
+	# "*" is what an unset filter means; an empty one would match no suite.
+	[ -w "$KUNIT_FILTER" ] && echo '*' >"$KUNIT_FILTER"
+}
+
+for phase in "${phases[@]}"; do
+	"${phase}_phase"
 done
-# "*" is what an unset filter means; an empty one would match no suite.
-[ -w "$KUNIT_FILTER" ] && echo '*' >"$KUNIT_FILTER"
 stamp end
-touch "$RESULTS/complete"
+touch "$VM_DIR/complete"

@@ -13,9 +13,9 @@ export RKM_MODULES_DIR=$TOP/modules
 # A C twin (tests/<name>/twin.env) would take the device its Rust module is
 # shown driving (c_phy sorts first and binds the RV1000): `make compare` shows
 # the twins beside their Rust modules.
+source "$TOP/scripts/collection.sh"
 modules=()
-for kbuild in "$TOP"/modules/*/Kbuild; do
-	module=$(basename "$(dirname "$kbuild")")
+for module in $(collection_modules); do
 	[ -f "$TOP/tests/$module/twin.env" ] || modules+=("$module")
 done
 

@@ -7,10 +7,10 @@ the KUnit suites' debugfs results, the output and exit status of every
 userspace test program, rmmod, the kernel log and the taint flags; then,
 per lifecycle case (tests/<module>/lifecycle/*.sh), its output, exit
 status, kernel log and taint before and after. This script composes them
-into one KTAP document (a subtest for the boot, one per module, in which
-every suite, program and step is a subtest, and one per module with
-lifecycle cases), parses that with the kernel's own KTAP parser
-(tools/testing/kunit), and writes:
+into one KTAP document (a subtest for each VM's boot, from its files in
+vm/, one per module, in which every suite, program and step is a subtest,
+and one per module with lifecycle cases), parses that with the kernel's
+own KTAP parser (tools/testing/kunit), and writes:
 
   report.ktap   the composed document
   results.json  KernelCI-style JSON (kunit_json)
@@ -192,20 +192,39 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {module}']
 
 
-def boot_block(number: int, results: Path) -> List[str]:
-	"""The kernel log and taint of the boot, up to the first module."""
-	problems = log_problems(results / 'boot-dmesg.log')
+# The phases of guest-check.sh, in order. A run's VMs each ran some of them
+# and left their files in vm/<their phases, joined by "-">/.
+PHASES = ('modules', 'lifecycle')
+
+
+def vms(results: Path) -> List[Path]:
+	"""The folders of the run's VMs, in the order of their first phase."""
+	found = [vm for vm in (results / 'vm').glob('*') if vm.name.split('-')[0] in PHASES]
+	return sorted(found, key=lambda vm: PHASES.index(vm.name.split('-')[0]))
+
+
+def modules_vm(results: Path) -> Path:
+	"""The folder of the VM that ran the modules phase (it may not exist)."""
+	return next((vm for vm in vms(results) if vm.name.split('-')[0] == 'modules'),
+		    results / 'vm' / 'modules')
+
+
+def boot_block(number: int, vm: Path) -> List[str]:
+	"""The kernel log and taint of the boot of the VM whose files are in
+	@vm, up to its first test."""
+	name = f'{vm.name} VM boot'
+	problems = log_problems(vm / 'boot-dmesg.log')
 	cases = leaf(1, 'kernel log clean', not problems, '\n'.join(problems[:3]))
-	cases += taint_leaf(2, 'no unexpected taint', read_status(results / 'boot-taint'), 0, 'boot')
+	cases += taint_leaf(2, 'no unexpected taint', read_status(vm / 'boot-taint'), 0, 'boot')
 	count = 2
 	if TARGET.release:
-		release = read_text(results / 'uname-r').strip()
+		release = read_text(vm / 'uname-r').strip()
 		count += 1
 		cases += leaf(count, f'kernel release is {TARGET.release}', release == TARGET.release,
 			      f'uname -r in the VM: {release or "not recorded"}')
-	body = [KTAP_HEADER, '# Subtest: boot', f'1..{count}'] + cases
+	body = [KTAP_HEADER, f'# Subtest: {name}', f'1..{count}'] + cases
 	failed = any(re.match(r'^not ok \d+ ', line) for line in cases)
-	return indent(body) + [f'{"not ok" if failed else "ok"} {number} boot']
+	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {name}']
 
 
 def lifecycle_case(number: int, case: str, raw: Path, parent: str) -> List[str]:
@@ -268,9 +287,10 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 	if tests_dir is None:
 		tests_dir = modules_dir.parent / 'tests'
 	blocks = []
-	if (results / 'boot-taint').exists():
-		blocks.append(boot_block(len(blocks) + 1, results))
-	taint_before = read_status(results / 'boot-taint')
+	for vm in vms(results):
+		if (vm / 'boot-taint').exists():
+			blocks.append(boot_block(len(blocks) + 1, vm))
+	taint_before = read_status(modules_vm(results) / 'boot-taint')
 	for module in modules:
 		raw = results / 'modules' / module
 		blocks.append(module_block(len(blocks) + 1, module, raw,
@@ -284,7 +304,11 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 		if cases or raw.is_dir():
 			blocks.append(lifecycle_block(len(blocks) + 1, module, raw, cases))
 	for output in extra_programs:
-		blocks.append(program_block(len(blocks) + 1, output.stem, read_text(output),
+		text = read_text(output)
+		unchanged = read_text(output.with_suffix('.unchanged')).strip()
+		if unchanged:
+			text = f'{unchanged}\n{text}'
+		blocks.append(program_block(len(blocks) + 1, output.stem, text,
 					    read_status(output.with_suffix('.status'))))
 	document = [KTAP_HEADER, f'1..{len(blocks)}']
 	for block in blocks:
@@ -350,7 +374,12 @@ def main(argv: Sequence[str]) -> int:
 		print('\nSkipped:')
 		for name in skipped:
 			print(f'  {name}')
-	release = read_text(args.results / 'uname-r').strip()
+	reused = [f'  {output.stem}: {read_text(output.with_suffix(".unchanged")).strip()}'
+		  for output in args.host_tests if output.with_suffix('.unchanged').exists()]
+	if reused:
+		print('\nInputs unchanged since they passed (their verdict is counted):')
+		print('\n'.join(reused))
+	release = read_text(modules_vm(args.results) / 'uname-r').strip()
 	if release or TARGET.built:
 		print(f'\nKernel: {release or "?"} (uname -r in the VM)' +
 		      (f'; {TARGET.built}' if TARGET.built else ''))

@@ -13,10 +13,14 @@
 # Options: --timeout SECONDS (default 900 for commands, none for the shell),
 # --rwdir DIR (a host folder the guest may write to), --console-log FILE
 # (the guest's kernel console goes there), --qemu-opts 'OPTS' (more QEMU
-# options).
+# options), --modules 'MODULE...' (the VM extras of these modules only; of
+# every module by default).
 # KVM is used when it works; RKM_ACCEL=tcg or RKM_ACCEL=kvm forces a choice.
 # RKM_VM_KERNEL boots another kernel image than KDIR's, and RKM_VNG_ARGS adds
 # vng arguments, one a line (scripts/distro/debian.sh: Debian's vmlinuz).
+# The test knobs (RKM_SEED, RKM_LOAD_CYCLES, RKM_FAULT_BUDGET,
+# RKM_FAULT_TRACES, RKM_TEST_TIMEOUT, RKM_SAFETY_TIMEOUT) reach a command's
+# environment in the guest.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,6 +34,7 @@ command_line=
 rwdirs=()
 extra_qemu_opts=()
 console_log=
+extras_of=()
 cmd=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,6 +54,10 @@ while [ $# -gt 0 ]; do
 		extra_qemu_opts+=("$2")
 		shift 2
 		;;
+	--modules)
+		read -ra extras_of <<<"$2"
+		shift 2
+		;;
 	--script)
 		cmd=(bash "$2" "${@:3}")
 		break
@@ -62,7 +71,7 @@ while [ $# -gt 0 ]; do
 		cmd=("$@")
 		break
 		;;
-	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--qemu-opts 'OPTS'] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
+	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--qemu-opts 'OPTS'] [--modules 'MODULE...'] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
 	esac
 done
 
@@ -102,10 +111,16 @@ auto)
 *) die "RKM_ACCEL must be kvm, tcg or auto" ;;
 esac
 
-# Every module's VM extras. ACPI tables are compiled here, at boot time, so
+# The modules' VM extras. ACPI tables are compiled here, at boot time, so
 # a changed .dsl never goes stale.
 extras_dir=$TOP/.build/vm
 mkdir -p "$extras_dir"
+if [ ${#extras_of[@]} -eq 0 ]; then
+	extras=("$TOP"/modules/*/vm)
+else
+	extras=("${extras_of[@]/#/$TOP/modules/}")
+	extras=("${extras[@]/%//vm}")
+fi
 qemu_opts=()
 # A kernel log big enough for a whole test run (check-debug's load cycles and
 # fault injection print thousands of records between two reads): the default
@@ -126,22 +141,25 @@ append+=(--append=tsc=reliable)
 # 7.3.4). With 4-level paging the cleared bit is the truth. No module needs
 # 5-level paging, and TCG walks one level less.
 append+=(--append=no5lvl)
-for dsl in "$TOP"/modules/*/vm/*.dsl; do
-	[ -e "$dsl" ] || continue
-	aml=$extras_dir/$(basename "$(dirname "$(dirname "$dsl")")")-$(basename "$dsl" .dsl).aml
-	if [ ! -f "$aml" ] || [ "$dsl" -nt "$aml" ]; then
-		iasl -p "${aml%.aml}" "$dsl" >"$extras_dir/iasl.log" 2>&1 ||
-			die "iasl failed on $dsl: $(tail -n 5 "$extras_dir/iasl.log")"
-	fi
-	qemu_opts+=("-acpitable file=$aml")
-done
-for f in "$TOP"/modules/*/vm/qemu-opts; do
-	[ -e "$f" ] && qemu_opts+=("$(grep -v '^#' "$f" | tr '\n' ' ')")
+for dir in "${extras[@]}"; do
+	module=$(basename "$(dirname "$dir")")
+	for dsl in "$dir"/*.dsl; do
+		[ -e "$dsl" ] || continue
+		aml=$extras_dir/$module-$(basename "$dsl" .dsl).aml
+		if [ ! -f "$aml" ] || [ "$dsl" -nt "$aml" ]; then
+			# Compiled aside, then renamed: a VM booting beside this one
+			# may read $aml meanwhile.
+			iasl -p "${aml%.aml}.$$" "$dsl" >"$extras_dir/iasl.$$.log" 2>&1 ||
+				die "iasl failed on $dsl: $(tail -n 5 "$extras_dir/iasl.$$.log")"
+			mv "${aml%.aml}.$$.aml" "$aml"
+			rm -f "$extras_dir/iasl.$$.log"
+		fi
+		qemu_opts+=("-acpitable file=$aml")
+	done
+	[ -e "$dir/qemu-opts" ] && qemu_opts+=("$(grep -v '^#' "$dir/qemu-opts" | tr '\n' ' ')")
+	[ -e "$dir/kernel-cmdline" ] && append+=("--append=$(grep -v '^#' "$dir/kernel-cmdline" | tr '\n' ' ')")
 done
 qemu_opts+=("${extra_qemu_opts[@]}")
-for f in "$TOP"/modules/*/vm/kernel-cmdline; do
-	[ -e "$f" ] && append+=("--append=$(grep -v '^#' "$f" | tr '\n' ' ')")
-done
 
 # --force-9p: vng would first try virtio-fs with the only virtiofsd Debian 12
 # has (QEMU's C one), which fails to start, after 3 s of waiting each time.
@@ -161,6 +179,14 @@ elif [ ${#cmd[@]} -gt 0 ]; then
 else
 	exec vng "${vng_args[@]}"
 fi
+# The test knobs the guest's programs read, as set on the host: vng passes
+# no environment to the guest's command.
+knobs=()
+for knob in RKM_SEED RKM_LOAD_CYCLES RKM_FAULT_BUDGET RKM_FAULT_TRACES RKM_TEST_TIMEOUT \
+	RKM_SAFETY_TIMEOUT; do
+	[ -z "${!knob+set}" ] || knobs+=("$knob=${!knob}")
+done
+[ ${#knobs[@]} -eq 0 ] || cmd_string="export $(printf '%q ' "${knobs[@]}"); $cmd_string"
 # A command runs on files that do not change under it: the guest may cache
 # the host's (9p cache=loose; vng's own root options otherwise), which makes
 # starting a program about 1.5 times faster under TCG. The interactive shell

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A test program of a Rust module runs against its C twin too
- * (tests/<twin>/twin.env, scripts/guest-twin.sh): what names the module
+ * (tests/<twin>/twin.env, scripts/collection.sh): what names the module
  * under test comes from the environment, with the Rust module's names as
  * the defaults.
  */

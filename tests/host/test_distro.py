@@ -111,17 +111,18 @@ class TargetTest(RunFixtureCase):
 		self.assertTrue(failed[0].endswith('no unexpected taint'), failed)
 
 	def boot(self, release):
-		self.run.results.mkdir(parents=True, exist_ok=True)
-		(self.run.results / 'boot-dmesg.log').write_text('')
-		(self.run.results / 'boot-taint').write_text('0\n')
-		(self.run.results / 'uname-r').write_text(f'{release}\n')
+		vm = self.run.results / 'vm/modules'
+		vm.mkdir(parents=True, exist_ok=True)
+		(vm / 'boot-dmesg.log').write_text('')
+		(vm / 'boot-taint').write_text('0\n')
+		(vm / 'uname-r').write_text(f'{release}\n')
 
 	def test_wrong_release_fails_the_boot(self):
 		results.TARGET = results.Target(DEBIAN)
 		self.boot('7.3.4')
 		self.stock_kernel_module()
 		failed = results.failures(self.run.parse(['m']))
-		self.assertEqual([f.split('.', 1)[1] for f in failed], ['boot.kernel release is 7.3.4+deb13-amd64'])
+		self.assertEqual([f.split('.', 1)[1] for f in failed], ['modules VM boot.kernel release is 7.3.4+deb13-amd64'])
 
 	def test_main_names_the_kernel_and_lists_the_skips(self):
 		self.boot('7.3.4+deb13-amd64')

@@ -68,7 +68,7 @@ class GuestCheckTest(unittest.TestCase):
 		self.root = Path(self.tmp.name)
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		for script in ('guest-check.sh', 'guest-twin.sh'):
+		for script in ('guest-check.sh', 'collection.sh'):
 			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
 		for module in ('alpha', 'beta'):
 			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
@@ -98,17 +98,23 @@ class GuestCheckTest(unittest.TestCase):
 		return self.file(f'top/tests/{module}/lifecycle/{name}.sh',
 				 '#!/bin/sh\nset -eu\n' + body, executable=True)
 
-	def guest_check(self, *args, timeout='300'):
+	def guest_check(self, *args, timeout='300', phases=('modules', 'lifecycle')):
+		"""Runs guest-check.sh once for each of @phases (a phase, or a tuple
+		of phases one VM runs), one after the other, as check.sh's VMs
+		would (each starts with no module loaded)."""
 		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
 			   FAKE_ROOT=str(self.root), RESULTS_DIR=str(self.results),
 			   RKM_GUEST_SYS=str(self.root / 'sys'),
 			   RKM_GUEST_PROC=str(self.root / 'proc'),
 			   RKM_GUEST_KMSG='/dev/null', RKM_TEST_TIMEOUT=timeout,
 			   TMPDIR=str(self.root))
-		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *args,
-				self.results, 'alpha', 'beta'],
-			       env=env, check=True, capture_output=True, text=True, timeout=120)
-		self.assertTrue((self.results / 'complete').exists())
+		for vm in phases:
+			vm = (vm,) if isinstance(vm, str) else vm
+			phase_args = [arg for phase in vm for arg in ('--phase', phase)]
+			subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *args, *phase_args,
+					self.results, 'alpha', 'beta'],
+				       env=env, check=True, capture_output=True, text=True, timeout=120)
+			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
 
 	def failures(self, safety=False):
 		document = results.compose(self.results, self.top / 'modules', ['alpha', 'beta'],
@@ -150,7 +156,7 @@ class GuestCheckTest(unittest.TestCase):
 		# clock stands still.
 		self.assertEqual({p.name: p.read_text() for p in tests.glob('*.ms')},
 				 {'built.ms': '0\n', 'script.sh.ms': '0\n'})
-		self.assertEqual((self.results / 'boot.ms').read_text(), '12340\n')
+		self.assertEqual((self.results / 'vm/modules/boot.ms').read_text(), '12340\n')
 		self.assertIn('.build/tests/alpha/unbuilt is missing or not executable',
 			      (tests / 'unbuilt.out').read_text())
 		self.assertEqual(self.failures(), ['alpha.noexec.sh', 'alpha.unbuilt'])
@@ -237,7 +243,7 @@ insmod "$RKM_MODULES_DIR/${MODULE:-beta}/${MODULE:-beta}.ko"
 		self.assertIn('beta: loaded\nbeta: unloaded\n', (beta / 'a_device.dmesg').read_text())
 		self.assertEqual((alpha / 'b_default_only.status').read_text().strip(), '1')
 		self.assertEqual((beta / 'b_default_only.status').read_text().strip(), '0')
-		self.assertIn(' lifecycle alpha\n', (self.results / 'timeline').read_text())
+		self.assertIn(' lifecycle alpha\n', (self.results / 'vm/lifecycle/timeline').read_text())
 		self.assertEqual(self.failures(), ['alpha lifecycle.b_default_only.exits with status 0'])
 
 	def test_module_that_cannot_be_unloaded(self):
@@ -256,9 +262,36 @@ touch "$FAKE_ROOT/stuck-alpha"
 
 	def test_each_drain_counts_lost_records(self):
 		self.guest_check()
-		for lost in ('boot-dmesg.lost', 'modules/alpha/dmesg.lost'):
+		for lost in ('vm/modules/boot-dmesg.lost', 'vm/lifecycle/boot-dmesg.lost',
+			     'modules/alpha/dmesg.lost'):
 			self.assertEqual((self.results / lost).read_text().split(), ['0'], lost)
 		self.assertEqual(self.failures(), [])
+
+	def test_each_phase_runs_alone(self):
+		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
+		self.case('alpha', 'a_case', 'exit 0\n')
+		self.guest_check(phases=('lifecycle',))
+		self.assertTrue((self.results / 'lifecycle/alpha/a_case.status').exists())
+		self.assertFalse((self.results / 'modules/alpha').exists())
+		self.assertFalse((self.results / 'vm/modules').exists())
+		self.guest_check(phases=('modules',))
+		self.assertTrue((self.results / 'modules/alpha/tests/script.sh.status').exists())
+		self.assertEqual(self.failures(), [])
+
+	def test_one_vm_runs_both_phases_in_order(self):
+		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
+		self.case('alpha', 'a_case', 'exit 0\n')
+		self.guest_check(phases=(('modules', 'lifecycle'),))
+		timeline = (self.results / 'vm/modules-lifecycle/timeline').read_text()
+		self.assertRegex(timeline, r' module alpha\n(.*\n)*\d+ lifecycle alpha\n')
+		self.assertEqual(self.failures(), [])
+
+	def test_unknown_phase_is_refused(self):
+		result = subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'both',
+					 self.results, 'alpha'], capture_output=True, text=True)
+		self.assertEqual(result.returncode, 2)
+		self.assertEqual(len(result.stderr.splitlines()), 1)
+		self.assertIn('--phase modules|lifecycle', result.stderr)
 
 
 if __name__ == '__main__':

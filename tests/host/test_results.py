@@ -206,6 +206,26 @@ class ComposeTest(RunFixtureCase):
 		for report in ('report.ktap', 'results.json', 'junit.xml'):
 			self.assertTrue((self.run.results / report).stat().st_size > 0, report)
 
+	def test_reused_host_verdict_is_counted_and_named(self):
+		self.run.module('m')
+		host = self.run.results / 'host'
+		host.mkdir()
+		(host / 'tool.ktap').write_text('KTAP version 1\n1..2\nok 1 a\nok 2 b\n')
+		(host / 'tool.status').write_text('0\n')
+		(host / 'tool.unchanged').write_text('unchanged since 2026-12-05 00:40 UTC, not re-run\n')
+		out = io.StringIO()
+		with redirect_stdout(out):
+			status = results.main(['--results', str(self.run.results),
+					       '--modules-dir', str(self.run.modules),
+					       '--kunit-tool', str(kunit_tool()),
+					       '--host-tests', str(host / 'tool.ktap'), 'm'])
+		self.assertEqual(status, 0)
+		text = out.getvalue()
+		self.assertIn('  tool: unchanged since 2026-12-05 00:40 UTC, not re-run\n', text)
+		self.assertEqual(text.splitlines()[-1], '8 passed, 0 failed, 0 skipped')
+		self.assertIn('# unchanged since 2026-12-05 00:40 UTC, not re-run',
+			      (self.run.results / 'report.ktap').read_text())
+
 
 class TaintDeltaTest(RunFixtureCase):
 	"""Taint is cumulative: each module is judged on the flags it added (H4)."""
@@ -214,7 +234,8 @@ class TaintDeltaTest(RunFixtureCase):
 		self.run.module('first')
 		self.run.module('warns', taint=TAINT_O_AND_N | W)
 		self.run.module('after', taint=TAINT_O_AND_N | W)
-		(self.run.results / 'boot-taint').write_text('0\n')
+		(self.run.results / 'vm/modules').mkdir(parents=True)
+		(self.run.results / 'vm/modules/boot-taint').write_text('0\n')
 		test = self.run.parse(['first', 'warns', 'after'])
 		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
 				 ['warns.no unexpected taint'])
@@ -223,12 +244,27 @@ class TaintDeltaTest(RunFixtureCase):
 
 	def test_taint_at_boot_fails_the_boot_not_the_first_module(self):
 		self.run.module('first', taint=TAINT_O_AND_N | W)
-		(self.run.results / 'boot-taint').write_text(f'{W}\n')
-		(self.run.results / 'boot-dmesg.log').write_text('')
+		vm = self.run.results / 'vm/modules'
+		vm.mkdir(parents=True)
+		(vm / 'boot-taint').write_text(f'{W}\n')
+		(vm / 'boot-dmesg.log').write_text('')
 		test = self.run.parse(['first'])
-		self.assertEqual([sub.name for sub in test.subtests], ['boot', 'first'])
+		self.assertEqual([sub.name for sub in test.subtests], ['modules VM boot', 'first'])
 		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
-				 ['boot.no unexpected taint'])
+				 ['modules VM boot.no unexpected taint'])
+
+	def test_each_vm_boot_is_judged(self):
+		self.run.module('first')
+		for phase, log in (('modules', ''), ('lifecycle', 'BUG: unable to handle page fault\n')):
+			vm = self.run.results / 'vm' / phase
+			vm.mkdir(parents=True)
+			(vm / 'boot-taint').write_text('0\n')
+			(vm / 'boot-dmesg.log').write_text(log)
+		test = self.run.parse(['first'])
+		self.assertEqual([sub.name for sub in test.subtests],
+				 ['modules VM boot', 'lifecycle VM boot', 'first'])
+		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+				 ['lifecycle VM boot.kernel log clean'])
 
 	def test_module_after_one_without_taint_record_is_judged_on_the_last_known(self):
 		self.run.module('warns', taint=TAINT_O_AND_N | W)

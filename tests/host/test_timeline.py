@@ -29,22 +29,30 @@ class TimelineTest(unittest.TestCase):
 				      capture_output=True, text=True)
 
 	def test_breakdown(self):
-		self.file('host-timeline', '100000 host-tests\n101000 compile-fail\n103000 vm\n'
-			  '120000 verdict\n120500 end\n')
-		self.file('boot.ms', '5000\n')
-		self.file('timeline', '5000 boot-done\n5000 module alpha\n9000 lifecycle alpha\n'
-			  '15000 end\n')
+		self.file('host-timeline', '100000 start host-scripts\n100000 start vm modules\n'
+			  '100000 start vm lifecycle\n101000 start compile-fail\n101000 end host-scripts\n'
+			  '103000 end compile-fail\n112000 end vm lifecycle\n120000 end vm modules\n'
+			  '120000 start verdict\n120500 end verdict\n')
+		self.file('vm/modules/boot.ms', '5000\n')
+		self.file('vm/modules/timeline', '5000 boot-done\n5000 module alpha\n9000 end\n')
+		self.file('vm/lifecycle/boot.ms', '4000\n')
+		self.file('vm/lifecycle/timeline', '4000 boot-done\n4000 lifecycle alpha\n10000 end\n')
 		for name, ms in (('quick', 100), ('slow', 3000), ('medium', 500), ('least', 1)):
 			self.file(f'modules/alpha/tests/{name}.ms', f'{ms}\n')
 		self.file('lifecycle/alpha/case.ms', '6000\n')
 		result = self.timeline('--since', '90000')
 		self.assertEqual(result.returncode, 0, result.stderr)
 		lines = result.stdout.splitlines()
-		self.assertEqual([re.search(r'(\d+\.\d) s', line).group(1) for line in lines],
-				 ['10.0', '1.0', '2.0', '5.0', '4.0', '6.0', '2.0', '0.5', '30.5'])
-		self.assertIn('(slow 3.0, medium 0.5, quick 0.1)', lines[4])
-		self.assertIn('(case 6.0)', lines[5])
-		self.assertIn('start and power-off', lines[6])
+		figures = [re.search(r'(\d+\.\d) s', line).group(1) for line in lines]
+		self.assertEqual(figures, ['10.0', '1.0', '5.0', '4.0', '11.0', '20.0', '4.0', '6.0',
+					   '2.0', '12.0', '2.0', '20.0', '0.5', '30.5'])
+		self.assertTrue(lines[1].startswith('host tests of the scripts'))
+		self.assertIn('(slow 3.0, medium 0.5, quick 0.1)', lines[3])
+		self.assertIn('start and power-off', lines[4])
+		self.assertIn('(case 6.0)', lines[7])
+		self.assertTrue(lines[10].startswith('compile-fail tests'))
+		self.assertTrue(lines[11].startswith('side by side: host-scripts, vm modules, '
+						     'vm lifecycle, compile-fail'))
 
 	def test_incomplete_run(self):
 		self.file('host-timeline', '100000 host-tests\n')
