@@ -13,7 +13,18 @@ mod rv1000 {
     };
 
     use crate::{
-        config_aneg,
+        driver::{
+            config_aneg,
+            probe_config,
+            read_status,
+            resume,
+            soft_reset,
+            suspend,
+            AnegRequest,
+            LinkStatus,
+            Reg,
+            Registers, //
+        },
         mii::{
             BMCR_ANENABLE,
             BMCR_ANRESTART,
@@ -29,16 +40,7 @@ mod rv1000 {
             LinkModes,
             Mode,
             Speed, //
-        },
-        probe_config,
-        read_status,
-        resume,
-        soft_reset,
-        suspend,
-        AnegRequest,
-        LinkStatus,
-        Reg,
-        Registers, //
+        }, //
     };
 
     /// Register double of an RV1000: plain storage plus the behaviour the driver relies on.

@@ -14,6 +14,10 @@ use crate::{
         DebugfsFiles,
         FileDesc, //
     },
+    driver::{
+        Fixture,
+        PHY_ADDR, //
+    },
     mdio::LinkState,
     model::REGISTER_MAP,
     phy_attach::{
@@ -22,7 +26,6 @@ use crate::{
         StandalonePhy, //
     },
     phy_modes::LinkModes,
-    Fixture, PHY_ADDR,
 };
 
 /// Debugfs names of the link modes.
