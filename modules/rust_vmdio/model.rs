@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The emulated RV1000: its register map and its behaviour against a cable and a link partner,
-//! as the datasheet in the `rust_phy` module docs describes them.
+//! as its datasheet (`modules/common/rv1000.rs`) describes them.
 //!
 //! The model is evaluated lazily: each access first applies what the clock says has happened
 //! since the last one (see the module docs of `rust_vmdio`). Times are in milliseconds.

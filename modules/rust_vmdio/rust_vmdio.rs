@@ -2,8 +2,8 @@
 
 //! Virtual MDIO bus with an emulated RV1000 PHY: the test fixture of the `rust_phy` driver.
 //!
-//! Loading the module registers the MDIO bus `rust_vmdio` with an RV1000 (see the datasheet in
-//! the `rust_phy` module docs) at address 1, so the PHY device is
+//! Loading the module registers the MDIO bus `rust_vmdio` with an RV1000 (see its datasheet in
+//! [`rv1000`], `modules/common/rv1000.rs`) at address 1, so the PHY device is
 //! `/sys/bus/mdio_bus/devices/rust_vmdio:01`. phylib binds it to `rust_phy` when that driver
 //! is loaded, otherwise to the generic PHY driver when it is attached. The module then acts as
 //! the PHY's MAC: it attaches the PHY without a `net_device` and starts phylib's state machine,
@@ -20,10 +20,10 @@
 //! The model implements the datasheet register map and behaviour against a link partner and a
 //! cable that tests control. The partner always auto-negotiates (or accepts a forced mode it
 //! supports) and starts with every 10/100/1000BASE-T mode. Negotiation completes
-//! [`ANEG_DURATION_MS`] after it starts. The model is evaluated lazily: each access first
-//! applies what the monotonic clock says has happened since the last one. Only MDIO accesses
-//! can observe the PHY, so this is indistinguishable from a timer, needs nothing cancelled at
-//! unload and lets KUnit drive the model with chosen times.
+//! [`ANEG_DURATION_MS`](model::ANEG_DURATION_MS) after it starts. The model is evaluated lazily:
+//! each access first applies what the monotonic clock says has happened since the last one. Only
+//! MDIO accesses can observe the PHY, so this is indistinguishable from a timer, needs nothing
+//! cancelled at unload and lets KUnit drive the model with chosen times.
 //!
 //! # debugfs interface (`/sys/kernel/debug/rust_vmdio/`)
 //!
