@@ -99,11 +99,9 @@ mod bank;
 #[path = "../common/compat.rs"]
 mod compat;
 mod driver;
-// The tests live in their own file. `#[kunit_tests]` cannot be put on an out-of-line `mod`
-// (attribute macros on non-inline modules are unstable), so `kunit.rs` holds an inline
-// `#[kunit_tests] mod tests`; this `cfg` is the one the macro puts on that inner module, and keeps
-// the otherwise empty `kunit` module out of builds without built-in KUnit. The modules whose
-// tests are inline use a bare `#[kunit_tests]`.
+// KUnit: every suite of this crate is in kunit.rs, one inline `#[kunit_tests(<suite>)] mod` each
+// (the attribute cannot go on an out-of-line `mod`); the cfg is the one the macro puts on each
+// suite, so the file is built exactly when they are: with built-in KUnit.
 #[cfg(CONFIG_KUNIT = "y")]
 mod kunit;
 #[path = "../common/property.rs"]
