@@ -239,7 +239,6 @@ impl DelayedTarget for MacPort {
 ///
 /// The attachment (in `mac`) holds the bus, whose data is `phy`, whose link signal holds `mac`:
 /// a cycle of references that detaching breaks, and dropping the fixture detaches first.
-#[pin_data(PinnedDrop)]
 pub(crate) struct Fixture {
     pub(crate) phy: Arc<VirtualPhy>,
     pub(crate) links: Arc<LinkRecorder>,
@@ -273,9 +272,8 @@ impl Fixture {
     }
 }
 
-#[pinned_drop]
-impl PinnedDrop for Fixture {
-    fn drop(self: Pin<&mut Self>) {
+impl Drop for Fixture {
+    fn drop(&mut self) {
         // Stops the state machine and detaches, which breaks the cycle (see the type's docs);
         // the bus and the PHY's link signal then go with the last references.
         self.mac.mac.lock().phy = None;
