@@ -3,6 +3,8 @@
 //! The PCI driver: probe and unbind, the interrupt handler, and the file operations of
 //! `/dev/rust-edu`.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     device::{
         Bound,

@@ -16,6 +16,8 @@
 //! takes, so no transfer can start after it; it wakes every waiter, which then fails with
 //! `ENODEV`, and waits for a running transfer to end before the DMA memory is freed.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     io::poll::read_poll_timeout,
     new_condvar, new_mutex, new_poll_condvar,

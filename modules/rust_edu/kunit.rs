@@ -8,6 +8,8 @@
 //! would. Waiting for an interrupt that comes is left to the userspace tests on the real device;
 //! waiting for one that does not come is tested here, with a short timeout.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_edu)]
 mod tests {
     use kernel::{

@@ -26,6 +26,8 @@
 //! The driver logic only talks to the device through [`Backend`], so that it runs unchanged on
 //! the hardware ([`Hardware`]) and on the double of the KUnit tests.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     devres::Devres,
     dma::Coherent,

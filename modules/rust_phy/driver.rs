@@ -3,6 +3,8 @@
 //! The PHY driver: phylib's callbacks, and the register logic behind them, generic over
 //! [`Registers`].
 
+#![deny(unsafe_code)]
+
 use kernel::{
     io::poll::read_poll_timeout,
     net::phy::{

@@ -2,6 +2,8 @@
 
 //! KUnit tests: the driver's register logic against a register-bank double of the RV1000.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_phy)]
 mod rv1000 {
     use kernel::{

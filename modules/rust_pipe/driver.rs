@@ -7,6 +7,8 @@
 //! [`Pipe::wake_waiters`]). A write copies everything that fits in one go under the mutex, so
 //! the bytes of one `write(2)` stay contiguous in the FIFO however many writers race.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     fs::File,
     iov::{

@@ -2,6 +2,8 @@
 
 //! KUnit tests: the ring buffer's FIFO order, its two-slice copies and its resizing.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_pipe_ring)]
 mod ring {
     use kernel::prelude::*;

@@ -6,6 +6,8 @@
 //! through closures that see the ring's storage as at most two contiguous slices, so a user
 //! copy moves data straight between user memory and the ring.
 
+#![deny(unsafe_code)]
+
 use kernel::prelude::*;
 
 /// A FIFO of at most [`RingBuffer::capacity`] bytes.

@@ -5,6 +5,8 @@
 //! The constant assertions pin every value to the numbers the C header produces, so the two
 //! cannot drift apart silently.
 
+#![deny(unsafe_code)]
+
 use core::{
     mem::offset_of,
     ops::RangeInclusive, //

@@ -3,6 +3,8 @@
 //! The platform driver: the firmware description read and checked, and the probe that maps the
 //! window and creates the files.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     acpi,
     device::{

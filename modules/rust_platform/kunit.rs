@@ -3,6 +3,8 @@
 //! KUnit tests: property validation, the bank logic against in-memory register doubles, and
 //! the sysfs formatting and parsing, all without the device.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_platform)]
 mod tests {
     use kernel::{

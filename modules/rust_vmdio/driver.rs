@@ -3,6 +3,8 @@
 //! The fixture: the virtual bus with its PHY, the MAC that attaches the PHY and records the link
 //! changes phylib reports, and the module that owns them.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     new_mutex, new_spinlock,
     prelude::*,

@@ -3,6 +3,8 @@
 //! The fixture's debugfs files (`/sys/kernel/debug/rust_vmdio/`): their grammar and what each
 //! does, as the table in the module docs lists them.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     fmt,
     prelude::*, //

@@ -3,6 +3,8 @@
 //! KUnit tests: the debugfs files' grammar (`interface.rs`), the logs' ring (`log.rs`) and the
 //! emulated RV1000 against chosen times (`model.rs`).
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_vmdio_interface)]
 mod interface {
     use kernel::prelude::*;

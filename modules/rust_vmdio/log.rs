@@ -2,6 +2,8 @@
 
 //! The fixture's records: the MDIO accesses the bus saw and the link changes phylib reported.
 
+#![deny(unsafe_code)]
+
 use kernel::prelude::*;
 
 use crate::mdio::LinkState;

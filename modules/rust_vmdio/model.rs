@@ -6,6 +6,8 @@
 //! The model is evaluated lazily: each access first applies what the clock says has happened
 //! since the last one (see the module docs of `rust_vmdio`). Times are in milliseconds.
 
+#![deny(unsafe_code)]
+
 use crate::{
     mii::{
         bits_of,
