@@ -35,7 +35,7 @@ use kernel::{
         UserPtr,
         UserSlice,
         UserSliceReader, //
-    },
+    }, //
 };
 
 use crate::{

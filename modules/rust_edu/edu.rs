@@ -20,7 +20,9 @@
 
 use kernel::{
     io::poll::read_poll_timeout,
-    new_condvar, new_mutex, new_poll_condvar,
+    new_condvar,
+    new_mutex,
+    new_poll_condvar,
     prelude::*,
     sync::{
         poll::PollCondVar,
@@ -31,7 +33,7 @@ use kernel::{
     time::{
         msecs_to_jiffies,
         Delta, //
-    },
+    }, //
 };
 
 use crate::{
@@ -58,7 +60,7 @@ use crate::{
         DMA_BUFFER_SIZE,
         FACTORIAL_MAX,
         RAISE_BITS, //
-    },
+    }, //
 };
 
 /// What the interrupt handler and the commands share.

@@ -21,7 +21,7 @@ mod tests {
                 Relaxed, //
             },
             Arc, //
-        },
+        }, //
     };
 
     use crate::{
@@ -51,7 +51,7 @@ mod tests {
             LIVENESS,
             STATUS, //
         },
-        uapi::DMA_MEMORY_SIZE,
+        uapi::DMA_MEMORY_SIZE, //
     };
 
     /// The software reference of the device's factorial: `n!` modulo 2^32.

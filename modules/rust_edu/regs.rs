@@ -36,7 +36,7 @@ use kernel::{
         register::Register,
         Io, //
     },
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::{
@@ -44,7 +44,7 @@ use crate::{
         self,
         DevresBar, //
     },
-    uapi::DMA_BUFFER_SIZE,
+    uapi::DMA_BUFFER_SIZE, //
 };
 
 /// Bytes of BAR 0 the driver uses: up to the end of `DMA_COMMAND`.

@@ -15,7 +15,7 @@ use kernel::{
         _IOW,
         _IOWR, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use zerocopy_derive::{
     FromBytes,

@@ -11,7 +11,7 @@ mod rv1000 {
             EIO,
             ETIMEDOUT, //
         },
-        prelude::*,
+        prelude::*, //
     };
 
     use crate::{

@@ -15,7 +15,8 @@ use kernel::{
         IovIterDest,
         IovIterSource, //
     },
-    new_mutex, new_poll_condvar,
+    new_mutex,
+    new_poll_condvar,
     prelude::*,
     seq_file::SeqFile,
     seq_print,
@@ -31,7 +32,7 @@ use kernel::{
     uaccess::{
         UserPtr,
         UserSlice, //
-    },
+    }, //
 };
 
 use crate::{

@@ -18,7 +18,7 @@ use kernel::{
         _IOR,
         _IOW, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use zerocopy_derive::Immutable;
 

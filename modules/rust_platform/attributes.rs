@@ -45,7 +45,7 @@ use crate::{
         Attribute,
         DeviceAttributes,
         ShowBuffer, //
-    },
+    }, //
 };
 
 /// Identifies a file of a bank.

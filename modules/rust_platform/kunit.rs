@@ -17,7 +17,7 @@ mod tests {
         sync::atomic::{
             Atomic,
             Relaxed, //
-        },
+        }, //
     };
 
     use crate::{
@@ -47,7 +47,7 @@ mod tests {
             DeviceAttributes,
             ShowBuffer,
             SHOW_CAPACITY, //
-        },
+        }, //
     };
 
     /// The register file of a simulated bank: one word per 4 bytes of the window.

@@ -22,7 +22,7 @@ use kernel::{
         register::Array,
         Io, //
     },
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::compat::{

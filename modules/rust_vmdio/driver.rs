@@ -6,7 +6,8 @@
 #![deny(unsafe_code)]
 
 use kernel::{
-    new_mutex, new_spinlock,
+    new_mutex,
+    new_spinlock,
     prelude::*,
     static_lock_class,
     sync::{
@@ -17,7 +18,7 @@ use kernel::{
     time::{
         Instant,
         Monotonic, //
-    },
+    }, //
 };
 
 use crate::{

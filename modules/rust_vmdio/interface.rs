@@ -27,7 +27,7 @@ use crate::{
         LinkChanges,
         StandalonePhy, //
     },
-    phy_modes::LinkModes,
+    phy_modes::LinkModes, //
 };
 
 /// Debugfs names of the link modes.

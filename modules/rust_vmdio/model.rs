@@ -11,7 +11,7 @@
 use crate::{
     mii::{
         bits_of,
-        modes_of, //
+        modes_of,
         ADVERTISE_CSMA,
         BASE_PAGE_BITS,
         BMCR_ANENABLE,
@@ -36,7 +36,7 @@ use crate::{
         MII_PHYSID1,
         MII_PHYSID2,
         MII_STAT1000,
-        STAT1000_BITS,
+        STAT1000_BITS, //
     },
     phy_modes::{
         LinkModes,
@@ -57,7 +57,7 @@ use crate::{
         RV_PHYSTS,
         RV_VCTRL,
         VCTRL_WRITABLE, //
-    },
+    }, //
 };
 
 /// How long auto-negotiation takes, in milliseconds.

@@ -22,7 +22,7 @@ use core::{
     sync::atomic::{
         AtomicU32,
         Ordering, //
-    },
+    }, //
 };
 use debugfs::{
     Access,

@@ -30,7 +30,7 @@ use kernel::{
         Bound,
         Device, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use sysfs::{
     Attribute,
