@@ -3,29 +3,44 @@
 """Runs the compile-fail tests: code rustc must refuse, proven refused.
 
 A case is a folder tests/compile-fail/<case>/ holding a kernel-module crate,
-<case>.rs (and whatever else it includes), with a line
+<case>.rs (and whatever else it includes), with the refused part behind
+#[cfg(rkm_compile_fail)] and, as rustc's own compiletest has them, a mark on
+each line where rustc must report an error, naming its code:
 
-    // expect: E0478 E0803
+    type Ptr = KBox<Session<'a>>; //~ ERROR E0477
 
-naming the error codes rustc must refuse it with (the first is the one the
-cause itself produces, any others the errors rustc derives from it), and
-the refused part behind #[cfg(rkm_compile_fail)]. A case may bring its own
-Kbuild; otherwise it gets "obj-m := <case>.o". Each case is built twice by
+    impl<'a> MdioBusOps for BorrowedRegs<'a> {
+        //~^ ERROR E0478
+        //~| ERROR E0803
+
+"//~ ERROR <code>" expects the error on its own line, "//~^ ERROR <code>"
+on the line above (one ^ per line up), and "//~| ERROR <code>" on the line
+the mark before it expects one (a second error on that line; rustfmt moves
+a comment after "{" into the block, and lines up one under a trailing
+comment, hence the second form above). A mark is the line's comment (docs
+that mention one are not marks), in any .rs file of the case. The first
+mark names the error the cause itself produces, any others the errors
+rustc derives from it. A case may bring its own Kbuild; otherwise it gets
+"obj-m := <case>.o". Each case is built twice by
 kbuild, exactly as the modules are (make -C KDIR M=<dir> LLVM=1 modules),
 in copies under .build/compile-fail/<case>/ that sit next to a copy of
 modules/common/, so a case includes the shared abstractions as the modules
 do (#[path = "../common/<file>.rs"]):
 
   control  as is: must build, and without a single warning;
-  unsound  with KRUSTFLAGS=--cfg=rkm_compile_fail: must fail, and the
-           error codes rustc reports must be exactly the expected ones
-           (an error without a code, or another code, fails the case).
+  unsound  with KRUSTFLAGS=--cfg=rkm_compile_fail: must fail, with
+           every marked error reported on its marked line, and no other
+           error: an error on a line no mark names with its code (the
+           right code on another line included), one without a code or one
+           outside the case's files fails the case. Warnings of this build
+           do not count (a cfg'd-out use leaves an import unused).
 
 The control build proves that the failure comes from the part the cfg
 enables, not from a typo elsewhere. The result is KTAP on stdout, one test
-per case, whose diagnostics are rustc's error line of the first expected
-code and where it points, or, for a failed case, what went wrong (with
-rustc's first error line); the exit status is 0 when every case passed.
+per case, whose diagnostics are rustc's error line of the first mark and
+where it points, or, for a failed case, what went wrong (each mark rustc
+did not honour, each error no mark expects); the exit status is 0 when
+every case passed.
 Build logs stay in .build/compile-fail/<case>/{control,unsound}/build.log.
 
     scripts/compile-fail.sh KDIR [CASE...]    (sets up PATH, then runs this)
@@ -43,7 +58,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from kernel_features import kernel_features, rustc_cfgs
 
@@ -52,7 +67,10 @@ TOP = Path(__file__).resolve().parent.parent
 CFG = 'rkm_compile_fail'
 VARIANTS = ('control', 'unsound')
 
-EXPECT = re.compile(r'^\s*//\s*expect:((?:[\s,]+E\d{4})+)\s*$', re.MULTILINE)
+# A mark: "//~ ERROR E0477", "//~^^ ERROR E0477" or "//~| ERROR E0477";
+# any text after the code is a note for the reader.
+MARK = re.compile(r'//~(?P<adjust>\^+|\|)?\s*ERROR\s+(?P<code>E\d{4})\b')
+MARK_START = '//~'
 # rustc's error lines: "error[E0477]: ..." or, without a code, "error: ...".
 RUSTC_ERROR = re.compile(r'^error(?:\[(E\d{4})\])?: ')
 # The closing summary of a failed rustc run, not an error of its own.
@@ -79,14 +97,92 @@ class Build:
 	seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Mark:
+	"""An error rustc must report: its code, at a line of a file of the case."""
+	file: str  # relative to the case's folder
+	line: int
+	code: str
+
+	def site(self) -> str:
+		return f'{self.file}:{self.line}'
+
+
+class MarkError(ValueError):
+	"""A "//~" comment that is not a mark this runner reads."""
+
+
+def marks(source: str, file: str) -> List[Mark]:
+	"""The marks of @source, the text of the case's file @file, in order.
+
+	Raises MarkError for a "//~" that is not "//~ ERROR <code>" (with ^ or |),
+	one pointing above the file's first line, or a "//~|" with no mark
+	before it."""
+	found: List[Mark] = []
+	for number, text in enumerate(source.splitlines(), 1):
+		# A mark is the line's comment: docs that speak of marks are not.
+		start = text.find('//')
+		if start < 0 or not text.startswith(MARK_START, start):
+			continue
+		match = MARK.match(text, start)
+		where = f'{file}:{number}'
+		if not match:
+			raise MarkError(f'{where}: "{text[start:].strip()}" is not a mark '
+					f'("//~ ERROR E0123", "//~^ ERROR E0123" or "//~| ERROR E0123")')
+		adjust = match.group('adjust') or ''
+		if adjust == '|':
+			if not found:
+				raise MarkError(f'{where}: "//~|" with no mark before it')
+			line = found[-1].line
+		else:
+			line = number - len(adjust)
+			if line < 1:
+				raise MarkError(f'{where}: the mark points above the first line')
+		found.append(Mark(file, line, match.group('code')))
+	return found
+
+
+def case_marks(case_dir: Path, main: str) -> List[Mark]:
+	"""The marks of every .rs file of a case, those of @main (its <case>.rs)
+	first. Raises MarkError as marks() does."""
+	files = sorted(case_dir.rglob('*.rs'),
+		       key=lambda p: (p.relative_to(case_dir).as_posix() != main, str(p)))
+	found: List[Mark] = []
+	for path in files:
+		found += marks(path.read_text(), path.relative_to(case_dir).as_posix())
+	return found
+
+
 def expected_codes(source: str) -> Optional[List[str]]:
-	"""The error codes a case's main source names in its "// expect:" line,
-	in order; None unless there is exactly one such line."""
-	found = EXPECT.findall(source)
-	if len(found) != 1:
+	"""The distinct error codes the marks of a case's source name, in order;
+	None when it has none, or a malformed one."""
+	try:
+		found = marks(source, 'source')
+	except MarkError:
 		return None
-	codes = re.findall(r'E\d{4}', found[0])
-	return codes if len(set(codes)) == len(codes) else None
+	codes = list(dict.fromkeys(mark.code for mark in found))
+	return codes or None
+
+
+def error_site(location: Optional[str], root: Optional[Path] = None) -> Optional[Tuple[str, int]]:
+	"""Where rustc's "--> path:line:col" @location points, as (file relative
+	to the case's folder, line); None when it is outside the case's files (or
+	there is no location). Relative paths are rustc's, from the build's
+	folder @root (a copy of the case), or from the case's folder itself."""
+	match = LOCATION_PATH.match(location or '')
+	if not match:
+		return None
+	path, line = Path(match.group(2)), int(match.group(3).split(':')[1])
+	if root is not None:
+		try:
+			relative = Path(os.path.normpath(root / path)).relative_to(root)
+		except ValueError:
+			return None
+	else:
+		relative = Path(os.path.normpath(path))
+		if path.is_absolute() or relative.parts[:1] == ('..',):
+			return None
+	return relative.as_posix(), line
 
 
 def rustc_errors(output: str) -> List[Tuple[Optional[str], str, Optional[str]]]:
@@ -121,15 +217,20 @@ def first_error_line(output: str) -> str:
 	return lines[-1] if lines else '(no output)'
 
 
-def judge(expected: Optional[List[str]], control: Build, unsound: Build,
-	  logs: Dict[str, str]) -> Tuple[bool, List[str]]:
+def judge(expected: Union[List[Mark], str], control: Build, unsound: Build,
+	  logs: Dict[str, str], root: Optional[Path] = None) -> Tuple[bool, List[str]]:
 	"""Whether a case passed, and the diagnostics to print before its result.
 
-	@logs names each variant's build log, for the diagnostics of a failure.
+	@expected is the case's marks, or what is wrong with them (MarkError's
+	message); @logs names each variant's build log, for the diagnostics of
+	a failure; @root is the unsound build's folder, from which rustc's
+	relative paths start (error_site()).
 	"""
-	if expected is None:
-		return False, ['the case source has no single "// expect: EXXXX ..." line '
-			       '(distinct codes)']
+	if isinstance(expected, str):
+		return False, [f'bad mark: {expected}']
+	if not expected:
+		return False, ['the case has no "//~ ERROR EXXXX" mark: no line where rustc must '
+			       'refuse it']
 
 	if control.status is None:
 		return False, [f'control build timed out; log: {logs["control"]}']
@@ -144,26 +245,49 @@ def judge(expected: Optional[List[str]], control: Build, unsound: Build,
 	if not control.module_built:
 		return False, [f'control build made no module; log: {logs["control"]}']
 
+	codes = sorted({mark.code for mark in expected})
 	if unsound.status is None:
 		return False, [f'unsound build timed out; log: {logs["unsound"]}']
 	if unsound.status == 0:
 		return False, [f'unsound build (--cfg {CFG}) succeeded: nothing refuses it any more '
-			       f'(expected {", ".join(expected)})']
-	errors = rustc_errors(unsound.output)
+			       f'(expected {", ".join(codes)})']
+	errors = [(code, line, location, error_site(location, root))
+		  for code, line, location in rustc_errors(unsound.output)]
 	if not errors:
 		return False, [f'unsound build failed (exit status {unsound.status}) without a rustc '
 			       f'error: {first_error_line(unsound.output)}', f'log: {logs["unsound"]}']
-	codes = sorted({code or 'no code' for code, _, _ in errors})
-	if codes != sorted(expected):
-		_, line, location = errors[0]
-		return False, [f'expected {", ".join(expected)}; rustc reported {", ".join(codes)}; '
-			       f'first error:', line] + ([location] if location else []) + \
-			[f'log: {logs["unsound"]}']
-	_, line, location = next(error for error in errors if error[0] == expected[0])
+
+	reported = {(code, site) for code, _, _, site in errors if code and site}
+	wanted = {(mark.code, (mark.file, mark.line)) for mark in expected}
+	diagnostics = []
+	for mark in expected:
+		if (mark.code, (mark.file, mark.line)) in reported:
+			continue
+		elsewhere = sorted(f'{file}:{line}' for code, (file, line) in reported
+				   if code == mark.code)
+		diagnostics.append(f'expected {mark.code} at {mark.site()} (its mark); rustc reported '
+				   + (f'it at {", ".join(elsewhere)}' if elsewhere else 'no such error'))
+	for code, line, location, site in errors:
+		if code and site and (code, site) in wanted:
+			continue
+		why = ('without a code' if not code else
+		       'outside the case\'s files' if not site else
+		       f'at {site[0]}:{site[1]}, where no mark expects {code}')
+		diagnostics += [f'unexpected error {why}:', line] + ([location] if location else [])
+	if diagnostics:
+		return False, diagnostics + [f'log: {logs["unsound"]}']
+
+	first = expected[0]
+	_, line, location, _ = next(error for error in errors
+				    if (error[0], error[3]) == (first.code, (first.file, first.line)))
 	count = f'{len(errors)} error{"s" if len(errors) > 1 else ""}'
+	files = {mark.file for mark in expected}
+	sites = ', '.join(f'{mark.code} {mark.line if len(files) == 1 else mark.site()}'
+			  for mark in expected)
+	of = f' of {first.file}' if len(files) == 1 else ''
 	return True, [line] + ([location] if location else []) + \
-		[f'rustc: {count}, {" ".join(expected)}; builds: control {control.seconds:.1f} s, '
-		 f'unsound {unsound.seconds:.1f} s']
+		[f'rustc: {count}, each on its marked line{of} ({sites}); builds: '
+		 f'control {control.seconds:.1f} s, unsound {unsound.seconds:.1f} s']
 
 
 def shown(path: Path) -> str:
@@ -298,11 +422,15 @@ def main(argv: Sequence[str]) -> int:
 			   for name in names for variant in VARIANTS}
 		for number, name in enumerate(names, 1):
 			results = {variant: futures[(name, variant)].result() for variant in VARIANTS}
-			source = (args.cases_dir / name / f'{name}.rs').read_text()
+			try:
+				expected: Union[List[Mark], str] = case_marks(args.cases_dir / name,
+									      f'{name}.rs')
+			except MarkError as error:
+				expected = str(error)
 			logs = {variant: shown(build_dir / name / variant / 'build.log')
 				for variant in VARIANTS}
-			ok, diagnostics = judge(expected_codes(source), results['control'],
-						results['unsound'], logs)
+			ok, diagnostics = judge(expected, results['control'], results['unsound'], logs,
+						build_dir / name / 'unsound')
 			for line in diagnostics:
 				line = source_location(line, build_dir / name, args.cases_dir / name,
 						       args.common_dir)

@@ -7,8 +7,8 @@
  * name, "RV1000 Gigabit PHY (C)", tells the two apart in sysfs.
  *
  * The RV1000 is this collection's PHY model: a clause-22 10/100/1000BASE-T
- * PHY, specified by the datasheet in rust_phy's module documentation
- * (modules/rust_phy/rust_phy.rs) and emulated on a virtual MDIO bus by
+ * PHY, specified by its datasheet (the module documentation of
+ * modules/common/rv1000.rs) and emulated on a virtual MDIO bus by
  * rust_vmdio. What the driver relies on:
  *
  * - PHY identifier 0x02abc011 (model 1, revision 1); every revision of

@@ -24,7 +24,7 @@ use kernel::{
         DmaAddress, //
     },
     module_param::ModuleParamAccess,
-    prelude::*,
+    prelude::*, //
 };
 
 /// This crate's `struct module` (C's `THIS_MODULE`), for the `owner` of the C structures that
@@ -242,7 +242,7 @@ pub(crate) use kernel::{
     sync::{
         SpinLockIrq,
         SpinLockIrqGuard, //
-    },
+    }, //
 };
 
 #[cfg(not(rkm_spinlock_irq))]
@@ -271,7 +271,7 @@ mod irqsave {
             Backend,
             Guard,
             Lock, //
-        },
+        }, //
     };
 
     // Under PREEMPT_RT a `spinlock_t` is a sleeping lock, not a `raw_spinlock_t`.

@@ -66,7 +66,7 @@ use core::{
     ptr::{
         self,
         NonNull, //
-    },
+    }, //
 };
 
 use kernel::{
@@ -79,7 +79,7 @@ use kernel::{
     uaccess::{
         UserPtr,
         UserSlice, //
-    },
+    }, //
 };
 
 /// The longest `write(2)` a file accepts, in bytes.

@@ -54,7 +54,7 @@ use kernel::{
         msecs_to_jiffies,
         Msecs, //
     },
-    types::Opaque,
+    types::Opaque, //
 };
 
 /// What a [`DelayedCall`] calls.

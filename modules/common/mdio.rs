@@ -25,7 +25,7 @@ use kernel::{
     sync::{
         Arc,
         Mutex, //
-    },
+    }, //
 };
 
 use crate::phy_modes::{

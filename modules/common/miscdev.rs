@@ -70,16 +70,31 @@
 //!   here exposes it. The read and write callbacks, which run inside such a region on the current
 //!   thread, do not get a file reference at all.
 
-use core::{marker::PhantomData, ops::BitOr};
+use core::{
+    marker::PhantomData,
+    ops::BitOr, //
+};
 use kernel::{
     bindings,
-    error::{to_result, VTABLE_DEFAULT_ERROR},
-    fs::{file, File},
-    iov::{IovIterDest, IovIterSource},
+    error::{
+        to_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    fs::{
+        file,
+        File, //
+    },
+    iov::{
+        IovIterDest,
+        IovIterSource, //
+    },
     prelude::*,
     seq_file::SeqFile,
     sync::poll::PollTable,
-    types::{ForeignOwnable, Opaque},
+    types::{
+        ForeignOwnable,
+        Opaque, //
+    }, //
 };
 
 /// How an open file may be used: the `FMODE_READ` and `FMODE_WRITE` bits of its `f_mode`.

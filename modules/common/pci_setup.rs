@@ -101,9 +101,10 @@ use kernel::{
         Device as _,
         DmaMask, //
     },
-    irq, pci,
+    irq,
+    pci,
     prelude::*,
-    sync::aref::ARef,
+    sync::aref::ARef, //
 };
 use pin_init::pin_init_scope;
 

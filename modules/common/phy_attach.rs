@@ -41,7 +41,7 @@ use crate::{
         MdioBusOps,
         Registration, //
     },
-    phy_modes::LinkModes,
+    phy_modes::LinkModes, //
 };
 
 /// A PHY of a [`Registration`] bus, attached without a `net_device`.

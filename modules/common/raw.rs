@@ -18,7 +18,7 @@ use kernel::{
         property::FwNode,
         Device, //
     },
-    net::phy,
+    net::phy, //
 };
 
 /// The `struct device` behind a [`Device`] (`rust/kernel/device.rs`).

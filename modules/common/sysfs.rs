@@ -661,7 +661,7 @@ mod tests {
                 Relaxed, //
             },
             Arc, //
-        },
+        }, //
     };
 
     /// Group data that counts its drops, so a test sees when (and whether) the group released it.

@@ -16,9 +16,13 @@
 //! takes, so no transfer can start after it; it wakes every waiter, which then fails with
 //! `ENODEV`, and waits for a running transfer to end before the DMA memory is freed.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     io::poll::read_poll_timeout,
-    new_condvar, new_mutex, new_poll_condvar,
+    new_condvar,
+    new_mutex,
+    new_poll_condvar,
     prelude::*,
     sync::{
         poll::PollCondVar,
@@ -29,7 +33,7 @@ use kernel::{
     time::{
         msecs_to_jiffies,
         Delta, //
-    },
+    }, //
 };
 
 use crate::{
@@ -56,7 +60,7 @@ use crate::{
         DMA_BUFFER_SIZE,
         FACTORIAL_MAX,
         RAISE_BITS, //
-    },
+    }, //
 };
 
 /// What the interrupt handler and the commands share.

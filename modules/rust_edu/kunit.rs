@@ -8,6 +8,8 @@
 //! would. Waiting for an interrupt that comes is left to the userspace tests on the real device;
 //! waiting for one that does not come is tested here, with a short timeout.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_edu)]
 mod tests {
     use kernel::{
@@ -19,7 +21,7 @@ mod tests {
                 Relaxed, //
             },
             Arc, //
-        },
+        }, //
     };
 
     use crate::{
@@ -49,7 +51,7 @@ mod tests {
             LIVENESS,
             STATUS, //
         },
-        uapi::DMA_MEMORY_SIZE,
+        uapi::DMA_MEMORY_SIZE, //
     };
 
     /// The software reference of the device's factorial: `n!` modulo 2^32.

@@ -26,6 +26,8 @@
 //! The driver logic only talks to the device through [`Backend`], so that it runs unchanged on
 //! the hardware ([`Hardware`]) and on the double of the KUnit tests.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     devres::Devres,
     dma::Coherent,
@@ -34,7 +36,7 @@ use kernel::{
         register::Register,
         Io, //
     },
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::{
@@ -42,7 +44,7 @@ use crate::{
         self,
         DevresBar, //
     },
-    uapi::DMA_BUFFER_SIZE,
+    uapi::DMA_BUFFER_SIZE, //
 };
 
 /// Bytes of BAR 0 the driver uses: up to the end of `DMA_COMMAND`.

@@ -5,6 +5,8 @@
 //! The constant assertions pin every value to the numbers the C header produces, so the two
 //! cannot drift apart silently.
 
+#![deny(unsafe_code)]
+
 use core::mem::offset_of;
 
 use kernel::{
@@ -13,7 +15,7 @@ use kernel::{
         _IOW,
         _IOWR, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use zerocopy_derive::{
     FromBytes,

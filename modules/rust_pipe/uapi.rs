@@ -5,6 +5,8 @@
 //! The constant assertions pin every value to the numbers the C header produces, so the two
 //! cannot drift apart silently.
 
+#![deny(unsafe_code)]
+
 use core::{
     mem::offset_of,
     ops::RangeInclusive, //
@@ -16,7 +18,7 @@ use kernel::{
         _IOR,
         _IOW, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use zerocopy_derive::Immutable;
 

@@ -30,6 +30,8 @@
 //! opened before it, is sysfs's own `ENODEV`. Input errors take precedence: text that is not
 //! valid input fails with `EINVAL` or `ERANGE` before the registers are accessed.
 
+#![deny(unsafe_code)]
+
 use kernel::prelude::*;
 
 use crate::{
@@ -43,7 +45,7 @@ use crate::{
         Attribute,
         DeviceAttributes,
         ShowBuffer, //
-    },
+    }, //
 };
 
 /// Identifies a file of a bank.

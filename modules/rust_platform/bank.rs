@@ -2,6 +2,8 @@
 
 //! Firmware configuration of a bank and the register-level logic on top of [`Registers`].
 
+#![deny(unsafe_code)]
+
 use kernel::{
     fmt,
     new_mutex,

@@ -3,6 +3,8 @@
 //! KUnit tests: property validation, the bank logic against in-memory register doubles, and
 //! the sysfs formatting and parsing, all without the device.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_platform)]
 mod tests {
     use kernel::{
@@ -15,7 +17,7 @@ mod tests {
         sync::atomic::{
             Atomic,
             Relaxed, //
-        },
+        }, //
     };
 
     use crate::{
@@ -45,7 +47,7 @@ mod tests {
             DeviceAttributes,
             ShowBuffer,
             SHOW_CAPACITY, //
-        },
+        }, //
     };
 
     /// The register file of a simulated bank: one word per 4 bytes of the window.

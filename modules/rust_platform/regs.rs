@@ -13,6 +13,8 @@
 //! The bank logic only talks to the registers through [`Registers`], so it runs unchanged on the
 //! mapped window of a real bank ([`Window`]) and on the in-memory double of the KUnit tests.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     io::{
         mem::ExclusiveIoMem,
@@ -20,7 +22,7 @@ use kernel::{
         register::Array,
         Io, //
     },
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::compat::{

@@ -3,6 +3,8 @@
 //! The fixture's debugfs files (`/sys/kernel/debug/rust_vmdio/`): their grammar and what each
 //! does, as the table in the module docs lists them.
 
+#![deny(unsafe_code)]
+
 use kernel::{
     fmt,
     prelude::*, //
@@ -14,6 +16,10 @@ use crate::{
         DebugfsFiles,
         FileDesc, //
     },
+    driver::{
+        Fixture,
+        PHY_ADDR, //
+    },
     mdio::LinkState,
     model::REGISTER_MAP,
     phy_attach::{
@@ -21,8 +27,7 @@ use crate::{
         LinkChanges,
         StandalonePhy, //
     },
-    phy_modes::LinkModes,
-    Fixture, PHY_ADDR,
+    phy_modes::LinkModes, //
 };
 
 /// Debugfs names of the link modes.
@@ -67,7 +72,7 @@ pub(crate) enum File {
 }
 
 /// Parses `0` or `1`.
-fn parse_bool(text: &str) -> Result<bool> {
+pub(crate) fn parse_bool(text: &str) -> Result<bool> {
     match text {
         "0" => Ok(false),
         "1" => Ok(true),
@@ -76,7 +81,7 @@ fn parse_bool(text: &str) -> Result<bool> {
 }
 
 /// Parses mode names separated by ASCII white space; at least one speed/duplex mode is required.
-fn parse_modes(text: &str) -> Result<LinkModes> {
+pub(crate) fn parse_modes(text: &str) -> Result<LinkModes> {
     let mut modes = LinkModes::EMPTY;
     for word in text.split_ascii_whitespace() {
         let (_, mode) = MODE_NAMES
@@ -97,7 +102,7 @@ const LINK_IRQ_NAMES: [(&str, LinkChanges); 2] = [
     ("poll", LinkChanges::Polled),
 ];
 
-fn parse_link_irq(text: &str) -> Result<LinkChanges> {
+pub(crate) fn parse_link_irq(text: &str) -> Result<LinkChanges> {
     LINK_IRQ_NAMES
         .iter()
         .find(|(name, _)| *name == text)
@@ -105,7 +110,7 @@ fn parse_link_irq(text: &str) -> Result<LinkChanges> {
         .ok_or(EINVAL)
 }
 
-fn link_irq_name(changes: LinkChanges) -> &'static str {
+pub(crate) fn link_irq_name(changes: LinkChanges) -> &'static str {
     LINK_IRQ_NAMES
         .iter()
         .find(|(_, c)| *c == changes)
@@ -279,29 +284,5 @@ impl DebugfsFiles for Fixture {
             // Read-only: debugfs gives them no `write`.
             File::Link | File::LinkEvents | File::Registers | File::PhyState => Err(EINVAL),
         }
-    }
-}
-
-#[kunit_tests(rust_vmdio_interface)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mode_names_parse_strictly() -> Result {
-        assert_eq!(
-            parse_modes("100full  pause")?,
-            LinkModes::BASET100_FULL.union(LinkModes::PAUSE)
-        );
-        assert_eq!(parse_modes("100full 1000ful"), Err(EINVAL));
-        assert_eq!(parse_modes("pause"), Err(EINVAL));
-        assert_eq!(parse_modes(""), Err(EINVAL));
-        // Only ASCII white space separates names (U+3000 is not).
-        assert_eq!(parse_modes("100full\u{3000}pause"), Err(EINVAL));
-        assert_eq!(parse_bool("2"), Err(EINVAL));
-        assert_eq!(parse_link_irq("mac"), Ok(LinkChanges::MacInterrupt));
-        assert_eq!(parse_link_irq("poll"), Ok(LinkChanges::Polled));
-        assert_eq!(parse_link_irq("Poll"), Err(EINVAL));
-        assert_eq!(link_irq_name(LinkChanges::Polled), "poll");
-        Ok(())
     }
 }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The emulated RV1000: its register map and its behaviour against a cable and a link partner,
-//! as the datasheet in the `rust_phy` module docs describes them.
+//! as its datasheet (`modules/common/rv1000.rs`) describes them.
 //!
 //! The model is evaluated lazily: each access first applies what the clock says has happened
 //! since the last one (see the module docs of `rust_vmdio`). Times are in milliseconds.
 
-use kernel::prelude::*;
+#![deny(unsafe_code)]
 
 use crate::{
     mii::{
         bits_of,
-        modes_of, //
+        modes_of,
         ADVERTISE_CSMA,
         BASE_PAGE_BITS,
         BMCR_ANENABLE,
@@ -36,7 +36,7 @@ use crate::{
         MII_PHYSID1,
         MII_PHYSID2,
         MII_STAT1000,
-        STAT1000_BITS,
+        STAT1000_BITS, //
     },
     phy_modes::{
         LinkModes,
@@ -57,7 +57,7 @@ use crate::{
         RV_PHYSTS,
         RV_VCTRL,
         VCTRL_WRITABLE, //
-    },
+    }, //
 };
 
 /// How long auto-negotiation takes, in milliseconds.
@@ -326,179 +326,5 @@ impl Rv1000Model {
             },
             Offer::Force(_) => Link::NoCommonMode,
         };
-    }
-}
-
-#[kunit_tests(rust_vmdio_model)]
-mod tests {
-    use super::*;
-
-    const PHYSTS_UP_1000_FULL: u16 = 0xac00;
-    const PHYSTS_UP_100_FULL: u16 = 0x6c00;
-    const PHYSTS_UP_100_HALF: u16 = 0x4c00;
-
-    /// A model whose power-on negotiation has completed at t = 1000 ms.
-    fn linked_model() -> Rv1000Model {
-        let mut model = Rv1000Model::new(0);
-        model.read(MII_BMSR, 1000);
-        model
-    }
-
-    fn link_up(model: &mut Rv1000Model, now: i64) -> bool {
-        model.read(MII_BMSR, now) & BMSR_LSTATUS != 0
-    }
-
-    #[test]
-    fn identifies_as_rv1000() {
-        let mut model = Rv1000Model::new(0);
-        assert_eq!(model.read(MII_PHYSID1, 0), 0x02ab);
-        assert_eq!(model.read(MII_PHYSID2, 0), 0xc011);
-        assert_eq!(model.read(MII_ESTATUS, 0), 0x3000);
-        assert_eq!(model.read(MII_BMSR, 0) & !BMSR_LSTATUS, 0x7909);
-    }
-
-    #[test]
-    fn training_end_is_known_in_advance() {
-        let mut model = Rv1000Model::new(1000);
-        assert_eq!(model.training_ends(), Some(1000 + ANEG_DURATION_MS));
-        model.set_cable(false, 1100);
-        assert_eq!(model.training_ends(), None);
-        model.set_cable(true, 1200);
-        let end = 1200 + ANEG_DURATION_MS;
-        assert_eq!(model.training_ends(), Some(end));
-        assert!(!link_up(&mut model, end - 1));
-        assert!(link_up(&mut model, end));
-        assert_eq!(model.training_ends(), None);
-    }
-
-    #[test]
-    fn negotiation_takes_its_time() {
-        let mut model = Rv1000Model::new(0);
-        assert!(!link_up(&mut model, ANEG_DURATION_MS - 1));
-        assert_eq!(model.read(RV_PHYSTS, ANEG_DURATION_MS - 1), 0);
-        assert!(link_up(&mut model, ANEG_DURATION_MS));
-        let bmsr = model.read(MII_BMSR, ANEG_DURATION_MS);
-        assert_eq!(bmsr & BMSR_ANEGCOMPLETE, BMSR_ANEGCOMPLETE);
-        assert_eq!(model.read(RV_PHYSTS, ANEG_DURATION_MS), PHYSTS_UP_1000_FULL);
-        assert_eq!(model.read(MII_LPA, ANEG_DURATION_MS), 0x41e1);
-        assert_eq!(model.read(MII_STAT1000, ANEG_DURATION_MS), 0x3c00);
-    }
-
-    #[test]
-    fn negotiation_picks_the_best_common_mode() {
-        let cases = [
-            // (local ADVERTISE, local CTRL1000, partner, expected PHYSTS)
-            (0x01e1, 0x0300, LinkModes::ALL_BASET, PHYSTS_UP_1000_FULL),
-            (0x01e1, 0x0000, LinkModes::ALL_BASET, PHYSTS_UP_100_FULL),
-            (
-                0x01e1,
-                0x0300,
-                LinkModes::BASET100_HALF.union(LinkModes::BASET10_FULL),
-                PHYSTS_UP_100_HALF,
-            ),
-            (0x0021, 0x0000, LinkModes::BASET1000_FULL, 0),
-        ];
-        for (advertise, ctrl1000, partner, physts) in cases {
-            let mut model = Rv1000Model::new(0);
-            model.set_partner(partner, 0);
-            model.write(MII_ADVERTISE, advertise, 0);
-            model.write(MII_CTRL1000, ctrl1000, 0);
-            model.write(MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART, 0);
-            assert_eq!(model.read(RV_PHYSTS, 1000), physts);
-            assert_eq!(link_up(&mut model, 1000), physts != 0);
-        }
-    }
-
-    #[test]
-    fn advertisement_applies_at_the_next_restart() {
-        let mut model = linked_model();
-        model.write(MII_CTRL1000, 0, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 2000), PHYSTS_UP_1000_FULL);
-        model.write(MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART, 2000);
-        assert_eq!(model.read(RV_PHYSTS, 2000), 0);
-        assert_eq!(model.read(RV_PHYSTS, 3000), PHYSTS_UP_100_FULL);
-        // ANRESTART self-clears.
-        assert_eq!(model.read(MII_BMCR, 3000), BMCR_ANENABLE);
-    }
-
-    #[test]
-    fn reset_restores_defaults_but_keeps_vctrl() {
-        let mut model = linked_model();
-        model.write(MII_ADVERTISE, 0x0041, 1000);
-        model.write(MII_CTRL1000, 0, 1000);
-        model.write(RV_VCTRL, 0xffff, 1000);
-        model.write(MII_BMCR, BMCR_PDOWN, 1000);
-        model.write(MII_BMCR, BMCR_RESET, 1000);
-        assert_eq!(model.read(MII_BMCR, 1000), 0x1140);
-        assert_eq!(model.read(MII_ADVERTISE, 1000), 0x01e1);
-        assert_eq!(model.read(MII_CTRL1000, 1000), 0x0300);
-        assert_eq!(model.read(RV_VCTRL, 1000), VCTRL_WRITABLE);
-        // The reset dropped the link and renegotiates with the defaults.
-        assert_eq!(model.read(RV_PHYSTS, 1000), 0);
-        assert_eq!(model.read(RV_PHYSTS, 2000), PHYSTS_UP_1000_FULL);
-    }
-
-    #[test]
-    fn link_loss_is_latched_in_bmsr() {
-        let mut model = linked_model();
-        model.set_cable(false, 1000);
-        model.set_cable(true, 1001);
-        // Up again, but the first BMSR read reports the loss.
-        assert_eq!(model.read(RV_PHYSTS, 2000), PHYSTS_UP_1000_FULL);
-        assert!(!link_up(&mut model, 2000));
-        assert!(link_up(&mut model, 2000));
-    }
-
-    #[test]
-    fn unplugged_cable_keeps_the_link_down() {
-        let mut model = linked_model();
-        model.set_cable(false, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 5000), 0);
-        assert_eq!(model.read(MII_LPA, 5000), 0);
-        model.set_cable(true, 5000);
-        assert_eq!(
-            model.read(RV_PHYSTS, 5000 + ANEG_DURATION_MS),
-            PHYSTS_UP_1000_FULL
-        );
-    }
-
-    #[test]
-    fn partner_change_renegotiates() {
-        let mut model = linked_model();
-        model.set_partner(LinkModes::BASET100_FULL, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 1000), 0);
-        assert_eq!(model.read(RV_PHYSTS, 2000), PHYSTS_UP_100_FULL);
-        assert_eq!(model.read(MII_LPA, 2000), 0x4101);
-        assert_eq!(model.read(MII_STAT1000, 2000), 0);
-    }
-
-    #[test]
-    fn power_down_keeps_registers() {
-        let mut model = linked_model();
-        model.write(MII_ADVERTISE, 0x0141, 1000);
-        model.write(MII_BMCR, 0x1140 | BMCR_PDOWN, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 5000), 0);
-        assert_eq!(model.read(MII_ADVERTISE, 5000), 0x0141);
-        model.write(MII_BMCR, 0x1140, 5000);
-        assert_eq!(model.read(RV_PHYSTS, 6000), PHYSTS_UP_1000_FULL);
-    }
-
-    #[test]
-    fn forced_mode_needs_partner_support() {
-        let mut model = linked_model();
-        model.write(MII_BMCR, BMCR_SPEED100 | BMCR_FULLDPLX, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 2000), PHYSTS_UP_100_FULL);
-        assert_eq!(model.read(MII_BMSR, 2000) & BMSR_ANEGCOMPLETE, 0);
-        assert_eq!(model.read(MII_LPA, 2000), 0);
-        model.set_partner(LinkModes::BASET10_HALF, 2000);
-        assert_eq!(model.read(RV_PHYSTS, 3000), 0);
-    }
-
-    #[test]
-    fn same_partner_keeps_the_link() {
-        let mut model = linked_model();
-        model.set_partner(LinkModes::ALL_BASET, 1000);
-        assert_eq!(model.read(RV_PHYSTS, 1000), PHYSTS_UP_1000_FULL);
-        assert!(link_up(&mut model, 1000));
     }
 }

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/compile_fail.py: reading a case's expected codes,
-finding rustc's errors and the warnings in a build's output, judging a
-case from its two builds, and a whole run against a stand-in for make
-(no kernel tree needed), whose KTAP the kernel's parser must read."""
+"""Tests of scripts/compile_fail.py: reading a case's "//~ ERROR" marks,
+finding rustc's errors (and where they point) and the warnings in a build's
+output, judging a case from its two builds, and a whole run against a
+stand-in for make (no kernel tree needed), whose KTAP the kernel's parser
+must read."""
 
 import os
 import subprocess
@@ -15,7 +16,10 @@ TOP = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TOP / 'scripts'))
 
 import compile_fail  # noqa: E402
-from compile_fail import Build  # noqa: E402
+from compile_fail import (  # noqa: E402
+	Build,
+	Mark,
+)
 
 E0477_OUTPUT = '''\
 make: Entering directory '/kernel'
@@ -84,28 +88,50 @@ def refused(output=E0477_OUTPUT, status=2):
 	return Build(status, output, False, 1.0)
 
 
-class ExpectedCodes(unittest.TestCase):
-	def test_one_code(self):
-		source = '// SPDX-License-Identifier: GPL-2.0\n// expect: E0477\n\n//! Docs.\n'
-		self.assertEqual(compile_fail.expected_codes(source), ['E0477'])
+class Marks(unittest.TestCase):
+	def test_marks_on_their_line_above_and_again(self):
+		source = ('// SPDX-License-Identifier: GPL-2.0\n'
+			  "    type Ptr = KBox<Session<'a>>; //~ ERROR E0477\n"
+			  "impl<'a> MdioBusOps for BorrowedRegs<'a> {\n"
+			  '    //~^ ERROR E0478 (the cause)\n'
+			  '    //~| ERROR E0803\n'
+			  '\n'
+			  '//~^^^^^ ERROR E0133\n')
+		self.assertEqual(compile_fail.marks(source, 'case.rs'), [
+			Mark('case.rs', 2, 'E0477'), Mark('case.rs', 3, 'E0478'),
+			Mark('case.rs', 3, 'E0803'), Mark('case.rs', 2, 'E0133')])
 
-	def test_the_cause_first_then_what_follows(self):
-		self.assertEqual(compile_fail.expected_codes('// expect: E0478 E0276, E0803\n'),
-				 ['E0478', 'E0276', 'E0803'])
-
-	def test_missing_twice_or_repeated_is_no_expectation(self):
+	def test_the_codes_the_cause_first_then_what_follows(self):
+		source = 'a; //~ ERROR E0478\n//~| ERROR E0276\nb; //~ ERROR E0803\nc; //~ ERROR E0478\n'
+		self.assertEqual(compile_fail.expected_codes(source), ['E0478', 'E0276', 'E0803'])
 		self.assertIsNone(compile_fail.expected_codes('// SPDX-License-Identifier: GPL-2.0\n'))
-		self.assertIsNone(compile_fail.expected_codes('// expect: E0477\n// expect: E0597\n'))
-		self.assertIsNone(compile_fail.expected_codes('// expect: E0477 E0477\n'))
-		self.assertIsNone(compile_fail.expected_codes('// expect: lifetime error\n'))
 
-	def test_every_case_in_the_tree_names_its_codes(self):
-		cases = compile_fail.cases(TOP / 'tests/compile-fail', [])
+	def test_malformed_marks_are_refused_and_docs_are_no_marks(self):
+		for source, why in [('x; //~ ERROR\n', 'is not a mark'),
+				    ('x; //~ WARN E0477\n', 'is not a mark'),
+				    ('x; //~ ERROR lifetime\n', 'is not a mark'),
+				    ('//~^ ERROR E0477\n', 'above the first line'),
+				    ('//~| ERROR E0477\n', 'no mark before it')]:
+			with self.subTest(source=source):
+				with self.assertRaisesRegex(compile_fail.MarkError, f'^case.rs:1: .*{why}'):
+					compile_fail.marks(source, 'case.rs')
+				self.assertIsNone(compile_fail.expected_codes(source))
+		docs = '//! Fails with the errors of its `//~ ERROR` marks.\nx; // not //~ ERROR E0477\n'
+		self.assertEqual(compile_fail.marks(docs, 'case.rs'), [])
+
+	def test_every_case_in_the_tree_marks_its_lines(self):
+		cases_dir = TOP / 'tests/compile-fail'
+		cases = compile_fail.cases(cases_dir, [])
 		self.assertTrue(cases)
 		for case in cases:
-			source = (TOP / 'tests/compile-fail' / case / f'{case}.rs').read_text()
+			source = (cases_dir / case / f'{case}.rs').read_text()
 			with self.subTest(case=case):
-				self.assertTrue(compile_fail.expected_codes(source))
+				self.assertNotIn('// expect:', source)
+				marks = compile_fail.case_marks(cases_dir / case, f'{case}.rs')
+				self.assertTrue(marks)
+				for mark in marks:
+					lines = (cases_dir / case / mark.file).read_text().splitlines()
+					self.assertTrue(lines[mark.line - 1].strip(), mark)
 				# What builds instead (cfg(not(...))) only where it needs code of its own.
 				self.assertIn(f'cfg({compile_fail.CFG})', source)
 
@@ -139,67 +165,94 @@ class RustcOutput(unittest.TestCase):
 		self.assertEqual(compile_fail.first_error_line(''), '(no output)')
 
 
+MARK_61 = [Mark('case.rs', 61, 'E0477')]
+MARKS_69 = [Mark('case.rs', 69, 'E0478'), Mark('case.rs', 69, 'E0803')]
+
+
 class Judge(unittest.TestCase):
 	def judge(self, expected, control, unsound):
 		return compile_fail.judge(expected, control, unsound, LOGS)
 
-	def test_refused_with_the_expected_code(self):
-		ok, diagnostics = self.judge(['E0477'], built(), refused())
-		self.assertTrue(ok)
+	def test_the_right_code_on_its_marked_line_passes(self):
+		ok, diagnostics = self.judge(MARK_61, built(), refused())
+		self.assertTrue(ok, diagnostics)
 		self.assertEqual(diagnostics[:2], [
 			"error[E0477]: the type `&'a u32` does not fulfill the required lifetime",
 			'--> case.rs:61:29'])
+		self.assertIn('1 error, each on its marked line of case.rs (E0477 61)', diagnostics[-1])
 
-	def test_refused_with_the_cause_and_what_follows(self):
-		ok, diagnostics = self.judge(['E0478', 'E0803'], built(), refused(E0478_OUTPUT))
-		self.assertTrue(ok)
+	def test_the_cause_and_what_follows_pass_the_cause_shown_even_when_not_first(self):
+		ok, diagnostics = self.judge(MARKS_69, built(), refused(E0478_OUTPUT))
+		self.assertTrue(ok, diagnostics)
 		self.assertEqual(diagnostics[0], 'error[E0478]: lifetime bound not satisfied')
 		self.assertIn('2 errors', diagnostics[-1])
-
-	def test_the_error_line_shown_is_the_causes_even_when_not_first(self):
 		output = E0478_OUTPUT.replace('E0478', 'E9999').replace('E0803', 'E0478') \
 			.replace('E9999', 'E0803')
-		ok, diagnostics = self.judge(['E0478', 'E0803'], built(), refused(output))
-		self.assertTrue(ok)
+		ok, diagnostics = self.judge(MARKS_69, built(), refused(output))
+		self.assertTrue(ok, diagnostics)
 		self.assertTrue(diagnostics[0].startswith('error[E0478]'))
 
-	def test_a_follow_on_code_not_listed_fails(self):
-		ok, diagnostics = self.judge(['E0478'], built(), refused(E0478_OUTPUT))
+	def test_the_right_code_on_another_line_fails(self):
+		ok, diagnostics = self.judge([Mark('case.rs', 60, 'E0477')], built(), refused())
 		self.assertFalse(ok)
-		self.assertIn('expected E0478; rustc reported E0478, E0803', diagnostics[0])
-
-	def test_a_listed_code_not_reported_fails(self):
-		ok, _ = self.judge(['E0477', 'E0803'], built(), refused())
-		self.assertFalse(ok)
-
-	def test_another_code_fails_with_rustcs_first_error(self):
-		output = 'error[E0425]: cannot find value `LABL` in this scope\n  --> case.rs:64:40\n'
-		ok, diagnostics = self.judge(['E0477'], built(), refused(output))
-		self.assertFalse(ok)
-		self.assertIn('rustc reported E0425', diagnostics[0])
-		self.assertEqual(diagnostics[1:3], ['error[E0425]: cannot find value `LABL` in this scope',
-						    '--> case.rs:64:40'])
+		self.assertEqual(diagnostics[:4], [
+			'expected E0477 at case.rs:60 (its mark); rustc reported it at case.rs:61',
+			'unexpected error at case.rs:61, where no mark expects E0477:',
+			"error[E0477]: the type `&'a u32` does not fulfill the required lifetime",
+			'--> case.rs:61:29'])
 		self.assertEqual(diagnostics[-1], 'log: unsound/build.log')
+		# Nor does another file of the case count for the marked one.
+		self.assertFalse(self.judge([Mark('other.rs', 61, 'E0477')], built(), refused())[0])
 
-	def test_an_error_without_code_fails(self):
-		output = E0477_OUTPUT + 'error: expected item, found `}`\n'
-		ok, diagnostics = self.judge(['E0477'], built(), refused(output))
+	def test_an_error_no_mark_expects_fails(self):
+		ok, diagnostics = self.judge(MARKS_69[:1], built(), refused(E0478_OUTPUT))
 		self.assertFalse(ok)
-		self.assertIn('rustc reported E0477, no code', diagnostics[0])
+		self.assertEqual(diagnostics[0],
+				 'unexpected error at case.rs:69, where no mark expects E0803:')
+
+	def test_a_marked_code_rustc_did_not_report_fails(self):
+		ok, diagnostics = self.judge(MARK_61 + [Mark('case.rs', 61, 'E0803')], built(),
+					     refused())
+		self.assertFalse(ok)
+		self.assertEqual(diagnostics,
+				 ['expected E0803 at case.rs:61 (its mark); rustc reported no such error',
+				  'log: unsound/build.log'])
+
+	def test_another_code_fails_with_rustcs_error(self):
+		output = 'error[E0425]: cannot find value `LABL` in this scope\n  --> case.rs:64:40\n'
+		ok, diagnostics = self.judge(MARK_61, built(), refused(output))
+		self.assertFalse(ok)
+		self.assertEqual(diagnostics, [
+			'expected E0477 at case.rs:61 (its mark); rustc reported no such error',
+			'unexpected error at case.rs:64, where no mark expects E0425:',
+			'error[E0425]: cannot find value `LABL` in this scope', '--> case.rs:64:40',
+			'log: unsound/build.log'])
+
+	def test_an_error_without_code_or_outside_the_case_fails(self):
+		output = E0477_OUTPUT + 'error: expected item, found `}`\n'
+		ok, diagnostics = self.judge(MARK_61, built(), refused(output))
+		self.assertFalse(ok)
+		self.assertEqual(diagnostics[:2], ['unexpected error without a code:',
+						   'error: expected item, found `}`'])
+		output = E0477_OUTPUT + ('error[E0477]: the type `&u32` does not fulfill the required '
+					 'lifetime\n  --> ../common/miscdev.rs:245:42\n')
+		ok, diagnostics = self.judge(MARK_61, built(), refused(output))
+		self.assertFalse(ok)
+		self.assertEqual(diagnostics[0], "unexpected error outside the case's files:")
 
 	def test_the_unsound_build_succeeding_fails(self):
-		ok, diagnostics = self.judge(['E0477'], built(), built())
+		ok, diagnostics = self.judge(MARK_61, built(), built())
 		self.assertFalse(ok)
 		self.assertIn('succeeded', diagnostics[0])
 
 	def test_a_failure_without_rustc_error_fails(self):
-		ok, diagnostics = self.judge(['E0477'], built(), refused('make: *** No targets.\n'))
+		ok, diagnostics = self.judge(MARK_61, built(), refused('make: *** No targets.\n'))
 		self.assertFalse(ok)
 		self.assertIn('without a rustc error: make: *** No targets.', diagnostics[0])
 
 	def test_a_failed_control_build_proves_nothing(self):
 		output = 'error[E0477]: the type `&u32` does not fulfill the required lifetime\n'
-		ok, diagnostics = self.judge(['E0477'], refused(output), refused())
+		ok, diagnostics = self.judge(MARK_61, refused(output), refused())
 		self.assertFalse(ok)
 		self.assertIn('control build failed (exit status 2)', diagnostics[0])
 		self.assertIn(output.strip(), diagnostics[0])
@@ -207,23 +260,26 @@ class Judge(unittest.TestCase):
 
 	def test_a_warning_in_the_control_build_fails(self):
 		output = CLEAN_OUTPUT + 'warning: struct `Dev` is never constructed\n'
-		ok, diagnostics = self.judge(['E0477'], built(output), refused())
+		ok, diagnostics = self.judge(MARK_61, built(output), refused())
 		self.assertFalse(ok)
 		self.assertIn('control build warned (1 lines): warning: struct `Dev`', diagnostics[0])
 
 	def test_a_control_build_without_module_fails(self):
-		ok, diagnostics = self.judge(['E0477'], Build(0, CLEAN_OUTPUT, False), refused())
+		ok, diagnostics = self.judge(MARK_61, Build(0, CLEAN_OUTPUT, False), refused())
 		self.assertFalse(ok)
 		self.assertIn('made no module', diagnostics[0])
 
 	def test_timeouts_fail(self):
-		self.assertFalse(self.judge(['E0477'], Build(None, '', False), refused())[0])
-		self.assertFalse(self.judge(['E0477'], built(), Build(None, '', False))[0])
+		self.assertFalse(self.judge(MARK_61, Build(None, '', False), refused())[0])
+		self.assertFalse(self.judge(MARK_61, built(), Build(None, '', False))[0])
 
-	def test_no_expectation_fails(self):
-		ok, diagnostics = self.judge(None, built(), refused())
+	def test_no_mark_or_a_bad_one_fails(self):
+		ok, diagnostics = self.judge([], built(), refused())
 		self.assertFalse(ok)
-		self.assertIn('expect', diagnostics[0])
+		self.assertIn('no "//~ ERROR EXXXX" mark', diagnostics[0])
+		ok, diagnostics = self.judge('case.rs:3: "//~ ERROR" is not a mark', built(), refused())
+		self.assertFalse(ok)
+		self.assertEqual(diagnostics, ['bad mark: case.rs:3: "//~ ERROR" is not a mark'])
 
 
 class Locations(unittest.TestCase):
@@ -240,6 +296,16 @@ class Locations(unittest.TestCase):
 		self.assertEqual(location('--> /elsewhere/x.rs:1:2', copy, case_dir, common),
 				 '--> /elsewhere/x.rs:1:2')
 		self.assertEqual(location('error[E0477]: x', copy, case_dir, common), 'error[E0477]: x')
+		# Where an error is, for its mark: a file of the case, or nowhere a mark can be.
+		site = compile_fail.error_site
+		unsound = copy / 'unsound'
+		self.assertEqual(site('--> case.rs:61:29', unsound), ('case.rs', 61))
+		self.assertEqual(site(f'--> {unsound}/sub/x.rs:3:1', unsound), ('sub/x.rs', 3))
+		self.assertIsNone(site('--> ../common/miscdev.rs:245:42', unsound))
+		self.assertIsNone(site('--> /kernel/rust/kernel/lib.rs:1:1', unsound))
+		self.assertEqual(site('--> ./case.rs:7:1'), ('case.rs', 7))
+		self.assertIsNone(site('--> ../common/miscdev.rs:245:42'))
+		self.assertIsNone(site(None, unsound))
 
 
 # Stands in for make: builds the module of a control build (printing the
@@ -282,12 +348,14 @@ class Run(unittest.TestCase):
 		(self.tmp / 'common/shared.rs').write_text('// shared\n')
 		self.cases = self.tmp / 'cases'
 
-	def case(self, name, expect='E0477', unsound=E0477_OUTPUT, control=''):
+	def case(self, name, mark='E0477', unsound=E0477_OUTPUT, control=''):
+		"""A case whose line 61 bears @mark; in @unsound, rustc's output,
+		case.rs stands for its file."""
 		folder = self.cases / name
 		folder.mkdir(parents=True)
-		(folder / f'{name}.rs').write_text(f'// SPDX-License-Identifier: GPL-2.0\n'
-						   f'// expect: {expect}\n')
-		(folder / 'unsound.out').write_text(unsound)
+		(folder / f'{name}.rs').write_text('// SPDX-License-Identifier: GPL-2.0\n' + '\n' * 59
+						   + f"    type Ptr = KBox<Session<'a>>; //~ ERROR {mark}\n")
+		(folder / 'unsound.out').write_text(unsound.replace('case.rs', f'{name}.rs'))
 		if control:
 			(folder / 'control.out').write_text(control)
 
@@ -311,7 +379,7 @@ class Run(unittest.TestCase):
 		self.assertEqual(results, ['not ok 1 accepted', 'ok 2 refused', 'not ok 3 warns'])
 		self.assertIn("# error[E0477]: the type `&'a u32` does not fulfill the required lifetime",
 			      lines)
-		self.assertIn(f'# --> {self.cases}/refused/case.rs:61:29', lines)
+		self.assertIn(f'# --> {self.cases}/refused/refused.rs:61:29', lines)
 		self.assertIn('# control build warned (1 lines): warning: unused import: `Foo`', lines)
 		self.assertRegex(lines[-1], r'^# 3 cases, 6 builds in [0-9.]+ s \(\d+ at once\)$')
 

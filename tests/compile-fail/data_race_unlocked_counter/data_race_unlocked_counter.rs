@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0277
 
 //! Compile-fail case, bug class data race: a counter shared by every open file, updated without
 //! the lock.
@@ -14,7 +13,8 @@
 //! only way to reach it being to take the lock.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -107,8 +107,8 @@ struct Dev;
 
 #[vtable]
 impl StreamMiscDevice for Dev {
-    type Ptr = Arc<Events>;
-    type RegistrationData = Arc<Events>;
+    type Ptr = Arc<Events>; //~ ERROR E0277
+    type RegistrationData = Arc<Events>; //~ ERROR E0277
 
     fn open(misc: &MiscDeviceRegistration<Self>, _access: AccessMode) -> Result<Self::Ptr> {
         Ok(misc.data().clone())

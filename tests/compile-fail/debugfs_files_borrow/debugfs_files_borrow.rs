@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0478 E0276 E0803
 
 //! Compile-fail case: debugfs file data that borrows.
 //!
@@ -8,7 +7,8 @@
 //! after `'a` ended. What builds instead: the same type borrowing only statics.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -22,7 +22,7 @@ use core::{
     sync::atomic::{
         AtomicU32,
         Ordering, //
-    },
+    }, //
 };
 use debugfs::{
     Access,
@@ -88,9 +88,13 @@ impl DebugfsFiles for Borrowed<'static> {
 
 #[cfg(rkm_compile_fail)]
 impl<'a> DebugfsFiles for Borrowed<'a> {
+    //~^ ERROR E0478
+    //~| ERROR E0803
     type Id = File;
 
     const FILES: &'static [FileDesc<File>] = FILES;
+    //~^ ERROR E0276
+    //~| ERROR E0803
 
     fn show(&self, _id: File, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.show_value(f)

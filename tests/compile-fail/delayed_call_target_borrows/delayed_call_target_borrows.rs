@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0478 E0803
 
 //! Compile-fail case: a delayed call's target that borrows.
 //!
@@ -9,7 +8,8 @@
 //! statics.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -53,6 +53,8 @@ impl DelayedTarget for Borrowed<'static> {
 
 #[cfg(rkm_compile_fail)]
 impl<'a> DelayedTarget for Borrowed<'a> {
+    //~^ ERROR E0478
+    //~| ERROR E0803
     fn run(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
     }

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0382
 
 //! Compile-fail case, bug class double free: an error path frees a buffer that the function it
 //! was handed to has freed already.
@@ -12,7 +11,8 @@
 //! instead: the error path without it; the buffer is freed exactly once, wherever its owner is.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -102,7 +102,7 @@ impl StreamMiscDevice for Dev {
         if let Err(error) = set_label(&label, text) {
             // `kfree(text)`, as the C error path does.
             #[cfg(rkm_compile_fail)]
-            drop(text);
+            drop(text); //~ ERROR E0382
             return Err(error);
         }
         Ok(len)

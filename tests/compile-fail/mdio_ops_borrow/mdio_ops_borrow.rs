@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0478 E0803
 
 //! Compile-fail case: MDIO bus operations that borrow.
 //!
@@ -9,7 +8,8 @@
 //! borrowing only statics.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -67,6 +67,8 @@ impl MdioBusOps for BorrowedRegs<'static> {
 
 #[cfg(rkm_compile_fail)]
 impl<'a> MdioBusOps for BorrowedRegs<'a> {
+    //~^ ERROR E0478
+    //~| ERROR E0803
     fn read(&self, _addr: u8, regnum: u8) -> Result<u16> {
         Ok(self.reg(regnum)?.load(Ordering::Relaxed))
     }

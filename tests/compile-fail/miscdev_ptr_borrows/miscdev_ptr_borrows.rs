@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0477
 
 //! Compile-fail case: per-open state of a misc device that borrows.
 //!
@@ -10,7 +9,8 @@
 //! instead: state that borrows only statics.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -58,7 +58,7 @@ impl<'a> StreamMiscDevice for Dev<'a> {
     #[cfg(not(rkm_compile_fail))]
     type Ptr = KBox<Session<'static>>;
     #[cfg(rkm_compile_fail)]
-    type Ptr = KBox<Session<'a>>;
+    type Ptr = KBox<Session<'a>>; //~ ERROR E0477
 
     type RegistrationData = ();
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0477
 
 //! Compile-fail case: misc-device registration data that borrows the bound device.
 //!
@@ -10,7 +9,8 @@
 //! count on the device (`ARef<Device>`), which is `'static`.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -60,7 +60,7 @@ impl<'a> StreamMiscDevice for Dev<'a> {
     #[cfg(not(rkm_compile_fail))]
     type RegistrationData = ARef<Device>;
     #[cfg(rkm_compile_fail)]
-    type RegistrationData = &'a Device<Bound>;
+    type RegistrationData = &'a Device<Bound>; //~ ERROR E0477
 
     fn open(_misc: &MiscDeviceRegistration<Self>, _access: AccessMode) -> Result<KBox<u32>> {
         Ok(KBox::new(0, GFP_KERNEL)?)

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0609
 
 //! Compile-fail case, bug class NULL pointer dereference: the result of a lookup that can fail
 //! is used unchecked.
@@ -11,7 +10,8 @@
 //! What builds instead: `ok_or(ENOENT)?`, an error for user space.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -102,7 +102,7 @@ impl StreamMiscDevice for Dev {
         let channel = channels.find(id).ok_or(ENOENT)?;
         #[cfg(rkm_compile_fail)]
         let channel = channels.find(id);
-        channel.selects.fetch_add(1, Ordering::Relaxed);
+        channel.selects.fetch_add(1, Ordering::Relaxed); //~ ERROR E0609
         Ok(len)
     }
 }

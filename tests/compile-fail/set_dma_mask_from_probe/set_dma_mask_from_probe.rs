@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0133
 
 //! Compile-fail case: a driver setting its DMA mask from its own probe.
 //!
@@ -12,7 +11,8 @@
 //! the mask.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -51,5 +51,5 @@ fn probe_step(pdev: &pci::Device<Core<'_>>, mask: DmaMask) -> Result {
 
 #[cfg(rkm_compile_fail)]
 fn probe_step(pdev: &pci::Device<Core<'_>>, mask: DmaMask) -> Result {
-    pci_setup::set_dma_mask(pdev, mask)
+    pci_setup::set_dma_mask(pdev, mask) //~ ERROR E0133
 }

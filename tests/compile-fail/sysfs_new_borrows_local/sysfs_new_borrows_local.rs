@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0597
 
 //! Compile-fail case: sysfs attribute data borrowing a local, through the safe constructor.
 //!
@@ -9,7 +8,8 @@
 //! the group in time; that is what builds.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -30,7 +30,7 @@ use kernel::{
         Bound,
         Device, //
     },
-    prelude::*,
+    prelude::*, //
 };
 use sysfs::{
     Attribute,
@@ -83,7 +83,7 @@ impl DeviceAttributes for Counter<'_> {
 /// Shows a counter of this function's stack in `dev`'s sysfs directory while it runs.
 fn publish(dev: &Device<Bound>) -> Result {
     let count = AtomicU32::new(0);
-    let data = Ok::<_, Error>(Counter { count: &count });
+    let data = Ok::<_, Error>(Counter { count: &count }); //~ ERROR E0597
 
     #[cfg(not(rkm_compile_fail))]
     let group = KBox::pin_init(

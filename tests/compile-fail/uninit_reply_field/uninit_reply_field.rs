@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0381
 
 //! Compile-fail case, bug class use of uninitialised memory: a reply copied to user space with a
 //! field never set.
@@ -14,7 +13,8 @@
 //! is a field (`_pad`) here. What builds instead: the reply built whole, every field given.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -105,7 +105,7 @@ impl StreamMiscDevice for Dev {
         #[cfg(rkm_compile_fail)]
         let info = {
             let mut info: Info;
-            info.version = 1;
+            info.version = 1; //~ ERROR E0381
             info.features = features;
             info
         };

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// expect: E0597 E0505
 
 //! Compile-fail case, bug class use after free: the device keeps a reference to the per-open
 //! state of the file that claimed it, which the file's release frees.
@@ -15,7 +14,8 @@
 //! after free.
 //!
 //! Built twice by `scripts/compile-fail.sh`: as is, it must build without a warning; with
-//! `--cfg rkm_compile_fail`, it must fail with exactly the error codes above.
+//! `--cfg rkm_compile_fail`, it must fail with exactly the errors of its `//~ ERROR` marks,
+//! each on the line it marks.
 
 #![allow(dead_code, reason = "built, never loaded: only what compiles matters")]
 
@@ -107,7 +107,7 @@ impl StreamMiscDevice for Dev {
         if owner.is_none() {
             #[cfg(rkm_compile_fail)]
             {
-                *owner = Some(&session);
+                *owner = Some(&session); //~ ERROR E0597
             }
             #[cfg(not(rkm_compile_fail))]
             {
@@ -115,7 +115,7 @@ impl StreamMiscDevice for Dev {
             }
         }
         drop(owner);
-        Ok(KBox::new(OpenFile { device, session }, GFP_KERNEL)?)
+        Ok(KBox::new(OpenFile { device, session }, GFP_KERNEL)?) //~ ERROR E0505
     }
 
     /// Any file's `write(2)` posts an event to the file that claimed the device.

@@ -2,6 +2,8 @@
 
 //! KUnit tests: the driver's register logic against a register-bank double of the RV1000.
 
+#![deny(unsafe_code)]
+
 #[kernel::macros::kunit_tests(rust_phy)]
 mod rv1000 {
     use kernel::{
@@ -9,11 +11,22 @@ mod rv1000 {
             EIO,
             ETIMEDOUT, //
         },
-        prelude::*,
+        prelude::*, //
     };
 
     use crate::{
-        config_aneg,
+        driver::{
+            config_aneg,
+            probe_config,
+            read_status,
+            resume,
+            soft_reset,
+            suspend,
+            AnegRequest,
+            LinkStatus,
+            Reg,
+            Registers, //
+        },
         mii::{
             BMCR_ANENABLE,
             BMCR_ANRESTART,
@@ -29,16 +42,7 @@ mod rv1000 {
             LinkModes,
             Mode,
             Speed, //
-        },
-        probe_config,
-        read_status,
-        resume,
-        soft_reset,
-        suspend,
-        AnegRequest,
-        LinkStatus,
-        Reg,
-        Registers, //
+        }, //
     };
 
     /// Register double of an RV1000: plain storage plus the behaviour the driver relies on.
