@@ -190,10 +190,11 @@ clean:
 	rm -rf $(TOP)/.build $(TOP)/rust-project.json
 
 help:
-	@echo 'Build (LLVM=1 required; KDIR=/path selects your own kernel tree):'
+	@echo 'Build (LLVM=1 required; KDIR=/path: your own tree; KVER=7.2: the 7.2 default tree):'
 	@echo '  make LLVM=1                  build every module under modules/'
 	@echo '  make LLVM=1 CLIPPY=1         ... with clippy'
-	@echo '  make LLVM=1 lint             clippy + rustc with warnings as errors, rustfmt check'
+	@echo '  make LLVM=1 lint             clippy + rustc with warnings as errors, rustfmt check, checkpatch'
+	@echo '  make LLVM=1 checkpatch       checkpatch --strict on the C modules and demos'
 	@echo '  make LLVM=1 compile-fail     soundness bounds: tests/compile-fail/ must be refused by rustc'
 	@echo '  make LLVM=1 rust-analyzer    write rust-project.json for editors'
 	@echo '  make LLVM=1 modules_install  install (honours INSTALL_MOD_PATH)'
@@ -205,10 +206,14 @@ help:
 	@echo '  make LLVM=1 check-debug      the same on the debug kernel (KASAN, lockdep, kmemleak...)'
 	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
 	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
+	@echo '  make LLVM=1 bench-gate       the same, failing below the bounds they state (CI)'
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo '  make LLVM=1 check MODULES="rust_pipe"  only those modules: the edit-test loop'
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
+	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'
+	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install]'
 	@echo 'Set-up (done on demand by the targets above):'
 	@echo '  make toolchain               install missing tools'
 	@echo '  make kernel                  build the default kernel tree'
 	@echo '  make check-host              host-side tests of the scripts'
+	@echo 'More: README.md, and Documentation/ (quick-start.md, testing.md, kernels.md, ...)'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Measures the harness's own costs, for the figures in README.md:
+# Measures the harness's own costs, for the figures in
+# Documentation/measurements.md:
 #
 #   scripts/bench-harness.sh cold   set-up from an empty cache (a fresh
 #                                   RKM_CACHE): toolchain tools, kernel

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Measures the costs of the Debian target (make KERNEL=debian), for the
-# figures in README.md ("Your distribution's kernel"):
+# figures in Documentation/measurements.md ("The Debian target"):
 #
 #   scripts/distro/bench-debian.sh cold  set-up from an empty cache (a fresh
 #                                        RKM_CACHE): the project's toolchain

@@ -3,9 +3,9 @@
 # make KERNEL=debian|debian-sid ...: the collection on a Debian stock kernel
 # (scripts/distro/kernels/$(KERNEL).conf), built with the toolchain Debian
 # built it with (GCC and Debian's rustc) in a chroot of its suite, and tested
-# on Debian's own vmlinuz. scripts/distro/debian.sh does the work; README.md,
-# "Your distribution's kernel", explains it. Included by the Makefile in
-# place of the default tree's targets.
+# on Debian's own vmlinuz. scripts/distro/debian.sh does the work;
+# Documentation/kernels.md, "Distributions' stock kernels", explains it.
+# Included by the Makefile in place of the default tree's targets.
 
 DEBIAN_SH := RKM_STOCK=$(KERNEL) $(SCRIPTS)/distro/debian.sh
 DEBIAN_TARGETS := all modules lint tests vm run check modules_install

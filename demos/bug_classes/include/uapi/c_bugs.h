@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * c_bugs: one file a memory-safety bug class under /sys/kernel/debug/c_bugs/
- * (demos/bug_classes/README.md). Each file's driver code has the bug on
+ * (Documentation/soundness.md). Each file's driver code has the bug on
  * purpose: load the module only in a throwaway VM with KASAN.
  *
  * use_after_free  open(2) claims the device for its file if no file has;
