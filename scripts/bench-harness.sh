@@ -12,6 +12,10 @@
 #                                   built: once to warm up, then timed,
 #                                   with where the time went
 #                                   (scripts/timeline.py).
+#   scripts/bench-harness.sh loop   the edit-test loop: `make LLVM=1 check
+#                                   MODULES=rust_pipe` after an edit of
+#                                   rust_pipe's driver (its file touched),
+#                                   once to warm up, then timed.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,11 +38,15 @@ cold)
 	timed "kernel source (fetch, unpack)" "$TOP/scripts/fetch-kernel-source.sh"
 	timed "default tree (configure, build)" "$TOP/scripts/kernel.sh" ensure
 	;;
-warm)
-	make -C "$TOP" LLVM=1 check >/dev/null 2>&1 || true
+warm | loop)
+	check=(make -C "$TOP" LLVM=1 check)
+	[ "$1" = warm ] || check+=(MODULES=rust_pipe)
+	"${check[@]}" >/dev/null 2>&1 || true
+	[ "$1" = warm ] || touch "$TOP/modules/rust_pipe/driver.rs"
 	start=$(date +%s%3N)
-	make -C "$TOP" LLVM=1 check >/dev/null 2>&1 || note "make LLVM=1 check failed: see results/default"
+	output=$("${check[@]}" 2>&1) || note "${check[*]} failed: see results/default"
 	python3 "$TOP/scripts/timeline.py" "$TOP/results/default" --since "$start"
+	tail -n 1 <<<"$output"
 	;;
-*) die "usage: $0 cold|warm" ;;
+*) die "usage: $0 cold|warm|loop" ;;
 esac
