@@ -23,7 +23,7 @@ VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
 TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests vm run check \
 	check-debug bench bench-gate compare compile-fail bug-classes
 
-.PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help
+.PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help verdict
 .DEFAULT_GOAL := all
 
 # KERNEL=debian, KERNEL=debian-sid: a Debian stock kernel, its own toolchain
@@ -174,6 +174,10 @@ rustfmtcheck:
 check-host:
 	@python3 $(TOP)/tests/host/run.py
 
+# Judges a saved make check run again, without a boot (scripts/verdict.sh).
+verdict:
+	@$(SCRIPTS)/verdict.sh $(or $(RESULTS),$(error RESULTS is not set: make verdict RESULTS=results/default))
+
 kernel:
 	@$(SCRIPTS)/kernel.sh ensure
 
@@ -210,6 +214,7 @@ help:
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo '  make LLVM=1 check MODULES="rust_pipe"  only those modules: the edit-test loop'
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
+	@echo '  make verdict RESULTS=dir     judge a saved check run again (its summary), no boot'
 	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'
 	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install]'
 	@echo 'Set-up (done on demand by the targets above):'

@@ -185,13 +185,22 @@ wait "${pids[@]}"
 	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
+# What the verdict needs besides the raw results, kept with them (@RESULTS@
+# stands for the folder): scripts/verdict.sh judges from it, here and for
+# make verdict RESULTS=... later, without a boot. The debug flavour's
+# programs must have run too (results.py --safety).
+[ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
+{
+	printf '%s\n' --modules-dir "$TOP/modules" --tests-dir "$TOP/tests" --kunit-tool "$KUNIT_TOOL" \
+		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
+	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --safety
+	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json
+	printf '%s\n' "${modules[@]}"
+} >"$RESULTS/verdict.args"
+
 stamp start verdict
 echo
-# The debug flavour's programs must have run too (results.py --safety).
 verdict=0
-python3 "$TOP/scripts/results.py" --results "$RESULTS" --modules-dir "$TOP/modules" \
-	--tests-dir "$TOP/tests" $([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) \
-	--kunit-tool "$KUNIT_TOOL" --host-tests "$RESULTS/host/host-scripts.ktap" \
-	--host-tests "$RESULTS/host/compile-fail.ktap" ${RKM_TARGET:+--target "$RKM_TARGET"} "${modules[@]}" || verdict=$?
+"$TOP/scripts/verdict.sh" "$RESULTS" || verdict=$?
 stamp end verdict
 exit $verdict
