@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 import compile_fail
+from results_kernel_log import KERNEL_LOG_PROBLEMS
 
 TOP = Path(__file__).resolve().parent.parent
 C_SOURCE = 'demos/bug_classes/c_bugs/c_bugs.c'
@@ -38,8 +39,6 @@ RUST_SOURCE = 'demos/bug_classes/rust_bugs/rust_bugs.rs'
 TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s*')
 STAT = re.compile(r'^# stat (\w+)=(-?\d+)$', re.MULTILINE)
 KASAN_REPORT = re.compile(r'BUG: KASAN: ')
-# The start of any oops or BUG (KASAN's reports are "BUG: KASAN: ...").
-OOPS = re.compile(r'BUG: |Oops: |general protection fault|kernel BUG at ')
 RUST_PANIC = re.compile(r'panicked at (\S+):\s*(?:\\x0a|\n)?(?:\[[\s\d.]+\]\s*)?(.+)')
 
 
@@ -256,8 +255,8 @@ def rust_run_outcome(run: Run) -> Tuple[str, List[str]]:
 	if run.name == 'rust_checked_write':
 		if run.status != 0:
 			problems.append(f'{run.name}: not refused with EMSGSIZE (status {run.status})')
-		if run.find(OOPS) is not None:
-			problems.append(f'{run.name}: the kernel oopsed')
+		if run.find(KERNEL_LOG_PROBLEMS) is not None:
+			problems.append(f'{run.name}: the kernel reported a bug')
 	else:
 		panic = RUST_PANIC.search('\n'.join(run.log))
 		if not panic:

@@ -12,15 +12,15 @@ from typing import List, Tuple
 
 from results_raw import read_text
 
+
+def report_patterns(path: Path) -> 're.Pattern[str]':
+	"""The patterns of @path (tests/kernel-reports.txt), as one regex."""
+	lines = [line for line in path.read_text().splitlines() if line and not line.startswith('#')]
+	return re.compile('|'.join(f'(?:{line})' for line in lines))
+
+
 # Kernel log lines that start a report of a bug: any one fails the module.
-KERNEL_LOG_PROBLEMS = re.compile(
-	r'(BUG:|WARNING:|Oops|general protection fault|Kernel panic|'
-	r'KASAN:|UBSAN:|KFENCE:|kmemleak: \d+ new suspected memory leaks|'
-	r'unreferenced object 0x|possible circular locking dependency|'
-	r'possible recursive locking|inconsistent lock state|'
-	r'suspicious RCU usage|sleeping function called from invalid context|'
-	r'ODEBUG:|blocked for more than \d+ seconds|'
-	r'Call Trace:|rust_panic|panicked at)')
+KERNEL_LOG_PROBLEMS = report_patterns(Path(__file__).resolve().parents[1] / 'tests/kernel-reports.txt')
 
 
 # The report warn_alloc() prints for an allocation that failed: expected

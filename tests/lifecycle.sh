@@ -31,8 +31,8 @@
 # the case leaves behind, on failure or not, is undone when it exits:
 # workers stopped, descriptors closed, the modules it loaded unloaded in
 # reverse order. A case that passes but leaves a module loaded fails.
-# The exit also prints every kernel report (oops, BUG, WARNING, ...) logged
-# since the case started, and fails the case when there is one.
+# Kernel reports are the harness's to judge (scripts/guest-check.sh keeps
+# each case's kernel log, scripts/results.py fails the case on any report).
 #
 # System calls go through one perl process that the case starts once and
 # talks to over a pipe (lc_do): under TCG, with the file system on 9p,
@@ -112,7 +112,7 @@ lc_pass() {
 }
 
 lc_exit() {
-	local status=$? pid module i left=() line
+	local status=$? pid module i left=()
 	# Only the case's own shell cleans up, not a subshell of it.
 	[ "$BASHPID" = "$LC_MAIN_PID" ] || return 0
 	trap - EXIT
@@ -144,13 +144,6 @@ lc_exit() {
 		fi
 		left+=("$module")
 	done
-	if [ -n "${LC_KMSG_SEQ:-}" ] && lc_do kmsg_reports "$LC_KMSG_SEQ" && [ -n "$LC_OUT" ]; then
-		lc_say "kernel reports during the case:"
-		while IFS= read -r line; do
-			lc_say "  $line"
-		done <<<"$LC_OUT"
-		[ $status -ne 0 ] || status=1
-	fi
 	lc_server_stop
 	if [ $status -eq 0 ] && [ $LC_PASSED -eq 0 ]; then
 		lc_say "FAIL: the case ended without lc_pass"
@@ -174,8 +167,6 @@ trap lc_exit EXIT
 coproc LC_SRV { exec perl -e "$LC_PERL" -- serve; }
 LC_SRV_IN=${LC_SRV[1]}
 LC_SRV_OUT=${LC_SRV[0]}
-lc_do kmsg_seq || lc_fail "read the kernel log (/dev/kmsg)" "success" "$LC_ERR"
-LC_KMSG_SEQ=$LC_OUT
 
 # The case starts with none of the collection loaded.
 for lc_m in "${LC_COLLECTION[@]}"; do

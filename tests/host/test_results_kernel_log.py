@@ -69,6 +69,19 @@ class JudgementTest(unittest.TestCase):
 		self.assertEqual(len(problems), 2)
 		self.assertTrue(problems[1].startswith('UBSAN: shift'))
 
+	def test_the_one_list_of_report_patterns(self):
+		path = results_kernel_log.Path(results_kernel_log.__file__).resolve().parents[1] / \
+			'tests/kernel-reports.txt'
+		patterns = [line for line in path.read_text().splitlines()
+			    if line and not line.startswith('#')]
+		# Read the same by Python, Perl and regcomp(3): no escapes.
+		self.assertFalse([p for p in patterns if '\\' in p or '"' in p])
+		for line in ('list_del corruption. prev->next should be ffff', 'refcount_t: underflow; use-after-free.',
+			     'kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
+			     'INFO: task insmod:93 blocked for more than 120 seconds.'):
+			self.assertEqual(len(results_kernel_log.kernel_log_problems(line)), 1, line)
+		self.assertEqual(results_kernel_log.kernel_log_problems('rust_pipe: loaded, 4 KiB\n'), [])
+
 	def test_allocation_failures_are_excused_only_under_injection(self):
 		log = ('insmod: vmalloc error: size 8192, page order 0, failed to allocate pages\n'
 		       'Call Trace:\n <TASK>\n dump_stack_lvl+0x50/0x70\n warn_alloc+0x170/0x250\n </TASK>\n'

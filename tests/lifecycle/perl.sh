@@ -39,19 +39,6 @@ sub writeall {
 	return (1, "write: $n of " . length($text) . " bytes") if $n != length $text;
 	return (0, "");
 }
-sub kmsg {
-	# The records of the kernel log: [sequence number, message].
-	my @records;
-	sysopen(my $k, "/dev/kmsg", 04000) or return ();
-	while (1) {
-		my $n = sysread($k, my $rec, 65536);
-		# EPIPE: records were overwritten before this read; go on.
-		next if !defined $n && $! + 0 == 32;
-		last if !$n;
-		push @records, [$1, $2] if $rec =~ /^\d+,(\d+),[^;]*;([^\n]*)/;
-	}
-	return @records;
-}
 sub run {
 	my ($op, @a) = @_;
 	if ($op eq "write") {		# write PATH TEXT: open, one write(2)
@@ -138,43 +125,6 @@ sub run {
 		my ($rc, $data) = readall($f);
 		return ($rc, $data) if $rc;
 		return (0, scalar(grep { /$a[1]/ } split(/\n/, $data)));
-	}
-	if ($op eq "kmsg_seq") {	# kmsg_seq: sequence number of the last record
-		my @r = kmsg();
-		return (0, @r ? $r[-1][0] : 0);
-	}
-	if ($op eq "kmsg_reports") {	# kmsg_reports SEQ: reports logged after SEQ
-		my $re = qr/BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|lockdep|possible recursive locking|circular locking|refcount_t:|list_(add|del) corruption|kernfs: can not remove|INFO: task|Call Trace|kmemleak|debugfs file owner/;
-		# A warning the case announced (lc_expect_warning) is no report,
-		# up to its end of trace: as scripts/results_kernel_log.py judges.
-		my @lines = map { $_->[1] } grep { $_->[0] > $a[0] } kmsg();
-		my ($expected, $skip, @reports);
-		for my $i (0 .. $#lines) {
-			my $line = $lines[$i];
-			if ($skip) {
-				$skip = 0 if $line =~ /---\[ end trace/ || --$skip == 0;
-				next;
-			}
-			if ($line =~ /rkm-lifecycle: expect warning: (.*\S)/) {
-				$expected = $1;
-				next;
-			}
-			if ($line =~ /rkm-lifecycle: expect warning end/) {
-				undef $expected;
-				next;
-			}
-			next if $line !~ $re;
-			if (defined $expected && $line =~ /WARNING:/) {
-				my ($lo, $hi) = ($i > 3 ? $i - 3 : 0, $i + 3 < $#lines ? $i + 3 : $#lines);
-				if (grep { index($lines[$_], $expected) >= 0 &&
-					   $lines[$_] !~ /rkm-lifecycle: expect warning:/ } $lo .. $hi) {
-					$skip = 200;
-					next;
-				}
-			}
-			push @reports, $line;
-		}
-		return (0, join("\n", @reports));
 	}
 	if ($op eq "hammer") {
 		# hammer SECONDS STOPFILE OUT SPEC...: repeats every SPEC until

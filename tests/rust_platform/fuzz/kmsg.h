@@ -9,34 +9,59 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel_reports.h"
 #include "ktap.h"
 #include "../bank.h"
 
-static int kmsg_fd = -1;
+#define KERNEL_REPORTS (sizeof(kernel_reports) / sizeof(kernel_reports[0]))
 
-/* Starts watching the kernel log: only records from now on are read. */
+static int kmsg_fd = -1;
+static regex_t kmsg_reports[KERNEL_REPORTS];
+static const char *kmsg_bad_pattern;
+
+/*
+ * Starts watching the kernel log: only records from now on are read, and
+ * judged with the patterns of tests/kernel-reports.txt.
+ */
 static void kmsg_start(void)
 {
+	size_t i;
+
+	for (i = 0; i < KERNEL_REPORTS && !kmsg_bad_pattern; i++)
+		if (regcomp(&kmsg_reports[i], kernel_reports[i], REG_EXTENDED | REG_NOSUB))
+			kmsg_bad_pattern = kernel_reports[i];
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
 }
 
+/* Whether @record starts a kernel report. */
+static bool kmsg_is_report(const char *record)
+{
+	size_t i;
+
+	for (i = 0; i < KERNEL_REPORTS; i++)
+		if (!regexec(&kmsg_reports[i], record, 0, NULL, 0))
+			return true;
+	return false;
+}
+
 /* No record since kmsg_start() comes from the driver or reports a kernel bug. */
 static bool kmsg_clean(void)
 {
-	const char *const suspects[] = {
-		platform_driver(), platform_hid(), "BUG:", "WARNING:", "Oops",
-		"general protection", "refcount_t:", "kernfs:", "sysfs:",
-	};
 	bool ok = ktap_check(true, kmsg_fd >= 0, "cannot read /dev/kmsg");
 	char record[8192];
 	ssize_t n;
-	size_t i;
+
+	ok = ktap_check(ok, !kmsg_bad_pattern, "bad pattern in tests/kernel-reports.txt: %s",
+			kmsg_bad_pattern);
+	if (kmsg_bad_pattern)
+		return ok;
 
 	while (kmsg_fd >= 0 && ((n = read(kmsg_fd, record, sizeof(record) - 1)) > 0 ||
 				(n < 0 && errno == EPIPE))) {
@@ -44,10 +69,8 @@ static bool kmsg_clean(void)
 			continue;	/* records were overwritten: go on with the next */
 		record[n] = '\0';
 		record[strcspn(record, "\n")] = '\0';
-		for (i = 0; i < sizeof(suspects) / sizeof(suspects[0]); i++)
-			if (strstr(record, suspects[i]))
-				break;
-		if (i < sizeof(suspects) / sizeof(suspects[0]))
+		if (strstr(record, platform_driver()) || strstr(record, platform_hid()) ||
+		    kmsg_is_report(record))
 			ok = ktap_check(ok, false, "kernel log: %s", record);
 		else
 			ktap_diag("unrelated kernel log record: %s", record);
