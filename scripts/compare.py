@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from results_tree import programs_of
+
 TOP = Path(__file__).resolve().parents[1]
 MODULES = TOP / 'modules'
 TESTS = TOP / 'tests'
@@ -44,12 +46,8 @@ PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
 def pairs() -> List[Tuple[str, str]]:
 	"""(rust module, C twin) for every tests/<twin>/twin.env naming a
 	TWIN_OF whose module is written in Rust."""
-	found = []
-	for env in sorted(TESTS.glob('*/twin.env')):
-		for line in env.read_text().splitlines():
-			if line.startswith('TWIN_OF='):
-				found.append((line[len('TWIN_OF='):].strip(), env.parent.name))
-	return found
+	twins = (env.parent.name for env in sorted(TESTS.glob('*/twin.env')))
+	return [(programs_of(TESTS, twin), twin) for twin in twins if programs_of(TESTS, twin) != twin]
 
 
 def rust_files(module: str) -> Tuple[List[Path], List[Path]]:

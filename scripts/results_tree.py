@@ -6,7 +6,7 @@ twins, for a twin)."""
 
 import re
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
 
@@ -32,15 +32,21 @@ def declared_suites(module_dir: Path) -> List[str]:
 	return sorted(suites)
 
 
+def twin_env(tests_dir: Path, module: str) -> Dict[str, str]:
+	"""The KEY=VALUE lines of tests/<module>/twin.env ('#' starts a
+	comment), read as scripts/collection.sh's twin_of reads them; empty for
+	a module that is no twin."""
+	twin = tests_dir / module / 'twin.env'
+	if not twin.exists():
+		return {}
+	lines = [line for line in twin.read_text().splitlines() if line and not line.startswith('#')]
+	return dict(line.split('=', 1) for line in lines if '=' in line)
+
+
 def programs_of(tests_dir: Path, module: str) -> str:
 	"""The module whose test programs @module runs: itself, or the one its
-	tests/<module>/twin.env names (TWIN_OF=), as guest-check.sh reads it."""
-	twin = tests_dir / module / 'twin.env'
-	if twin.exists():
-		for line in twin.read_text().splitlines():
-			if line.startswith('TWIN_OF='):
-				return line[len('TWIN_OF='):]
-	return module
+	twin.env names (TWIN_OF=)."""
+	return twin_env(tests_dir, module).get('TWIN_OF', module)
 
 
 def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
