@@ -20,7 +20,7 @@ export LIBCLANG_PATH := $(shell bash -c 'source $(SCRIPTS)/lib.sh && echo "$$LIB
 VM_COMMAND = $(if $(value CMD),--command '$(subst ','\'',$(value CMD))')
 
 # Targets that need a kernel tree.
-TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch tests vm run check \
+TREE_TARGETS := all modules rust-analyzer modules_install lint checkpatch rustdoc tests vm run check \
 	check-debug bench bench-gate compare compile-fail bug-classes
 
 .PHONY: $(TREE_TARGETS) clean rustfmt rustfmtcheck check-host kernel toolchain help verdict
@@ -93,10 +93,21 @@ modules rust-analyzer:
 modules_install: modules
 	+$(KBUILD_COLLECTION) modules_install
 
-# Clippy and rustc with every warning an error, the formatting check, and
-# checkpatch on the C modules (the twins).
+# Clippy and rustc with every warning an error, the formatting check,
+# checkpatch on the C modules (the twins), and rustdoc (a broken intra-doc
+# link fails).
 lint: rustfmtcheck checkpatch
 	+$(KBUILD_COLLECTION) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
+	@$(SCRIPTS)/rustdoc.sh $(RUST_MODULES) >/dev/null
+
+# The Rust modules (those of MODULES, if given): a modules/<m>/<m>.rs root.
+RUST_MODULES = $(foreach m,$(or $(RKM_MODULES),$(notdir $(patsubst %/Kbuild,%,\
+	$(wildcard $(TOP)/modules/*/Kbuild)))),$(if $(wildcard $(TOP)/modules/$(m)/$(m).rs),$(m)))
+
+# HTML documentation of the Rust modules and the modules/common/ files
+# they include, in .build/rustdoc/ (scripts/rustdoc.sh).
+rustdoc: modules
+	@$(SCRIPTS)/rustdoc.sh $(RUST_MODULES)
 
 CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
 C_MODULE_SOURCES = $(filter-out %.mod.c,$(if $(RKM_MODULES),\
@@ -201,6 +212,7 @@ help:
 	@echo '  make LLVM=1 checkpatch       checkpatch --strict on the C modules and demos'
 	@echo '  make LLVM=1 compile-fail     soundness bounds: tests/compile-fail/ must be refused by rustc'
 	@echo '  make LLVM=1 rust-analyzer    write rust-project.json for editors'
+	@echo '  make LLVM=1 rustdoc          HTML docs of the modules and modules/common/ (.build/rustdoc/)'
 	@echo '  make LLVM=1 modules_install  install (honours INSTALL_MOD_PATH)'
 	@echo '  make rustfmt | rustfmtcheck  format / check with the kernel rustfmt rules'
 	@echo '  make clean'

@@ -18,7 +18,7 @@
 //! `EWOULDBLOCK` ("in use") meanwhile.
 //!
 //! The files are described once, in a constant table ([`DebugfsFiles::FILES`]), each tagged with
-//! a driver-defined identifier, as with [`crate::sysfs`]'s attributes: [`DebugfsFiles::show`]
+//! a driver-defined identifier, as with `sysfs.rs`'s attributes: [`DebugfsFiles::show`]
 //! formats a file's contents, [`DebugfsFiles::store`] parses what was written to it.
 //!
 //! # Errors seen by userspace
@@ -151,7 +151,7 @@ struct Slot<T: DebugfsFiles> {
 ///   element of `slots` (in the order of [`DebugfsFiles::FILES`]) whose `i_private` points to that
 ///   slot and whose `file_operations` are [`Self::fops`]' for its access; every slot's `data`
 ///   points to `self.data`.
-/// - `dir` is removed, with its files, only at the start of [`PinnedDrop::drop`].
+/// - `dir` is removed, with its files, only at the start of `PinnedDrop::drop`.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Directory<T: DebugfsFiles> {
     #[pin]

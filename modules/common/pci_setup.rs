@@ -356,7 +356,7 @@ pub(crate) trait InterruptHandler: Sync {
 /// # Invariants
 ///
 /// Once initialised, `irq` has a handler requested with a pointer to this value as its cookie,
-/// freed only by [`PinnedDrop`].
+/// freed only by its `PinnedDrop` implementation.
 #[pin_data(PinnedDrop)]
 struct VectorHandler<T: InterruptHandler + 'static> {
     pdev: ARef<pci::Device>,

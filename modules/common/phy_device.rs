@@ -32,7 +32,7 @@
 //!   line). None of those runs while the state machine calls `read_status` or `config_aneg` for
 //!   a PHY of this collection (the state machine's own `phy_suspend()` runs after it in the
 //!   same work item, `phy_stop()`'s in `PHY_HALTED`, where no `read_status` runs, and
-//!   [`crate::phy_attach::StandalonePhy`] detaches only a stopped PHY); C drivers share the
+//!   `phy_attach::StandalonePhy` detaches only a stopped PHY); C drivers share the
 //!   same unit with the same writers.
 //!
 //! # What the types do not enforce: the calling callback
@@ -44,7 +44,7 @@
 //! `phydev->lock` (phy_device.c). So nothing in the types keeps a driver from calling these
 //! accessors from a callback where phylib does not hold `phydev->lock`. There they race:
 //! `advertising` and `forced_mode` read fields another thread may be changing under the lock
-//! (`phy_ethtool_ksettings_set()`, called by [`crate::phy_attach::StandalonePhy::set_advertising`]
+//! (`phy_ethtool_ksettings_set()`, called by `phy_attach::StandalonePhy::set_advertising`
 //! or a MAC's ethtool), and `set_link`/`set_autoneg_complete` rewrite the unit that the state
 //! machine writes under the lock. That is a data race, undefined behaviour in Rust's memory
 //! model (on x86 the plain word accesses tear at most a value; no pointer is involved), reachable

@@ -40,7 +40,7 @@
 //! | `link`        | R      | last link change phylib reported: `up 1000/full` or `down` |
 //! | `link_events` | R      | every reported change, oldest first: `<seq> up 100/full` |
 //! | `registers`   | R      | `<reg> <value>` in hex for each register of the map, no side effects |
-//! | `access_log`  | RW     | last MDIO accesses: `<seq> R|W <reg> <value>`; writing `clear` empties it |
+//! | `access_log`  | RW     | last MDIO accesses: `<seq> R\|W <reg> <value>`; writing `clear` empties it |
 //!
 //! Mode names: `10half 10full 100half 100full 1000half 1000full pause asym_pause`.
 //!
