@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+import size_attribution
 from results_tree import programs_of
 
 TOP = Path(__file__).resolve().parents[1]
@@ -173,9 +174,9 @@ def unsafe_counts(text: str) -> Dict[str, int]:
 	return counts
 
 
-def ko_size(module: str) -> Optional[Dict[str, int]]:
+def ko_size(module: str, modules_dir: Path = MODULES) -> Optional[Dict[str, int]]:
 	"""text, data and bss of the built .ko (binutils' size), or None."""
-	ko = MODULES / module / f'{module}.ko'
+	ko = modules_dir / module / f'{module}.ko'
 	if not ko.exists():
 		return None
 	out = subprocess.run(['size', str(ko)], check=True, capture_output=True,
@@ -316,17 +317,60 @@ def unsafe_section(rust: str, kdir: Optional[Path]) -> List[str]:
 	return table(header + [f'ops: {name}' for name in capabilities], rows)
 
 
-def size_section(rust: str, twin: str, vm: Optional[Path]) -> List[str]:
-	rows = []
+def sizes(rust: str, twin: str, vm: Optional[Path], without_kunit: Optional[Path]) -> Dict:
+	"""The pair's sizes: per module, the .ko's text (with its KUnit suites,
+	and, built without them, as it ships: the same for the twin, which has
+	none), data and bss, and once loaded its image (coresize, both ways)
+	and the slab it holds; None where not measured."""
+	found = {}
 	for module in (rust, twin):
-		size = ko_size(module)
+		size = ko_size(module) or {}
+		lean = ko_size(module, without_kunit / 'modules') if without_kunit else None
 		memory = read_pairs_file(vm / f'{module}.memory') if vm else {}
-		rows.append([module,
-			     *(str(size[k]) if size else 'not built' for k in ('text', 'data', 'bss')),
-			     memory.get('coresize', 'not measured'),
-			     memory.get('slab_kb', 'not measured')])
-	return table(['module', '.ko text', '.ko data', '.ko bss', 'loaded (/sys/module/*/coresize, bytes)',
-		      'slab after load (kB)'], rows)
+		number = (lambda key: int(memory[key]) if memory.get(key, '').isdigit() else None)
+		found[module] = {
+			'text': size.get('text'), 'text_without_kunit': (lean or {}).get('text'),
+			'data': size.get('data'), 'bss': size.get('bss'),
+			'coresize': number('coresize'), 'coresize_without_kunit': number('coresize_without_kunit'),
+			'slab_kb': number('slab_kb'),
+		}
+	return found
+
+
+def ratio(mine: Optional[int], theirs: Optional[int]) -> str:
+	return f'{mine / theirs:.2f}x' if mine and theirs else 'not measured'
+
+
+def size_section(rust: str, twin: str, found: Dict) -> List[str]:
+	"""The sizes of sizes(), and the Rust module's over its twin's as they
+	ship (without KUnit suites)."""
+	shown = (lambda value: str(value) if value is not None else 'not measured')
+	keys = ('text_without_kunit', 'text', 'data', 'bss', 'coresize_without_kunit', 'coresize',
+		'slab_kb')
+	rows = [[module, *(shown(found[module][key]) for key in keys)] for module in (rust, twin)]
+	rows.append([f'{rust} / {twin}', ratio(found[rust]['text_without_kunit'],
+					      found[twin]['text_without_kunit']), '', '', '',
+		     ratio(found[rust]['coresize_without_kunit'], found[twin]['coresize_without_kunit']),
+		     '', ''])
+	return table(['module', '.ko text (as it ships: no KUnit)', '.ko text with KUnit suites',
+		      '.ko data', '.ko bss', 'loaded, no KUnit (coresize, bytes)',
+		      'loaded with KUnit (coresize)', 'slab after load (kB)'], rows)
+
+
+def attribution_section(rust: str, without_kunit: Optional[Path]) -> Tuple[List[str], Dict]:
+	"""What the Rust module's code pays for (scripts/size_attribution.py),
+	built with its KUnit suites and without; the table and its figures."""
+	builds = [('with KUnit', MODULES)]
+	if without_kunit:
+		builds.append(('as it ships', without_kunit / 'modules'))
+	found = {label: size_attribution.attribute(folder / rust / f'{rust}.ko', rust)
+		 for label, folder in builds if (folder / rust / f'{rust}.ko').exists()}
+	if not found:
+		return [f'{rust} is not built: no attribution.'], {}
+	rows = [[origin, *(str(bytes_by[origin]) for bytes_by in found.values())]
+		for origin in size_attribution.ORIGINS]
+	rows.append(['code in all', *(str(sum(bytes_by.values())) for bytes_by in found.values())])
+	return table([f'{rust}: code by origin (bytes)', *found], rows), found
 
 
 def faults_injected(results: Path, module: str) -> str:
@@ -383,6 +427,18 @@ def bench_section(rust: str, twin: str, logs: List[Tuple[str, Path]]) -> List[st
 	return table(header, rows)
 
 
+def bench_ratios(rust: str, twin: str, logs: List[Tuple[str, Path]]) -> Dict[str, Dict[str, float]]:
+	"""Per clock of @logs, each benchmark's Rust figure over its twin's."""
+	ratios: Dict[str, Dict[str, float]] = {}
+	for clock, log in logs:
+		figures = bench_figures(log) if log.exists() else {}
+		for what, (mine, _) in figures.get(rust, {}).items():
+			theirs = figures.get(twin, {}).get(what, (0.0, False))[0]
+			if mine and theirs:
+				ratios.setdefault(clock, {})[what] = round(mine / theirs, 4)
+	return ratios
+
+
 def clock_log(text: str) -> Tuple[str, Path]:
 	"""--bench's CLOCK=LOG (a bare LOG is the instruction-count clock's)."""
 	clock, _, log = text.rpartition('=')
@@ -396,6 +452,9 @@ def main() -> int:
 	parser.add_argument('--bench', type=clock_log, action='append', default=[],
 			    metavar='[CLOCK=]LOG', help='benchmark output under CLOCK (repeatable)')
 	parser.add_argument('--kdir', type=Path, help='the tree to count unsafe operations with')
+	parser.add_argument('--without-kunit', type=Path,
+			    help='the modules built without their KUnit suites (scripts/compare.sh)')
+	parser.add_argument('--json', type=Path, help='also write the figures there, as JSON')
 	parser.add_argument('--modules', action='store_true',
 			    help="print the pairs' modules, one a line, and nothing else")
 	args = parser.parse_args()
@@ -403,15 +462,26 @@ def main() -> int:
 		print('\n'.join(module for pair in pairs() for module in pair))
 		return 0
 	out: List[str] = []
+	figures = {}
 	for rust, twin in pairs():
+		found = sizes(rust, twin, args.vm, args.without_kunit)
+		attribution, by_origin = attribution_section(rust, args.without_kunit)
 		out += [f'## {rust} and {twin}', '']
 		out += source_section(rust, twin) + ['']
 		out += [f'unsafe in {rust} (none in {twin}: all of C is unsafe in this sense):', '']
 		out += unsafe_section(rust, args.kdir) + ['']
-		out += size_section(rust, twin, args.vm) + ['']
+		out += size_section(rust, twin, found) + ['']
+		out += attribution + ['']
 		out += tests_section(rust, twin, args.results) + ['']
 		out += bench_section(rust, twin, args.bench) + ['']
+		figures[f'{rust}/{twin}'] = {
+			'rust': dict(found[rust], module=rust, code_by_origin=by_origin),
+			'c': dict(found[twin], module=twin),
+			'benchmarks': bench_ratios(rust, twin, args.bench),
+		}
 	print('\n'.join(out))
+	if args.json:
+		args.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + '\n')
 	return 0
 
 

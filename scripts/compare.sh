@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make compare: each Rust sample beside its C twin (scripts/compare.py),
-# with the memory each holds once loaded and the benchmarks measured in a
-# VM under the instruction-count clock (as make bench), the benchmarks again
-# in a VM under the wall clock, and the tests
-# each passed in the last make check and make check-debug. Writes
-# results/compare/compare.md and prints it.
+# make compare: each Rust sample beside its C twin (scripts/compare.py):
+# sizes as the modules ship (built without KUnit suites) and with them,
+# what the Rust module's code pays for, the memory each holds once loaded
+# and the benchmarks measured in a VM under the instruction-count clock (as
+# make bench), the benchmarks again in a VM under the wall clock, and the
+# tests each passed in the last make check and make check-debug. Writes
+# results/compare/compare.md (and prints it) and compare.json.
 #
 #   KDIR=... scripts/compare.sh
 
@@ -18,12 +19,29 @@ OUT=$TOP/results/compare
 rm -rf "$OUT"
 mkdir -p "$OUT"
 mapfile -t modules < <(python3 "$TOP/scripts/compare.py" --modules)
+
+# The modules as they ship without KUnit (the C twins have no suites): the
+# same sources built with the probed features but rkm_kunit, so that every
+# #[cfg(rkm_kunit)] item (each crate's kunit.rs, the KUnit-only helpers) is
+# compiled out. kbuild's separate output folder (MO=) needs a source folder
+# without build outputs, which the checkout is not: the sources are copied.
+WITHOUT_KUNIT=$TOP/.build/without-kunit
+note "the modules without their KUnit suites, in $WITHOUT_KUNIT"
+rm -rf "$WITHOUT_KUNIT"
+mkdir -p "$WITHOUT_KUNIT"
+git -C "$TOP" ls-files -z -co --exclude-standard Kbuild modules |
+	(cd "$TOP" && xargs -0 cp --parents -t "$WITHOUT_KUNIT")
+features=$("$TOP/scripts/probes.sh" "$KDIR" LLVM=1)
+features=$(tr ' ' '\n' <<<"$features" | grep -vx rkm_kunit | tr '\n' ' ')
+make -C "$KDIR" M="$WITHOUT_KUNIT" LLVM=1 RKM_FEATURES="$features" modules >"$OUT/without-kunit.log" 2>&1 ||
+	die "building the modules without KUnit failed: see $OUT/without-kunit.log"
 note "clock: instruction count (QEMU -icount shift=3,sleep=off): memory, then the benchmarks"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --qemu-opts "-icount shift=3,sleep=off" \
-	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "${modules[@]}" |
+	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "$WITHOUT_KUNIT" "${modules[@]}" |
 	tee "$OUT/vm.log"
 note "clock: wall (TCG on this host: ratios vary from run to run): the benchmarks again"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" \
 	--script "$TOP/scripts/guest-bench.sh" | tee "$OUT/wall.log"
-python3 "$TOP/scripts/compare.py" --kdir "$KDIR" --vm "$OUT" --bench "$OUT/vm.log" \
-	--bench "wall=$OUT/wall.log" | tee "$OUT/compare.md"
+python3 "$TOP/scripts/compare.py" --kdir "$KDIR" --vm "$OUT" --without-kunit "$WITHOUT_KUNIT" \
+	--bench "$OUT/vm.log" \
+	--bench "wall=$OUT/wall.log" --json "$OUT/compare.json" | tee "$OUT/compare.md"

@@ -4,12 +4,14 @@
 # Runs inside the VM for `make compare`: the memory each module holds once
 # loaded, then every module's benchmarks (scripts/guest-bench.sh).
 #
-#   guest-compare.sh OUT_DIR MODULE...
+#   guest-compare.sh OUT_DIR WITHOUT_KUNIT_DIR MODULE...
 #
 # Per module, OUT_DIR/<module>.memory: coresize (its image in memory,
 # /sys/module/<module>/coresize) and slab_kb (how much unreclaimable slab
 # grew from before insmod to after it, the caches' free slabs emptied
-# before each reading), the median of LOADS loads. vmalloc is not counted:
+# before each reading), the median of LOADS loads; and
+# coresize_without_kunit, the image of its build without KUnit suites
+# (WITHOUT_KUNIT_DIR/modules/<module>/<module>.ko, scripts/compare.sh). vmalloc is not counted:
 # on x86-64 it grew by about 2 MiB at every load whatever the module, the
 # block execmem maps for module text.
 
@@ -17,7 +19,8 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$1
-shift
+WITHOUT_KUNIT=$2
+shift 2
 LOADS=5
 
 # KUnit would run the modules' suites at every load: a glob no suite matches.
@@ -57,7 +60,15 @@ for module in "$@"; do
 		read -r coresize </sys/module/"$module"/coresize
 		rmmod "$module" || status=1
 	done
+	lean=
+	if insmod "$WITHOUT_KUNIT/modules/$module/$module.ko"; then
+		read -r lean </sys/module/"$module"/coresize
+		rmmod "$module" || status=1
+	else
+		status=1
+	fi
 	{
+		echo "coresize_without_kunit=$lean"
 		echo "coresize=$coresize"
 		echo "slab_kb=$(median "${slab[@]}")"
 		echo "loads=$LOADS"

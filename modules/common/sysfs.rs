@@ -230,7 +230,7 @@ impl<'a> ShowBuffer<'a> {
     }
 
     /// The text written so far (the KUnit tests read it; kernels without KUnit have no use).
-    #[cfg(CONFIG_KUNIT = "y")]
+    #[cfg(rkm_kunit)]
     pub(crate) fn as_bytes(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or_default()
     }
@@ -649,7 +649,7 @@ unsafe extern "C" fn store_callback<T: DeviceAttributes>(
 
 /// The group's lifecycle against a real device: a faux device, which is bound from its creation
 /// until its removal (`device_del()`), as a platform device is from probe to unbind.
-#[cfg(CONFIG_KUNIT = "y")]
+#[cfg(rkm_kunit)]
 #[kernel::macros::kunit_tests(rkm_sysfs)]
 mod tests {
     use super::*;

@@ -255,7 +255,7 @@ pub(crate) trait Readable: Register {
     fn read_from(bar: &Bar0<'_>) -> Self;
 
     /// The register holding `raw`, cut to its width as the device does (for doubles).
-    #[cfg(CONFIG_KUNIT = "y")]
+    #[cfg(rkm_kunit)]
     fn from_bits(raw: u64) -> Self;
 }
 
@@ -265,7 +265,7 @@ pub(crate) trait Writable: Register {
     fn write_to(self, bar: &Bar0<'_>);
 
     /// Its raw value (for doubles).
-    #[cfg(CONFIG_KUNIT = "y")]
+    #[cfg(rkm_kunit)]
     fn to_bits(self) -> u64;
 }
 
@@ -276,7 +276,7 @@ macro_rules! readable {
                 bar.read($reg)
             }
 
-            #[cfg(CONFIG_KUNIT = "y")]
+            #[cfg(rkm_kunit)]
             fn from_bits(raw: u64) -> Self {
                 // CAST: Truncates to the register's width on purpose, as the device does.
                 Self::from_raw(raw as <Self as Register>::Storage)
@@ -292,7 +292,7 @@ macro_rules! writable {
                 bar.write_reg(self)
             }
 
-            #[cfg(CONFIG_KUNIT = "y")]
+            #[cfg(rkm_kunit)]
             fn to_bits(self) -> u64 {
                 u64::from(self.into_raw())
             }
