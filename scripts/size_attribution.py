@@ -44,10 +44,13 @@ NM_LINE = re.compile(r'^[0-9a-f]+ ([0-9a-f]+) [tTwW] (.+)$')
 def subject(name: str) -> str:
 	"""The path a function's code belongs to: T for `<T as Trait>::f` and
 	`<T>::f`, the name itself otherwise (leading references and pointers
-	dropped)."""
+	dropped). For a type without a path (a primitive, a slice, a tuple):
+	Trait's path, whose crate wrote the impl, and core's for an inherent
+	method."""
 	if not name.startswith('<'):
 		return name
 	depth = 0
+	inner, trait = name[1:], ''
 	for i, char in enumerate(name):
 		if char == '<':
 			depth += 1
@@ -58,10 +61,12 @@ def subject(name: str) -> str:
 				break
 		elif depth == 1 and name.startswith(' as ', i):
 			inner = name[1:i]
+			trait = re.match(r'[\w:]*', name[i + len(' as '):]).group(0)
 			break
-	else:
-		inner = name[1:]
-	return re.sub(r'^(?:&(?:mut )?|\*(?:const|mut) |dyn )+', '', inner)
+	inner = re.sub(r'^(?:&(?:mut )?|\*(?:const|mut) |dyn )+', '', inner)
+	if '::' in inner.split('<')[0]:
+		return inner
+	return trait or f'core::{inner}'
 
 
 def origin(name: str, crate: str, common: Set[str]) -> str:

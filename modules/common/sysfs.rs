@@ -259,11 +259,7 @@ impl fmt::Write for ShowBuffer<'_> {
 }
 
 /// Integer types [`parse`] can produce.
-pub(crate) trait ParseInt: Sized + private::Sealed {
-    /// Parses `digits` (ASCII digits only) in `radix`.
-    #[doc(hidden)]
-    fn from_digits(digits: &str, radix: u32) -> Result<Self>;
-}
+pub(crate) trait ParseInt: TryFrom<u64> + private::Sealed {}
 
 mod private {
     pub(crate) trait Sealed {}
@@ -273,16 +269,7 @@ macro_rules! impl_parse_int {
     ($($t:ty),*) => {$(
         impl private::Sealed for $t {}
 
-        impl ParseInt for $t {
-            fn from_digits(digits: &str, radix: u32) -> Result<Self> {
-                // The caller checked every character is a digit of `radix`, so the only possible
-                // failures are an empty string and overflow.
-                <$t>::from_str_radix(digits, radix).map_err(|e| match e.kind() {
-                    core::num::IntErrorKind::PosOverflow => ERANGE,
-                    _ => EINVAL,
-                })
-            }
-        }
+        impl ParseInt for $t {}
     )*};
 }
 
@@ -299,6 +286,13 @@ impl_parse_int!(u8, u16, u32, u64);
 /// - `EINVAL` if `input` is not such a number.
 /// - `ERANGE` if the number does not fit into `T`.
 pub(crate) fn parse<T: ParseInt>(input: &str) -> Result<T> {
+    // The digits are parsed once, as the widest type, and only the narrowing is generic: one
+    // copy of the parser in the module, whatever the types its attributes use.
+    T::try_from(parse_u64(input)?).map_err(|_| ERANGE)
+}
+
+/// [`parse`] for `u64`, which every type of [`ParseInt`] narrows from.
+fn parse_u64(input: &str) -> Result<u64> {
     let input = input.trim_ascii();
     let (digits, radix) = match input
         .strip_prefix("0x")
@@ -312,7 +306,11 @@ pub(crate) fn parse<T: ParseInt>(input: &str) -> Result<T> {
         return Err(EINVAL);
     }
 
-    T::from_digits(digits, radix)
+    // Every character is a digit of `radix`: the only possible failure is overflow.
+    u64::from_str_radix(digits, radix).map_err(|e| match e.kind() {
+        core::num::IntErrorKind::PosOverflow => ERANGE,
+        _ => EINVAL,
+    })
 }
 
 /// Parses a boolean written as `0` or `1`.

@@ -21,6 +21,11 @@ class OriginTest(unittest.TestCase):
 				 'core::fmt::Formatter')
 		self.assertEqual(subject('rust_pipe::driver::checked_capacity'),
 				 'rust_pipe::driver::checked_capacity')
+		# A type without a path: the trait's crate wrote the impl; core an
+		# inherent method.
+		self.assertEqual(subject('<u8 as rust_platform::sysfs::ParseInt>::from_digits'),
+				 'rust_platform::sysfs::ParseInt')
+		self.assertEqual(subject('<char>::to_digit'), 'core::char')
 
 	def test_each_origin(self):
 		cases = {
@@ -33,6 +38,8 @@ class OriginTest(unittest.TestCase):
 			'core::panicking::panic_const::panic_const_add_overflow': 'core/alloc',
 			'core::ptr::drop_in_place::<rust_pipe::driver::Pipe>': 'compiler',
 			'init_module': 'C ABI',
+			'<u64 as rust_pipe::sysfs::ParseInt>::from_digits': 'modules/common',
+			'<[u8]>::copy_from_slice': 'core/alloc',
 			'rust_pipe::kunit::ring::kunit_rust_wrapper_new_ring_is_empty': 'KUnit suites',
 			'rust_phy::driver::soft_reset::<rust_phy::kunit::rv1000::RegisterBank>': 'KUnit suites',
 		}
