@@ -46,7 +46,7 @@ warm | loop)
 	start=$(date +%s%3N)
 	output=$("${check[@]}" 2>&1) || note "${check[*]} failed: see results/default"
 	python3 "$TOP/scripts/timeline.py" "$TOP/results/default" --since "$start"
-	tail -n 1 <<<"$output"
+	grep -E "^[0-9]+ passed" <<<"$output" | tail -n 1
 	;;
 *) die "usage: $0 cold|warm|loop" ;;
 esac
