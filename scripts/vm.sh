@@ -148,10 +148,11 @@ for dir in "${extras[@]}"; do
 		aml=$extras_dir/$module-$(basename "$dsl" .dsl).aml
 		if [ ! -f "$aml" ] || [ "$dsl" -nt "$aml" ]; then
 			# Compiled aside, then renamed: a VM booting beside this one
-			# may read $aml meanwhile.
-			iasl -p "${aml%.aml}.$$" "$dsl" >"$extras_dir/iasl.$$.log" 2>&1 ||
+			# may read $aml meanwhile. (iasl takes what follows a "." in
+			# its -p prefix for an extension and drops it: "-", not ".".)
+			iasl -p "${aml%.aml}-$$" "$dsl" >"$extras_dir/iasl.$$.log" 2>&1 ||
 				die "iasl failed on $dsl: $(tail -n 5 "$extras_dir/iasl.$$.log")"
-			mv "${aml%.aml}.$$.aml" "$aml"
+			mv "${aml%.aml}-$$.aml" "$aml"
 			rm -f "$extras_dir/iasl.$$.log"
 		fi
 		qemu_opts+=("-acpitable file=$aml")
