@@ -261,6 +261,7 @@ help:
 	@echo '  make LLVM=1 bench-gate       the same, failing below the bounds they state (CI)'
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo '  make LLVM=1 check MODULES="rust_pipe"  only those modules: the edit-test loop'
+	@echo '  make LLVM=1 check EXTERNAL=dir  your own module folder(s) instead (also check-debug, vm)'
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
 	@echo '  make verdict RESULTS=dir     judge a saved check run again (its summary), no boot'
 	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'
