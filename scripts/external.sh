@@ -10,7 +10,11 @@
 # and vm.sh run on it (--tree) as on the checkout, and results.py judges it
 # (--modules-dir, --tests-dir).
 #
-#   KDIR=... scripts/external.sh DIR...
+#   KDIR=... scripts/external.sh [--kbuild 'COMMAND'] DIR...
+#
+# --kbuild 'COMMAND': what builds a folder, run as COMMAND DIR OUTPUT
+# (scripts/distro/debian.sh's kbuild-external: kbuild in Debian's chroot);
+# by default make -C $KDIR M=DIR MO=OUTPUT LLVM=1 modules.
 #
 # Everything is under .build/external/<tree>/ (<tree>: KDIR's name and a
 # hash of its path, so that two trees' builds never mix):
@@ -34,8 +38,13 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+kbuild=()
+if [ "${1:-}" = --kbuild ]; then
+	read -ra kbuild <<<"${2:-}"
+	shift 2
+fi
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 check EXTERNAL=...)"
-[ $# -gt 0 ] || die "usage: KDIR=... $0 DIR... (folders of out-of-tree modules)"
+[ $# -gt 0 ] || die "usage: KDIR=... $0 [--kbuild 'COMMAND'] DIR... (folders of out-of-tree modules)"
 [ -d "$KDIR" ] || die "KDIR: $KDIR is not a folder"
 
 # A short name for a path (for file names).
@@ -56,6 +65,15 @@ for arg in "$@"; do
 		die "EXTERNAL: $arg has no Kbuild or Makefile: not a kernel module folder"
 	dirs+=("$dir")
 done
+
+# kbuild_folder DIR OUTPUT
+kbuild_folder() {
+	if [ ${#kbuild[@]} -gt 0 ]; then
+		"${kbuild[@]}" "$1" "$2"
+	else
+		make -C "$kdir" M="$1" MO="$2" LLVM=1 modules
+	fi
+}
 
 # sources BUILD DIR OBJECTS_FILE: the files under DIR that kbuild compiled
 # the objects of a module from (its .mod file lists them; each object's .cmd
@@ -107,7 +125,7 @@ for dir in "${dirs[@]}"; do
 	build=$out/build/${dir##*/}-$(hash_of "$dir")
 	mkdir -p "$build"
 	note "building $dir (log: $build/build.log)"
-	if ! make -C "$kdir" M="$dir" MO="$build" LLVM=1 modules >"$build/build.log" 2>&1; then
+	if ! kbuild_folder "$dir" "$build" >"$build/build.log" 2>&1; then
 		# Rust's and C's errors, and make's when the compiler said nothing.
 		first=$(grep -n -m1 -E '(^|[ :])(error|Error)(\[E[0-9]+\])?[: ]' "$build/build.log" |
 			cut -d: -f1)

@@ -319,6 +319,16 @@ class ExternalTest(unittest.TestCase):
 		self.assertEqual(result.stderr.strip().splitlines()[-1][:38],
 				 'error: EXTERNAL: two modules are named')
 
+	def test_another_kbuild_command(self):
+		# As scripts/distro/debian.sh's, which builds in Debian's chroot.
+		(self.kdir / 'Makefile').unlink()
+		folder = self.folder('ext', {'Kbuild': 'obj-m := ext.o\n', 'ext.rs': rust_module()})
+		result = subprocess.run([self.top / 'scripts/external.sh', '--kbuild',
+					 f'{sys.executable} {self.kdir / "kbuild.py"}', folder],
+					env=self.env, capture_output=True, text=True, timeout=120)
+		self.assertEqual(result.returncode, 0, result.stderr)
+		self.assertTrue((Path(result.stdout.strip()) / 'modules/ext/ext.ko').is_file())
+
 	def test_bad_folders_are_one_line(self):
 		empty = self.folder('empty', {'README': 'no module here\n'})
 		none = self.folder('none', {'Kbuild': '# nothing yet\n'})
