@@ -52,9 +52,8 @@ build_dir() {
 	for src in "$dir"/*.c; do
 		[ -e "$src" ] || continue
 		bin=$out/$(basename "$src" .c)
-		# Rebuild when the program, any test header or a UAPI header changed
-		# (-L: a stage's folders are symbolic links to the user's).
-		if [ ! -x "$bin" ] || [ -n "$(find -L "$TOP/tests" "$TREE/tests/$module" \
+		# Rebuild when the program, any test header or a UAPI header changed.
+		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TREE/tests/$module" \
 			"$TREE/modules/$module/include" -newer "$bin" 2>/dev/null | head -n1)" ]; then
 			"$CC" "${CFLAGS[@]}" -I "$TREE/modules/$module/include" -o "$bin" "$src" -lm ||
 				die "compiling $src failed"

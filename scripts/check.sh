@@ -176,8 +176,13 @@ has_lifecycle_cases && phases+=(lifecycle)
 
 # One VM a phase, side by side, when the phases are long enough to pay for
 # a second boot (the whole collection); else one VM (RKM_VMS=1 or 2 chooses).
-vms=${RKM_VMS:-$([ $reuse_unchanged -eq 1 ] && echo 1 || echo 2)}
-note "host-side tests, beside $([ "$vms" = 1 ] && echo "one VM" || echo "a VM a phase") (${phases[*]}): ${modules[*]}"
+vms=${RKM_VMS:-$([ $reuse_unchanged -eq 1 ] || [ "$TREE" != "$TOP" ] && echo 1 || echo 2)}
+vms_said=$([ "$vms" = 1 ] && echo "one VM" || echo "a VM a phase")
+if [ "$TREE" = "$TOP" ]; then
+	note "host-side tests, beside $vms_said (${phases[*]}): ${modules[*]}"
+else
+	note "$vms_said (${phases[*]}): ${modules[*]}; host-side tests skipped (EXTERNAL)"
+fi
 host_tests &
 pids=($!)
 if [ "$vms" = 1 ]; then

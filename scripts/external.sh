@@ -6,7 +6,8 @@
 # DIR is a module folder, builds it against KDIR into kbuild's separate output
 # folder for external modules (MO=), so that nothing inside DIR is created or
 # changed, and stages the modules built as a tree with the collection's
-# layout. Prints the stage's path: check.sh, guest-check.sh, build-tests.sh
+# layout: the .ko files, and copies of what the harness reads of DIR (the VM
+# may not see DIR itself: the guest's own /tmp hides a folder under /tmp). Prints the stage's path: check.sh, guest-check.sh, build-tests.sh
 # and vm.sh run on it (--tree) as on the checkout, and results.py judges it
 # (--modules-dir, --tests-dir).
 #
@@ -19,12 +20,13 @@
 # Everything is under .build/external/<tree>/ (<tree>: KDIR's name and a
 # hash of its path, so that two trees' builds never mix):
 #   build/<dir>-<hash>/   kbuild's output for DIR (MO=), and build.log
-#   stage/modules/<m>/    <m>.ko; the module's own sources, those kbuild's
-#                         .cmd files name (results.py reads the KUnit suites
-#                         they declare); Kbuild, DIR's (or its Makefile),
-#                         which marks a module; include/ and vm/, DIR's if
-#                         it has them (vm/: for DIR's first module only, so
-#                         that the VM gets them once)
+#   stage/modules/<m>/    <m>.ko (a link to the build's); the module's own
+#                         sources, those kbuild's .cmd files name
+#                         (results.py reads the KUnit suites they declare);
+#                         Kbuild, DIR's (or its Makefile), which marks a
+#                         module; include/ and vm/, DIR's if it has them
+#                         (vm/: for DIR's first module only, so that the VM
+#                         gets them once)
 #   stage/tests/<m>/      DIR's tests/<m>/, or the tests/ of a DIR that
 #                         builds one module, if it has them
 #   stage/.build/         what the harness builds of them (the tests'
@@ -102,21 +104,21 @@ stage_module() {
 		die "EXTERNAL: two modules are named $name: $(readlink "$staged/$name.ko") and $build/$path.ko"
 	mkdir -p "$staged"
 	ln -s "$build/$path.ko" "$staged/$name.ko"
-	ln -s "$dir/$([ -f "$dir/Kbuild" ] && echo Kbuild || echo Makefile)" "$staged/Kbuild"
+	cp -p "$dir/$([ -f "$dir/Kbuild" ] && echo Kbuild || echo Makefile)" "$staged/Kbuild"
 	while read -r source; do
 		[ -n "$source" ] || continue
 		mkdir -p "$staged/$(dirname "$source")"
-		ln -s "$dir/$source" "$staged/$source"
+		cp -p "$dir/$source" "$staged/$source"
 	done < <(sources "$build" "$dir" "$build/$path.mod")
-	[ ! -d "$dir/include" ] || ln -s "$dir/include" "$staged/include"
-	[ "$first" = 0 ] || [ ! -d "$dir/vm" ] || ln -s "$dir/vm" "$staged/vm"
+	[ ! -d "$dir/include" ] || cp -pR "$dir/include" "$staged/include"
+	[ "$first" = 0 ] || [ ! -d "$dir/vm" ] || cp -pR "$dir/vm" "$staged/vm"
 	for tests in "$dir/tests/$name" "$dir/tests/$file"; do
 		if [ -d "$tests" ]; then
-			ln -s "$tests" "$stage/tests/$name"
+			cp -pR "$tests" "$stage/tests/$name"
 			return
 		fi
 	done
-	[ "$only" = 0 ] || [ ! -d "$dir/tests" ] || ln -s "$dir/tests" "$stage/tests/$name"
+	[ "$only" = 0 ] || [ ! -d "$dir/tests" ] || cp -pR "$dir/tests" "$stage/tests/$name"
 }
 
 rm -rf "$stage/modules" "$stage/tests"

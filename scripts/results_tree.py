@@ -18,15 +18,13 @@ PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
 
 def declared_suites(module_dir: Path) -> List[str]:
 	"""The KUnit suites a module's sources declare with #[kunit_tests],
-	including those of the files outside its folder it includes by #[path].
-	A source may be a symbolic link (scripts/external.sh stages your own
-	modules' sources so): its #[path]s are relative to the file it names."""
+	including those of the files outside its folder it includes by #[path]."""
 	suites = set()
 	sources = list(module_dir.rglob('*.rs'))
 	included = set()
 	for source in sources:
 		for target in PATH_ATTRIBUTE.findall(source.read_text()):
-			path = (source.resolve().parent / target).resolve()
+			path = (source.parent / target).resolve()
 			if path.is_file() and module_dir.resolve() not in path.parents:
 				included.add(path)
 	for source in sources + sorted(included):
