@@ -6,8 +6,9 @@
 # DIR is a module folder, builds it against KDIR into kbuild's separate output
 # folder for external modules (MO=), so that nothing inside DIR is created or
 # changed, and stages the modules built as a tree with the collection's
-# layout: the .ko files, and copies of what the harness reads of DIR (the VM
-# may not see DIR itself: the guest's own /tmp hides a folder under /tmp). Prints the stage's path: check.sh, guest-check.sh, build-tests.sh
+# layout: the .ko files, and copies of what the harness reads of DIR, so
+# that a run's sources, tests and modules stay those it built, whatever is
+# edited in DIR meanwhile. Prints the stage's path: check.sh, guest-check.sh, build-tests.sh
 # and vm.sh run on it (--tree) as on the checkout, and results.py judges it
 # (--modules-dir, --tests-dir).
 #
