@@ -32,8 +32,14 @@ external_stage() {
 	echo "$stage"
 }
 
-# external_vm_env STAGE: what vm.sh and check.sh read, for the stage.
+# external_vm_env STAGE: what vm.sh and check.sh read, for the stage. The
+# files vm_env reads are the stage's folder's (dynamic scope: OUT is local):
+# the target, and the kernel features, none (they are the collection's
+# modules' features, probed when they are built, which EXTERNAL does not).
 external_vm_env() {
+	local OUT
+	OUT=$(dirname "$1")
+	: >"$OUT/kernel-features"
 	write_target
 	vm_env
 	export RKM_RESULTS=$TOP/results/external/$RKM_STOCK
@@ -50,14 +56,14 @@ external() {
 		;;
 	check)
 		stage=$(external_stage)
-		external_vm_env
+		external_vm_env "$stage"
 		note "booting Debian's $RELEASE (stock vmlinuz and modules)"
 		"$TOP/scripts/check.sh" --tree "$stage"
 		;;
 	vm)
 		shift
 		stage=$(external_stage)
-		external_vm_env
+		external_vm_env "$stage"
 		"$TOP/scripts/vm.sh" --tree "$stage" --load "$(cd "$stage/modules" && echo *)" "$@"
 		;;
 	*) die "make KERNEL=$RKM_STOCK $1 EXTERNAL=...: not available (EXTERNAL works with check, vm and modules)" ;;
