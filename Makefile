@@ -71,6 +71,40 @@ $(error unusable KDIR (see above))
 endif
 endif
 
+ifneq ($(EXTERNAL),)
+
+# EXTERNAL="dir...": your own out-of-tree modules in place of the
+# collection's (Documentation/external-modules.md). scripts/external.sh
+# builds each folder into .build/external/ (kbuild's MO=, nothing written
+# in the folder) and prints the stage, a tree with the collection's layout
+# that the same scripts then run on.
+EXTERNAL_TARGETS := all modules check check-debug vm
+ifneq ($(filter-out $(EXTERNAL_TARGETS),$(or $(MAKECMDGOALS),all)),)
+$(error EXTERNAL works with $(EXTERNAL_TARGETS), not with $(filter-out $(EXTERNAL_TARGETS),$(MAKECMDGOALS)))
+endif
+ifneq ($(MODULES),)
+$(error MODULES names modules of the collection: with EXTERNAL, every module of the folders is tested)
+endif
+EXTERNAL_STAGE = stage=$$(KDIR=$(KDIR) $(SCRIPTS)/external.sh $(EXTERNAL)) && \
+	$(SCRIPTS)/build-tests.sh --tree "$$stage"
+
+all: modules
+
+modules:
+	+@KDIR=$(KDIR) $(SCRIPTS)/external.sh $(EXTERNAL) >/dev/null
+
+check:
+	+@$(EXTERNAL_STAGE) && KDIR=$(KDIR) RKM_FLAVOUR=$(RKM_FLAVOUR) $(SCRIPTS)/check.sh --tree "$$stage"
+
+check-debug: check
+
+# A shell (or CMD) with every module loaded, in the order of their names.
+vm:
+	+@$(EXTERNAL_STAGE) && KDIR=$(KDIR) $(SCRIPTS)/vm.sh --tree "$$stage" \
+		--load "$$(cd "$$stage/modules" && echo *)" $(VM_COMMAND)
+
+else # no EXTERNAL
+
 all: modules
 
 # MODULES="rust_pipe c_pipe": only these modules are tested, and only they
@@ -157,6 +191,8 @@ compile-fail:
 bug-classes:
 	@KDIR=$(KDIR) KCSAN_KDIR=$(KCSAN_KDIR) $(SCRIPTS)/bug-classes.sh
 
+endif # EXTERNAL
+
 endif # KDIR
 
 endif # KERNEL
@@ -225,6 +261,7 @@ help:
 	@echo '  make LLVM=1 bench-gate       the same, failing below the bounds they state (CI)'
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo '  make LLVM=1 check MODULES="rust_pipe"  only those modules: the edit-test loop'
+	@echo '  make LLVM=1 check EXTERNAL=dir  your own module folder(s) instead (also check-debug, vm)'
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
 	@echo '  make verdict RESULTS=dir     judge a saved check run again (its summary), no boot'
 	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'

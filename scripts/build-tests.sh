@@ -9,9 +9,21 @@
 # alone runs (fault injection), built into .build/safety/<module>/;
 # tests/safety/*.c the tools it runs on every module. tests/<module>/lifecycle/*.c
 # are helpers its lifecycle cases run, built into .build/lifecycle/<module>/.
+#
+#   scripts/build-tests.sh [--tree DIR]
+#
+# --tree DIR: the programs of another tree with the same layout (the stage of
+# scripts/external.sh: make check EXTERNAL=...), built into DIR/.build/; the
+# tools of tests/safety/ are the checkout's, built into its own .build/.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+
+TREE=$TOP
+if [ $# -gt 0 ]; then
+	[ $# -eq 2 ] && [ "$1" = --tree ] && [ -d "$2" ] || die "usage: $0 [--tree DIR] (an existing folder)"
+	TREE=$2
+fi
 
 CC=${CC:-cc}
 GENERATED=$TOP/.build/include
@@ -41,9 +53,9 @@ build_dir() {
 		[ -e "$src" ] || continue
 		bin=$out/$(basename "$src" .c)
 		# Rebuild when the program, any test header or a UAPI header changed.
-		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TOP/modules/$module/include" \
-			-newer "$bin" 2>/dev/null | head -n1)" ]; then
-			"$CC" "${CFLAGS[@]}" -I "$TOP/modules/$module/include" -o "$bin" "$src" -lm ||
+		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TREE/tests/$module" \
+			"$TREE/modules/$module/include" -newer "$bin" 2>/dev/null | head -n1)" ]; then
+			"$CC" "${CFLAGS[@]}" -I "$TREE/modules/$module/include" -o "$bin" "$src" -lm ||
 				die "compiling $src failed"
 		fi
 	done
@@ -52,12 +64,12 @@ build_dir() {
 # Tools every module is tested with (make check-debug).
 build_dir "$TOP/tests/safety" "$TOP/.build/tests/safety" ""
 
-for dir in "$TOP"/tests/*/; do
+for dir in "$TREE"/tests/*/; do
 	module=$(basename "$dir")
-	[ -f "$TOP/modules/$module/Kbuild" ] || continue
-	build_dir "$dir" "$TOP/.build/tests/$module" "$module"
-	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TOP/.build/bench/$module" "$module"
-	[ -d "$dir/safety" ] && build_dir "$dir/safety" "$TOP/.build/safety/$module" "$module"
-	[ -d "$dir/lifecycle" ] && build_dir "$dir/lifecycle" "$TOP/.build/lifecycle/$module" "$module"
+	[ -f "$TREE/modules/$module/Kbuild" ] || continue
+	build_dir "$dir" "$TREE/.build/tests/$module" "$module"
+	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TREE/.build/bench/$module" "$module"
+	[ -d "$dir/safety" ] && build_dir "$dir/safety" "$TREE/.build/safety/$module" "$module"
+	[ -d "$dir/lifecycle" ] && build_dir "$dir/lifecycle" "$TREE/.build/lifecycle/$module" "$module"
 done
 exit 0

@@ -7,7 +7,13 @@
 # from scripts/results.py (summary table, reports in results/, closing line
 # "N passed, N failed, N skipped"; non-zero exit on any failure).
 #
-#   KDIR=... scripts/check.sh [MODULE...]
+#   KDIR=... scripts/check.sh [--tree DIR] [MODULE...]
+#
+# --tree DIR: the modules of another tree with the collection's layout,
+# scripts/external.sh's stage of your own (make check EXTERNAL=...): only
+# they are tested, results go to results/external/<flavour>/, and the host
+# tests and compile-fail cases, which test this project and not those
+# modules, are reported as skipped, saying so.
 #
 # With modules named (make check MODULES=...), the VMs test only those, with
 # only the extras of those and of the modules they need
@@ -17,13 +23,22 @@
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+TREE=$TOP
+if [ "${1:-}" = --tree ]; then
+	[ -d "${2:-}" ] || die "usage: $0 [--tree DIR] [MODULE...] (DIR: an existing folder)"
+	TREE=$2
+	shift 2
+fi
 source "$TOP/scripts/collection.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 check)"
-RESULTS=${RKM_RESULTS:-$TOP/results/${RKM_FLAVOUR:-default}}
+RESULTS=${RKM_RESULTS:-$TOP/results/$([ "$TREE" = "$TOP" ] || echo external/)${RKM_FLAVOUR:-default}}
 KUNIT_TOOL=$KDIR/source/tools/testing/kunit
 [ -d "$KUNIT_TOOL" ] || KUNIT_TOOL=$KDIR/tools/testing/kunit
 [ -f "$KUNIT_TOOL/kunit_parser.py" ] || die "the kernel's KTAP parser is missing: $KUNIT_TOOL/kunit_parser.py"
+
+# Why the host-side tests do not run for your own modules (--tree).
+EXTERNAL_SKIP="not run with EXTERNAL: they test this project's harness, not your modules"
 
 needed=$(modules_needed "$@") || exit 1
 reuse_unchanged=0
@@ -84,16 +99,25 @@ host_test() {
 	fi
 }
 
+# host_skipped NAME REASON: a host-side test reported as skipped, with REASON.
+host_skipped() {
+	printf 'KTAP version 1\n1..1\nok 1 every case # SKIP %s\n' "$2" >"$RESULTS/host/$1.ktap"
+	echo 0 >"$RESULTS/host/$1.status"
+}
+
 # The host-side tests, beside the VMs.
 host_tests() {
+	if [ "$TREE" != "$TOP" ]; then
+		host_skipped host-scripts "$EXTERNAL_SKIP"
+		host_skipped compile-fail "$EXTERNAL_SKIP"
+		return
+	fi
 	host_test host-scripts scripts tests configs patches modules/common Kbuild Makefile \
 		"$KUNIT_TOOL" --command='python3 --version' --command='cc --version' -- \
 		env RKM_KUNIT_TOOL="$KUNIT_TOOL" python3 "$TOP/tests/host/run.py"
 	if [ -n "${RKM_SKIP_COMPILE_FAIL:-}" ]; then
 		# Reported as skipped, with the reason (scripts/distro/debian.sh).
-		printf 'KTAP version 1\n1..1\nok 1 every case # SKIP %s\n' "$RKM_SKIP_COMPILE_FAIL" \
-			>"$RESULTS/host/compile-fail.ktap"
-		echo 0 >"$RESULTS/host/compile-fail.status"
+		host_skipped compile-fail "$RKM_SKIP_COMPILE_FAIL"
 		return
 	fi
 	host_test compile-fail tests/compile-fail modules/common scripts "$KDIR/.config" \
@@ -127,8 +151,8 @@ vm_run() {
 	mkdir -p "$RESULTS/vm/$name"
 	stamp start "vm $name"
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
-		--console-log "$RESULTS/vm/$name/console.log" --modules "${needed//$'\n'/ }" \
-		--script "$TOP/scripts/guest-check.sh" \
+		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
+		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest-check.sh" --tree "$TREE" \
 		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) "${phase_args[@]}" \
 		"$RESULTS" "${modules[@]}" || status=$?
 	stamp end "vm $name"
@@ -143,7 +167,7 @@ has_lifecycle_cases() {
 	local module
 	for module in "${modules[@]}"; do
 		twin_of "$module"
-		compgen -G "$TOP/tests/$programs_of/lifecycle/*.sh" >/dev/null && return 0
+		compgen -G "$TREE/tests/$programs_of/lifecycle/*.sh" >/dev/null && return 0
 	done
 	return 1
 }
@@ -152,8 +176,13 @@ has_lifecycle_cases && phases+=(lifecycle)
 
 # One VM a phase, side by side, when the phases are long enough to pay for
 # a second boot (the whole collection); else one VM (RKM_VMS=1 or 2 chooses).
-vms=${RKM_VMS:-$([ $reuse_unchanged -eq 1 ] && echo 1 || echo 2)}
-note "host-side tests, beside $([ "$vms" = 1 ] && echo "one VM" || echo "a VM a phase") (${phases[*]}): ${modules[*]}"
+vms=${RKM_VMS:-$([ $reuse_unchanged -eq 1 ] || [ "$TREE" != "$TOP" ] && echo 1 || echo 2)}
+vms_said=$([ "$vms" = 1 ] && echo "one VM" || echo "a VM a phase")
+if [ "$TREE" = "$TOP" ]; then
+	note "host-side tests, beside $vms_said (${phases[*]}): ${modules[*]}"
+else
+	note "$vms_said (${phases[*]}): ${modules[*]}; host-side tests skipped (EXTERNAL)"
+fi
 host_tests &
 pids=($!)
 if [ "$vms" = 1 ]; then
@@ -191,7 +220,7 @@ wait "${pids[@]}"
 # programs must have run too (results.py --safety).
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
-	printf '%s\n' --modules-dir "$TOP/modules" --tests-dir "$TOP/tests" --kunit-tool "$KUNIT_TOOL" \
+	printf '%s\n' --modules-dir "$TREE/modules" --tests-dir "$TREE/tests" --kunit-tool "$KUNIT_TOOL" \
 		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
 	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --safety
 	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json

@@ -7,6 +7,10 @@
 #
 #   scripts/collection.sh [MODULE...]
 #
+# The tree read is TREE (set it before sourcing; default TOP): the checkout,
+# or the stage scripts/external.sh makes of your own modules (make check
+# EXTERNAL=...), which has the same layout.
+#
 # - A module is a folder of modules/ with a Kbuild file.
 # - A twin implements another module's ABI and runs that module's programs:
 #   tests/<module>/twin.env names it (TWIN_OF=<other>) and gives the
@@ -16,11 +20,12 @@
 #   comment).
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+TREE=${TREE:-$TOP}
 
-# collection_modules: every module of the collection, one a line.
+# collection_modules: every module of the tree, one a line.
 collection_modules() {
 	local kbuild
-	for kbuild in "$TOP"/modules/*/Kbuild; do
+	for kbuild in "$TREE"/modules/*/Kbuild; do
 		[ -e "$kbuild" ] || continue
 		kbuild=${kbuild%/Kbuild}
 		echo "${kbuild##*/}"
@@ -30,7 +35,7 @@ collection_modules() {
 # twin_of MODULE: sets programs_of (the module whose tests/ and .build/
 # folders hold the programs MODULE runs) and TWIN_ENV (KEY=VALUE words).
 twin_of() {
-	local file=$TOP/tests/$1/twin.env line
+	local file=$TREE/tests/$1/twin.env line
 	programs_of=$1
 	TWIN_ENV=()
 	[ -f "$file" ] || return 0
@@ -57,18 +62,19 @@ modules_needed() {
 		fi
 		wanted+=("$module")
 		twin_of "$module"
-		[ -f "$TOP/tests/$programs_of/needs" ] || continue
+		[ -f "$TREE/tests/$programs_of/needs" ] || continue
 		while IFS= read -r need; do
 			case $need in
 			'#'* | '') ;;
 			*) wanted+=("$need") ;;
 			esac
-		done <"$TOP/tests/$programs_of/needs"
+		done <"$TREE/tests/$programs_of/needs"
 	done
 	grep -xF -f <(printf '%s\n' "${wanted[@]}") <<<"$all"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
+	TREE=$TOP
 	modules_needed "$@"
 fi

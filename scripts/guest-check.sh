@@ -13,7 +13,12 @@
 # starting with no module of the collection loaded.
 # Writes raw results only; scripts/results.py (on the host) judges them.
 #
-#   guest-check.sh [--safety] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
+#   guest-check.sh [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
+#
+# --tree DIR: the tree whose modules/, tests/ and .build/ folders hold the
+# modules and their programs (default: the checkout; make check EXTERNAL=...
+# gives the stage of scripts/external.sh, which has the same layout). Its
+# modules are those the lifecycle phase unloads.
 #
 # What concerns the VM itself goes to RESULTS_DIR/vm/<its phases, joined
 # by "-">/: its boot's
@@ -21,9 +26,10 @@
 # clock's timeline and boot time (timeline, boot.ms), and "complete" once
 # its phases ran to their end.
 #
-# Every expected program gets a status: tests/<module>/*.c (built into
-# .build/tests/<module>/) and tests/<module>/*.sh; one that is missing or not
-# executable is recorded as status 127 with a message instead of running.
+# Every expected program gets a status: tests/<module>/*.c (built into the
+# tree's .build/tests/<module>/) and tests/<module>/*.sh; one that is missing
+# or not executable is recorded as status 127 with a message instead of
+# running.
 #
 # --safety (the debug flavour) adds, for each module: its fault injection
 # programs (.build/safety/<module>/*, with the module loaded), then
@@ -54,12 +60,17 @@ SYS=${RKM_GUEST_SYS:-/sys}
 PROC=${RKM_GUEST_PROC:-/proc}
 KMSG=${RKM_GUEST_KMSG:-/dev/kmsg}
 safety=0
+TREE=$TOP
 phases=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--safety)
 		safety=1
 		shift
+		;;
+	--tree)
+		TREE=$2
+		shift 2
 		;;
 	--phase)
 		case $2 in
@@ -72,7 +83,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#phases[@]} -eq 0 ] || [ $# -lt 1 ]; then
-	echo "usage: $0 [--safety] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
+	echo "usage: $0 [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
 	exit 2
 fi
 RESULTS=$1
@@ -83,7 +94,7 @@ VM_DIR=$RESULTS/vm/$(
 )
 mkdir -p "$VM_DIR"
 TEST_TIMEOUT=${RKM_TEST_TIMEOUT:-300}
-export RKM_MODULES_DIR=$TOP/modules
+export RKM_MODULES_DIR=$TREE/modules
 # The kernel features the modules were built with (scripts/check.sh wrote them;
 # Documentation/kernels.md), for the tests that depend on one.
 if [ -f "$RESULTS/kernel-features" ]; then
@@ -92,8 +103,8 @@ if [ -f "$RESULTS/kernel-features" ]; then
 fi
 
 source "$TOP/scripts/collection.sh"
-# Every module of the collection (those the lifecycle phase unloads), and
-# the ones tested.
+# Every module of the tree (those the lifecycle phase unloads), and the
+# ones tested.
 mapfile -t collection < <(collection_modules)
 if [ $# -gt 0 ]; then
 	modules=("$@")
@@ -204,7 +215,7 @@ record_program() {
 	record "$@"
 }
 
-# Unloads every loaded module of the collection, in rounds: a module that
+# Unloads every loaded module of the tree, in rounds: a module that
 # another pins (rust_vmdio's attachment pins rust_phy) goes in a later round.
 # Fails when some stay loaded, with their names in UNLOADED_NOT (empty
 # otherwise). (Sets a variable rather than printing: a command substitution
@@ -233,7 +244,7 @@ modules_phase() {
 		stamp "module $module"
 		suites_before=("$KUNIT_DIR"/*)
 
-		record "$out/insmod" insmod "$TOP/modules/$module/$module.ko"
+		record "$out/insmod" insmod "$TREE/modules/$module/$module.ko"
 		read -r status <"$out/insmod.status"
 		if [ "$status" = 0 ]; then
 			for suite in "$KUNIT_DIR"/*; do
@@ -244,27 +255,27 @@ modules_phase() {
 			done
 			twin_of "$module"
 			RECORD_ENV=("${TWIN_ENV[@]}")
-			for src in "$TOP/tests/$programs_of"/*.c; do
+			for src in "$TREE/tests/$programs_of"/*.c; do
 				[ -e "$src" ] || continue
 				name=${src##*/}
 				name=${name%.c}
 				echo "    $name" >&2
-				record_program "$out/tests/$name" "$TOP/.build/tests/$programs_of/$name"
+				record_program "$out/tests/$name" "$TREE/.build/tests/$programs_of/$name"
 			done
-			for test in "$TOP/tests/$programs_of"/*.sh; do
+			for test in "$TREE/tests/$programs_of"/*.sh; do
 				[ -e "$test" ] || continue
 				echo "    ${test##*/}" >&2
 				record_program "$out/tests/${test##*/}" "$test"
 			done
 			if [ $safety -eq 1 ]; then
 				drain "$out/dmesg.log"
-				for src in "$TOP/tests/$programs_of/safety"/*.c; do
+				for src in "$TREE/tests/$programs_of/safety"/*.c; do
 					[ -e "$src" ] || continue
 					name=${src##*/}
 					name=${name%.c}
 					echo "    safety/$name" >&2
 					RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
-						"$out/tests/safety-$name" "$TOP/.build/safety/$programs_of/$name"
+						"$out/tests/safety-$name" "$TREE/.build/safety/$programs_of/$name"
 				done
 				drain "$out/injected-dmesg.log"
 			fi
@@ -274,7 +285,7 @@ modules_phase() {
 				drain "$out/dmesg.log"
 				echo "    modload (fault injection, load cycles)" >&2
 				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
-					"$TOP/.build/tests/safety/modload" "$TOP/modules/$module/$module.ko" \
+					"$TOP/.build/tests/safety/modload" "$TREE/modules/$module/$module.ko" \
 					"${RKM_LOAD_CYCLES:-30}"
 				drain "$out/injected-dmesg.log"
 			fi
@@ -303,7 +314,7 @@ lifecycle_phase() {
 		# A twin runs the cases of the module it twins, as it runs its
 		# programs: they read what names the module under test from TWIN_ENV.
 		twin_of "$module"
-		cases=("$TOP/tests/$programs_of/lifecycle"/*.sh)
+		cases=("$TREE/tests/$programs_of/lifecycle"/*.sh)
 		[ -e "${cases[0]}" ] || continue
 		mkdir -p "$RESULTS/lifecycle/$module"
 		echo "==> $module lifecycle" >&2

@@ -123,6 +123,15 @@ def program_result(number: int, name: str, tests: Path, shown: str = '') -> List
 	return program_block(number, shown, output, read_status(status_file))
 
 
+def insmod_failure(raw: Path, most: int = 5) -> str:
+	"""Why a module did not load: the last @most lines of its kernel log
+	(what its init printed, which insmod's error does not say), then
+	insmod's error, shown last in the summary."""
+	log = [line for line in read_text(raw / 'dmesg.log').splitlines() if line.strip()]
+	return '\n'.join([f'kernel log: {line}' for line in log[-most:]] +
+			 [read_text(raw / 'insmod.out').strip() or 'insmod did not run'])
+
+
 def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 		 programs: Sequence[str] = (), taint_before: Optional[int] = None) -> List[str]:
 	"""Everything one module's run produced, as subtest @number.
@@ -142,8 +151,7 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 		cases.append(make(len(cases) + 1))
 
 	insmod = read_status(raw / 'insmod.status')
-	add(lambda n: leaf(n, 'insmod', insmod == 0,
-			   read_text(raw / 'insmod.out') or 'insmod did not run'))
+	add(lambda n: leaf(n, 'insmod', insmod == 0, insmod_failure(raw)))
 	if insmod == 0:
 		ran = {p.stem: p for p in (raw / 'kunit').glob('*.ktap')}
 		for suite in sorted(set(suites) | set(ran)):

@@ -14,7 +14,10 @@
 # --rwdir DIR (a host folder the guest may write to), --console-log FILE
 # (the guest's kernel console goes there), --qemu-opts 'OPTS' (more QEMU
 # options), --modules 'MODULE...' (the VM extras of these modules only; of
-# every module by default).
+# every module by default), --tree DIR (the modules/ of which tree: the
+# checkout by default; scripts/external.sh's stage for make vm EXTERNAL=...),
+# --load 'MODULE...' (insmod these modules of the tree before the shell or
+# the command; a module that fails to load ends the VM with its error).
 # KVM is used when it works; RKM_ACCEL=tcg or RKM_ACCEL=kvm forces a choice.
 # RKM_VM_KERNEL boots another kernel image than KDIR's, and RKM_VNG_ARGS adds
 # vng arguments, one a line (scripts/distro/debian.sh: Debian's vmlinuz).
@@ -35,6 +38,8 @@ rwdirs=()
 extra_qemu_opts=()
 console_log=
 extras_of=()
+tree=$TOP
+load=()
 cmd=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -58,6 +63,14 @@ while [ $# -gt 0 ]; do
 		read -ra extras_of <<<"$2"
 		shift 2
 		;;
+	--tree)
+		tree=$2
+		shift 2
+		;;
+	--load)
+		read -ra load <<<"$2"
+		shift 2
+		;;
 	--script)
 		cmd=(bash "$2" "${@:3}")
 		break
@@ -71,7 +84,7 @@ while [ $# -gt 0 ]; do
 		cmd=("$@")
 		break
 		;;
-	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--qemu-opts 'OPTS'] [--modules 'MODULE...'] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
+	*) die "usage: $0 [--timeout S] [--rwdir DIR] [--console-log FILE] [--qemu-opts 'OPTS'] [--modules 'MODULE...'] [--tree DIR] [--load 'MODULE...'] [--command 'CMD' | --script FILE ARGS... | -- CMD...]" ;;
 	esac
 done
 
@@ -113,12 +126,12 @@ esac
 
 # The modules' VM extras. ACPI tables are compiled here, at boot time, so
 # a changed .dsl never goes stale.
-extras_dir=$TOP/.build/vm
+extras_dir=$tree/.build/vm
 mkdir -p "$extras_dir"
 if [ ${#extras_of[@]} -eq 0 ]; then
-	extras=("$TOP"/modules/*/vm)
+	extras=("$tree"/modules/*/vm)
 else
-	extras=("${extras_of[@]/#/$TOP/modules/}")
+	extras=("${extras_of[@]/#/$tree/modules/}")
 	extras=("${extras[@]/%//vm}")
 fi
 qemu_opts=()
@@ -172,14 +185,36 @@ vng_args=(
 [ ${#qemu_opts[@]} -eq 0 ] || vng_args+=("--qemu-opts=${qemu_opts[*]}")
 [ -z "${RKM_VNG_ARGS:-}" ] || mapfile -t -O ${#vng_args[@]} vng_args <<<"$RKM_VNG_ARGS"
 
+# --load: insmod each module of the tree, in order. load_cmd ON_FAILURE: the
+# guest's shell code for it, which runs ON_FAILURE after the insmod error
+# and the last kernel log lines.
+load_cmd() {
+	local kos=("${load[@]/#/$tree/modules/}") i
+	for i in "${!kos[@]}"; do
+		kos[i]=${kos[i]}/${load[i]}.ko
+	done
+	printf 'for ko in %s; do echo "insmod $ko"; insmod "$ko" || { dmesg | tail -n 20; %s; }; done; ' \
+		"$(printf '%q ' "${kos[@]}")" "$1"
+}
+
 # vng hands the command to the guest's shell as one string.
 if [ -n "$command_line" ]; then
 	cmd_string=$command_line
 elif [ ${#cmd[@]} -gt 0 ]; then
 	cmd_string=$(printf '%q ' "${cmd[@]}")
+elif [ ${#load[@]} -gt 0 ]; then
+	# The shell, once the modules are loaded (or one failed: its kernel log
+	# is there to read). vng runs its --shell through su, which gives it no
+	# arguments or su's own.
+	shell=$extras_dir/load-shell
+	printf '#!/bin/bash\n# Written by scripts/vm.sh --load.\n%s\nexec bash "$@"\n' \
+		"$(load_cmd 'echo "insmod $ko failed; the shell, without the rest" >&2; break')" >"$shell"
+	chmod +x "$shell"
+	exec vng "${vng_args[@]}" --shell "$shell"
 else
 	exec vng "${vng_args[@]}"
 fi
+[ ${#load[@]} -eq 0 ] || cmd_string="$(load_cmd 'echo "insmod $ko failed" >&2; exit 1')$cmd_string"
 # The test knobs the guest's programs read, as set on the host: vng passes
 # no environment to the guest's command.
 knobs=()

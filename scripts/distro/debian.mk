@@ -7,7 +7,7 @@
 # Documentation/kernels.md, "Distributions' stock kernels", explains it.
 # Included by the Makefile in place of the default tree's targets.
 
-DEBIAN_SH := RKM_STOCK=$(KERNEL) $(SCRIPTS)/distro/debian.sh
+DEBIAN_SH := RKM_STOCK=$(KERNEL) RKM_EXTERNAL="$(EXTERNAL)" $(SCRIPTS)/distro/debian.sh
 DEBIAN_TARGETS := all modules lint tests vm run check modules_install
 DEBIAN_UNSUPPORTED := $(filter-out $(DEBIAN_TARGETS),$(TREE_TARGETS))
 

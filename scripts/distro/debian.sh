@@ -14,6 +14,9 @@
 #   scripts/distro/debian.sh run              the demos in the VM
 #   scripts/distro/debian.sh vm [--command 'CMD']  a shell (or one command) in the VM
 #   scripts/distro/debian.sh info             versions, paths and state
+#   RKM_EXTERNAL="DIR..." scripts/distro/debian.sh check|vm [ARGS]|modules
+#                                             your own module folders instead
+#                                             (make ... EXTERNAL=; debian-external.sh)
 #
 # Set-up, each step once and cached (under $RKM_CACHE/debian/ and
 # $RKM_CACHE/kernel/debian-*), with a private apt state (the system's apt
@@ -124,6 +127,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/debian-chroot.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-tree.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-build.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-vm.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/debian-external.sh"
 
 # ---- The set-up ------------------------------------------------------------
 
@@ -173,6 +177,11 @@ info() {
 	echo "modules:   $OUT/modules"
 }
 
+# (kbuild-external is external.sh's, called under RKM_EXTERNAL.)
+if [ -n "${RKM_EXTERNAL:-}" ] && [ "${1:-}" != kbuild-external ]; then
+	external "$@"
+	exit
+fi
 case ${1:-} in
 ensure | modules | lint | modules_install | check | run | vm | info)
 	cmd=$1
@@ -201,6 +210,11 @@ tree)
 	require_root
 	setup
 	tree_dir
+	;;
+# scripts/external.sh's --kbuild: DIR OUTPUT.
+kbuild-external)
+	shift
+	kbuild_external "$@"
 	;;
 *) die "usage: $0 ensure|modules|lint|modules_install|check [MODULE...]|run|vm [ARGS]|info|fetch|chroot|tree" ;;
 esac

@@ -81,6 +81,29 @@ class VmCommandTest(unittest.TestCase):
 		status, out = self.run_into_file([TOP / 'scripts/vm.sh', '--command', 'exit 3'])
 		self.assertEqual(status, 3, out)
 
+	def test_load_insmods_before_the_command(self):
+		tree = Path(self.tmp.name) / 'tree'
+		for module in ('a', 'b'):
+			(tree / 'modules' / module).mkdir(parents=True)
+		# Stand-ins of the guest's insmod (b's init fails) and dmesg.
+		bin_dir = Path(self.tmp.name) / 'bin'
+		bin_dir.mkdir()
+		for name, body in (('insmod', 'case $1 in *b.ko) echo "insmod: ERROR: b" >&2; exit 1;; esac\n'),
+				   ('dmesg', 'echo "b: probe failed"\n')):
+			(bin_dir / name).write_text('#!/bin/sh\n' + body)
+			(bin_dir / name).chmod(0o755)
+		self.env['PATH'] = f'{bin_dir}:{self.env["PATH"]}'
+		status, out = self.run_into_file([TOP / 'scripts/vm.sh', '--tree', tree, '--load', 'a',
+						  '--command', 'echo inside'])
+		self.assertEqual(status, 0, out)
+		self.assertIn(f'insmod {tree}/modules/a/a.ko\ninside\n', out)
+		status, out = self.run_into_file([TOP / 'scripts/vm.sh', '--tree', tree, '--load', 'a b',
+						  '--command', 'echo inside'])
+		self.assertEqual(status, 1, out)
+		self.assertIn('b: probe failed\n', out)
+		self.assertIn(f'insmod {tree}/modules/b/b.ko failed', out)
+		self.assertNotIn('inside', out)
+
 	def test_console_log_keeps_every_port(self):
 		log = Path(self.tmp.name) / 'console.log'
 		status, out = self.run_into_file([TOP / 'scripts/vm.sh', '--console-log', log,
