@@ -20,7 +20,7 @@ import unittest
 from pathlib import Path
 
 import results
-from test_guest_check import STUBS
+from test_guest_check import STUBS, write_file
 from test_results import kunit_parser, kunit_tool, null_printer
 
 TOP = Path(__file__).resolve().parents[2]
@@ -147,12 +147,7 @@ class ExternalTest(unittest.TestCase):
 		self.env.update(KDIR=str(self.kdir), RKM_CACHE=str(self.root / 'cache'))
 
 	def file(self, path, text, executable=False):
-		target = self.root / path
-		target.parent.mkdir(parents=True, exist_ok=True)
-		target.write_text(text)
-		if executable:
-			target.chmod(0o755)
-		return target
+		return write_file(self.root / path, text, executable)
 
 	def folder(self, name, files):
 		"""A module folder @name holding @files ({path: text}; a path ending

@@ -58,6 +58,15 @@ echo "1..1"
 echo "ok 1 works"
 '''
 
+def write_file(target, text, executable=False):
+	"""@target with @text, its folders made; executable if asked."""
+	target.parent.mkdir(parents=True, exist_ok=True)
+	target.write_text(text)
+	if executable:
+		target.chmod(0o755)
+	return target
+
+
 TAINT_O = 1 << 12
 W = 1 << 9
 
@@ -86,12 +95,7 @@ class GuestCheckTest(unittest.TestCase):
 		self.tmp.cleanup()
 
 	def file(self, path, text, executable=False):
-		target = self.root / path
-		target.parent.mkdir(parents=True, exist_ok=True)
-		target.write_text(text)
-		if executable:
-			target.chmod(0o755)
-		return target
+		return write_file(self.root / path, text, executable)
 
 	def case(self, module, name, body):
 		"""A lifecycle case script of @module."""
