@@ -7,7 +7,8 @@
 # and the benchmarks measured in a VM under the instruction-count clock (as
 # make bench), the benchmarks again in a VM under the wall clock, and the
 # tests each passed in the last make check and make check-debug. Writes
-# results/compare/compare.md (and prints it) and compare.json.
+# results/compare/compare.md (and prints it) and compare.json; RKM_RESULTS
+# names another folder (to keep a run on another tree beside it).
 #
 #   KDIR=... scripts/compare.sh
 
@@ -15,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 compare)"
-OUT=$TOP/results/compare
+OUT=${RKM_RESULTS:-$TOP/results/compare}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 mapfile -t modules < <(python3 "$TOP/scripts/compare.py" --modules)
