@@ -153,8 +153,7 @@ vm_run() {
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
 		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest-check.sh" --tree "$TREE" \
-		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) "${phase_args[@]}" \
-		"$RESULTS" "${modules[@]}" || status=$?
+		"${phase_args[@]}" "$RESULTS" || status=$?
 	stamp end "vm $name"
 	if [ ! -f "$RESULTS/vm/$name/complete" ]; then
 		echo "--- the $name VM did not complete its run (status $status); last lines of its console:" >&2
@@ -162,17 +161,11 @@ vm_run() {
 	fi
 }
 
-# Lifecycle cases of the modules tested (a twin's are its module's).
-has_lifecycle_cases() {
-	local module
-	for module in "${modules[@]}"; do
-		twin_of "$module"
-		compgen -G "$TREE/tests/$programs_of/lifecycle/*.sh" >/dev/null && return 0
-	done
-	return 1
-}
+# What the guest runs and the judge expects, decided once, here.
+python3 "$TOP/scripts/plan.py" --tree "$TREE" --checkout "$TOP" --flavour "${RKM_FLAVOUR:-default}" \
+	"${modules[@]}" >"$RESULTS/plan"
 phases=(modules)
-has_lifecycle_cases && phases+=(lifecycle)
+grep -q '^lifecycle ' "$RESULTS/plan" && phases+=(lifecycle)
 
 # One VM a phase, side by side, when the phases are long enough to pay for
 # a second boot (the whole collection); else one VM (RKM_VMS=1 or 2 chooses).

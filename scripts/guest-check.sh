@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside a test VM (as root), the phases of make check it is given, in
+# Runs inside a test VM (as root) the run plan RESULTS_DIR/plan, which
+# scripts/plan.py wrote on the host (the modules, their programs and
+# environment, lifecycle cases and flavour), in the phases it is given, in
 # order: scripts/check.sh boots one VM for both, or one VM a phase, side by
 # side.
 #
 # --phase modules: for each module, insmod, collect its KUnit suites'
-# results, run its userspace tests, rmmod, and keep the kernel log and taint
-# of each step.
-# --phase lifecycle: every module's tests/<module>/lifecycle/*.sh (a twin's:
-# those of the module it twins, with its twin.env), one at a time, each
+# results, run its programs, rmmod, and keep the kernel log and taint of
+# each step.
+# --phase lifecycle: every module's lifecycle cases, one at a time, each
 # starting with no module of the collection loaded.
-# Writes raw results only; scripts/results.py (on the host) judges them.
+# Writes raw results only; scripts/results.py (on the host) judges them
+# against the same plan.
 #
-#   guest-check.sh [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
+#   guest-check.sh [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR
 #
-# --tree DIR: the tree whose modules/, tests/ and .build/ folders hold the
-# modules and their programs (default: the checkout; make check EXTERNAL=...
-# gives the stage of scripts/external.sh, which has the same layout). Its
-# modules are those the lifecycle phase unloads.
+# --tree DIR: the tree whose modules/ the lifecycle cases load from (default:
+# the checkout; make check EXTERNAL=... gives the stage of
+# scripts/external.sh, which has the same layout).
 #
 # What concerns the VM itself goes to RESULTS_DIR/vm/<its phases, joined
 # by "-">/: its boot's
@@ -26,17 +27,15 @@
 # clock's timeline and boot time (timeline, boot.ms), and "complete" once
 # its phases ran to their end.
 #
-# Every expected program gets a status: tests/<module>/*.c (built into the
-# tree's .build/tests/<module>/) and tests/<module>/*.sh; one that is missing
-# or not executable is recorded as status 127 with a message instead of
-# running.
+# Every program of the plan gets a status; one that is missing or not
+# executable is recorded as status 127 with a message instead of running.
 #
-# --safety (the debug flavour) adds, for each module: its fault injection
-# programs (.build/safety/<module>/*, with the module loaded), then
-# tests/safety/modload (fault injection at load, load/unload cycles). Their
-# kernel log is kept apart (injected-dmesg.log): the reports of injected
-# allocation failures are expected there. After each module, a kmemleak
-# scan (kmemleak.log).
+# The debug flavour's plan adds, for each module: its fault injection
+# programs (with the module loaded), then the load tool (fault injection at
+# load, load/unload cycles). Their kernel log is kept apart
+# (injected-dmesg.log): the reports of injected allocation failures are
+# expected there. On a kernel with kmemleak, a scan after each module
+# (kmemleak.log).
 #
 # Each drain of the kernel log (FILE.log or FILE.dmesg) also appends to
 # FILE.lost how many times records had been overwritten before they could be
@@ -44,10 +43,10 @@
 #
 # Lifecycle case scripts get RKM_MODULES_DIR (the .ko files are
 # $RKM_MODULES_DIR/<module>/<module>.ko) and RKM_LIFECYCLE_TMP (an empty
-# scratch folder) and run under timeout (RKM_TEST_TIMEOUT). A twin runs the
-# cases of tests/<TWIN_OF>/lifecycle/ with its twin.env in their environment,
-# as it runs that module's programs. Per case, under the name of the module
-# run (the twin's for a twin), lifecycle/<module>/<case>.out and .status,
+# scratch folder) and run under timeout (RKM_TEST_TIMEOUT), with the
+# module's environment of the plan (a twin's twin.env), as its programs do.
+# Per case, under the name of the module run (the twin's for a twin),
+# lifecycle/<module>/<case>.out and .status,
 # .dmesg (the kernel log from the case's start to its end, leftover modules
 # unloaded), .taint (the taint flags before and after), .unload (what could
 # not be unloaded after it; empty normally).
@@ -59,15 +58,10 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 SYS=${RKM_GUEST_SYS:-/sys}
 PROC=${RKM_GUEST_PROC:-/proc}
 KMSG=${RKM_GUEST_KMSG:-/dev/kmsg}
-safety=0
 TREE=$TOP
 phases=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--safety)
-		safety=1
-		shift
-		;;
 	--tree)
 		TREE=$2
 		shift 2
@@ -82,12 +76,11 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-if [ ${#phases[@]} -eq 0 ] || [ $# -lt 1 ]; then
-	echo "usage: $0 [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
+if [ ${#phases[@]} -eq 0 ] || [ $# -ne 1 ]; then
+	echo "usage: $0 [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR" >&2
 	exit 2
 fi
 RESULTS=$1
-shift
 VM_DIR=$RESULTS/vm/$(
 	IFS=-
 	echo "${phases[*]}"
@@ -102,15 +95,33 @@ if [ -f "$RESULTS/kernel-features" ]; then
 	export RKM_KERNEL_FEATURES
 fi
 
-source "$TOP/scripts/collection.sh"
-# Every module of the tree (those the lifecycle phase unloads), and the
-# ones tested.
-mapfile -t collection < <(collection_modules)
-if [ $# -gt 0 ]; then
-	modules=("$@")
-else
-	modules=("${collection[@]}")
-fi
+# The plan (scripts/plan.py documents its lines): per module, its lines of
+# each kind, "NAME PATH" (env: "KEY=VALUE") each, one a line.
+flavour=default collection=() modules=()
+declare -A KO ENV PROGRAMS INJECTIONS LOAD_CYCLES CASES
+while read -r kind module rest; do
+	case $kind in
+	flavour) flavour=$module ;;
+	collection) collection+=("$module") ;;
+	module)
+		modules+=("$module")
+		KO[$module]=$rest
+		;;
+	env) ENV[$module]+=$rest$'\n' ;;
+	program) PROGRAMS[$module]+=$rest$'\n' ;;
+	injection) INJECTIONS[$module]+=$rest$'\n' ;;
+	load-cycles) LOAD_CYCLES[$module]+=$rest$'\n' ;;
+	lifecycle) CASES[$module]+=$rest$'\n' ;;
+	esac
+done <"$RESULTS/plan"
+
+# plan_entries KIND MODULE: sets ENTRIES to the module's lines of that kind.
+plan_entries() {
+	local -n lines=$1
+	local text=${lines[$2]:-}
+	mapfile -t ENTRIES <<<"${text%$'\n'}"
+	[ -n "${ENTRIES[0]}" ] || ENTRIES=()
+}
 
 mountpoint -q "$SYS/kernel/debug" || mount -t debugfs none "$SYS/kernel/debug"
 KUNIT_DIR=$SYS/kernel/debug/kunit
@@ -234,9 +245,23 @@ unload_collection() {
 	return 1
 }
 
+# Runs the module's programs of plan kind $1 (PROGRAMS, INJECTIONS),
+# recorded under tests/ of $2, each with RKM_TEST_TIMEOUT=$3 if given.
+run_programs() {
+	local entry name
+	plan_entries "$1" "$module"
+	for entry in "${ENTRIES[@]}"; do
+		name=${entry%% *}
+		echo "    $name" >&2
+		RKM_TEST_TIMEOUT=${3:-${RKM_TEST_TIMEOUT:-$TEST_TIMEOUT}} \
+			record_program "$2/tests/$name" "${entry#* }"
+	done
+}
+
 # The modules phase: each module's KUnit suites and programs, loaded alone.
 modules_phase() {
-	local module out suites_before suite src name test status lines
+	local module out suites_before suite status lines entry
+	local fault_timeout=${RKM_SAFETY_TIMEOUT:-1200}
 	for module in "${modules[@]}"; do
 		out=$RESULTS/modules/$module
 		mkdir -p "$out/kunit" "$out/tests"
@@ -244,7 +269,7 @@ modules_phase() {
 		stamp "module $module"
 		suites_before=("$KUNIT_DIR"/*)
 
-		record "$out/insmod" insmod "$TREE/modules/$module/$module.ko"
+		record "$out/insmod" insmod "${KO[$module]}"
 		read -r status <"$out/insmod.status"
 		if [ "$status" = 0 ]; then
 			for suite in "$KUNIT_DIR"/*; do
@@ -253,42 +278,24 @@ modules_phase() {
 				mapfile -t lines <"$suite/results"
 				printf '%s\n' "${lines[@]}" >"$out/kunit/${suite##*/}.ktap"
 			done
-			twin_of "$module"
-			RECORD_ENV=("${TWIN_ENV[@]}")
-			for src in "$TREE/tests/$programs_of"/*.c; do
-				[ -e "$src" ] || continue
-				name=${src##*/}
-				name=${name%.c}
-				echo "    $name" >&2
-				record_program "$out/tests/$name" "$TREE/.build/tests/$programs_of/$name"
-			done
-			for test in "$TREE/tests/$programs_of"/*.sh; do
-				[ -e "$test" ] || continue
-				echo "    ${test##*/}" >&2
-				record_program "$out/tests/${test##*/}" "$test"
-			done
-			if [ $safety -eq 1 ]; then
+			plan_entries ENV "$module"
+			RECORD_ENV=("${ENTRIES[@]}")
+			run_programs PROGRAMS "$out"
+			if [ -n "${INJECTIONS[$module]:-}" ]; then
 				drain "$out/dmesg.log"
-				for src in "$TREE/tests/$programs_of/safety"/*.c; do
-					[ -e "$src" ] || continue
-					name=${src##*/}
-					name=${name%.c}
-					echo "    safety/$name" >&2
-					RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
-						"$out/tests/safety-$name" "$TREE/.build/safety/$programs_of/$name"
-				done
+				run_programs INJECTIONS "$out" "$fault_timeout"
 				drain "$out/injected-dmesg.log"
 			fi
 			RECORD_ENV=()
 			record "$out/rmmod" rmmod "$module"
-			if [ $safety -eq 1 ]; then
+			plan_entries LOAD_CYCLES "$module"
+			for entry in "${ENTRIES[@]}"; do
 				drain "$out/dmesg.log"
-				echo "    modload (fault injection, load cycles)" >&2
-				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
-					"$TOP/.build/tests/safety/modload" "$TREE/modules/$module/$module.ko" \
-					"${RKM_LOAD_CYCLES:-30}"
+				echo "    ${entry%% *} (fault injection, load cycles)" >&2
+				RKM_TEST_TIMEOUT=$fault_timeout record_program "$out/tests/${entry%% *}" \
+					"${entry#* }" "${KO[$module]}" "${RKM_LOAD_CYCLES:-30}"
 				drain "$out/injected-dmesg.log"
-			fi
+			done
 		fi
 		drain "$out/dmesg.log"
 		taint >"$out/taint"
@@ -306,27 +313,27 @@ modules_phase() {
 # would run their suites at every load (the modules phase runs them), is
 # given a glob no suite matches meanwhile.
 lifecycle_phase() {
-	local module case_script name names base before after scratch cases
+	local module entry case_script name names base before after scratch cases
 	local KUNIT_FILTER=$SYS/module/kunit/parameters/filter_glob
 	[ -w "$KUNIT_FILTER" ] && echo rkm-lifecycle-skips-kunit >"$KUNIT_FILTER"
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/rkm-lifecycle.XXXXXX") || scratch=$RESULTS/lifecycle.tmp
 	for module in "${modules[@]}"; do
-		# A twin runs the cases of the module it twins, as it runs its
-		# programs: they read what names the module under test from TWIN_ENV.
-		twin_of "$module"
-		cases=("$TREE/tests/$programs_of/lifecycle"/*.sh)
-		[ -e "${cases[0]}" ] || continue
+		plan_entries CASES "$module"
+		[ ${#ENTRIES[@]} -gt 0 ] || continue
+		cases=("${ENTRIES[@]}")
 		mkdir -p "$RESULTS/lifecycle/$module"
 		echo "==> $module lifecycle" >&2
 		stamp "lifecycle $module"
 		# An empty scratch folder a case, all made at once.
-		names=("${cases[@]##*/}")
-		names=("${names[@]%.sh}")
+		names=("${cases[@]%% *}")
 		mkdir -p "${names[@]/#/$scratch/$module/}"
-		RECORD_ENV=("${TWIN_ENV[@]}")
-		for case_script in "${cases[@]}"; do
-			name=${case_script##*/}
-			name=${name%.sh}
+		# A case reads what names the module under test from its environment
+		# (a twin's twin.env), as the programs do.
+		plan_entries ENV "$module"
+		RECORD_ENV=("${ENTRIES[@]}")
+		for entry in "${cases[@]}"; do
+			name=${entry%% *}
+			case_script=${entry#* }
 			base=$RESULTS/lifecycle/$module/$name
 			echo "    $name" >&2
 			if ! unload_collection; then

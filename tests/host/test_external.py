@@ -179,8 +179,12 @@ class ExternalTest(unittest.TestCase):
 			   FAKE_ROOT=str(self.root), RKM_GUEST_SYS=str(self.root / 'sys'),
 			   RKM_GUEST_PROC=str(self.root / 'proc'), RKM_GUEST_KMSG='/dev/null',
 			   TMPDIR=str(self.root))
+		plan = subprocess.run([sys.executable, TOP / 'scripts/plan.py', '--tree', stage,
+				       '--checkout', self.top, *modules],
+				      check=True, capture_output=True, text=True).stdout
+		(self.results / 'plan').write_text(plan)
 		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--tree', stage,
-				'--phase', 'modules', '--phase', 'lifecycle', self.results, *modules],
+				'--phase', 'modules', '--phase', 'lifecycle', self.results],
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		verdict = subprocess.run(
 			[sys.executable, TOP / 'scripts/results.py', '--results', self.results,

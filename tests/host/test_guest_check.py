@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/guest-check.sh, run on the host against a fake kernel:
+"""Tests of scripts/guest-check.sh, run on the host against a fake kernel,
+on the run plan scripts/plan.py writes for a fake tree:
 its /sys, /proc and /dev/kmsg are folders and files of the test
 (RKM_GUEST_SYS, RKM_GUEST_PROC, RKM_GUEST_KMSG) and dmesg, insmod, rmmod,
 mount and mountpoint are stand-ins that keep the fake's state (a module is
@@ -102,10 +103,18 @@ class GuestCheckTest(unittest.TestCase):
 		return self.file(f'top/tests/{module}/lifecycle/{name}.sh',
 				 '#!/bin/sh\nset -eu\n' + body, executable=True)
 
-	def guest_check(self, *args, timeout='300', phases=('modules', 'lifecycle')):
-		"""Runs guest-check.sh once for each of @phases (a phase, or a tuple
-		of phases one VM runs), one after the other, as check.sh's VMs
-		would (each starts with no module loaded)."""
+	def plan(self, flavour='default', modules=('alpha', 'beta')):
+		"""Writes the run plan of @modules, as check.sh does before the boot."""
+		plan = subprocess.run(['python3', TOP / 'scripts/plan.py', '--tree', self.top,
+				       '--checkout', self.top, '--flavour', flavour, *modules],
+				      check=True, capture_output=True, text=True).stdout
+		(self.results / 'plan').write_text(plan)
+
+	def guest_check(self, flavour='default', timeout='300', phases=('modules', 'lifecycle')):
+		"""Writes the plan, then runs guest-check.sh once for each of @phases
+		(a phase, or a tuple of phases one VM runs), one after the other, as
+		check.sh's VMs would (each starts with no module loaded)."""
+		self.plan(flavour)
 		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
 			   FAKE_ROOT=str(self.root), RESULTS_DIR=str(self.results),
 			   RKM_GUEST_SYS=str(self.root / 'sys'),
@@ -115,8 +124,8 @@ class GuestCheckTest(unittest.TestCase):
 		for vm in phases:
 			vm = (vm,) if isinstance(vm, str) else vm
 			phase_args = [arg for phase in vm for arg in ('--phase', phase)]
-			subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *args, *phase_args,
-					self.results, 'alpha', 'beta'],
+			subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *phase_args,
+					self.results],
 				       env=env, check=True, capture_output=True, text=True, timeout=120)
 			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
 
@@ -167,12 +176,28 @@ class GuestCheckTest(unittest.TestCase):
 
 	def test_debug_flavour_programs_get_a_status(self):
 		self.file('top/tests/alpha/safety/faults.c', '')
-		self.guest_check('--safety')
+		self.guest_check(flavour='debug')
 		tests = self.results / 'modules/alpha/tests'
 		self.assertEqual((tests / 'safety-faults.status').read_text().strip(), '127')
 		self.assertEqual((tests / 'modload.status').read_text().strip(), '127')
 		self.assertEqual(self.failures(safety=True),
 				 ['alpha.modload', 'alpha.safety-faults', 'beta.modload'])
+
+	def test_runs_the_plan_not_the_tree(self):
+		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
+		self.case('beta', 'a_case', 'exit 0\n')
+		self.plan(modules=('alpha',))
+		self.file('top/tests/alpha/late.sh', PROGRAM, executable=True)
+		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
+			   FAKE_ROOT=str(self.root), RKM_GUEST_SYS=str(self.root / 'sys'),
+			   RKM_GUEST_PROC=str(self.root / 'proc'), RKM_GUEST_KMSG='/dev/null')
+		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'modules',
+				'--phase', 'lifecycle', self.results],
+			       env=env, check=True, capture_output=True, text=True, timeout=120)
+		self.assertEqual(sorted(p.name for p in (self.results / 'modules').iterdir()), ['alpha'])
+		self.assertEqual(sorted(p.name for p in (self.results / 'modules/alpha/tests').glob(
+			'*.status')), ['script.sh.status'])
+		self.assertFalse((self.results / 'lifecycle').exists())
 
 	def test_lifecycle_cases_run_after_the_modules_one_at_a_time(self):
 		(self.top / 'tests/alpha/lifecycle').mkdir(parents=True)
@@ -292,7 +317,7 @@ touch "$FAKE_ROOT/stuck-alpha"
 
 	def test_unknown_phase_is_refused(self):
 		result = subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'both',
-					 self.results, 'alpha'], capture_output=True, text=True)
+					 self.results], capture_output=True, text=True)
 		self.assertEqual(result.returncode, 2)
 		self.assertEqual(len(result.stderr.splitlines()), 1)
 		self.assertIn('--phase modules|lifecycle', result.stderr)
