@@ -160,7 +160,7 @@ vm: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(VM_COMMAND)
 
 run: modules tests
-	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest/demo.sh
 
 # With MODULES, the host tests and compile-fail cases run again only when
 # what they read changed (scripts/check.sh).

@@ -39,6 +39,6 @@ if [ "${1:-}" = --gate ]; then
 fi
 bench_status=0
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" "${clock_opts[@]}" \
-	--script "$TOP/scripts/guest-bench.sh" "$@" || bench_status=$?
+	--script "$TOP/scripts/guest/bench.sh" "$@" || bench_status=$?
 [ "$size_status" -eq 0 ] || die "a pair is over its size bound (above)"
 exit "$bench_status"

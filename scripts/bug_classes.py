@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judges make bug-classes: each memory-safety bug class, caught in C, excluded in Rust.
 
-scripts/guest-bug-classes.sh leaves, per class the trigger ran
+scripts/guest/bug-classes.sh leaves, per class the trigger ran
 (demos/bug_classes/trigger.c), its output (<vm>/<run>.out), exit status
 (<vm>/<run>.status) and the kernel log of its run (<vm>/<run>.dmesg), where
 <vm> is the kernel it ran on: kasan (the debug flavour) or kcsan (the data

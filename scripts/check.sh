@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the host-side tests of the scripts and the compile-fail cases,
-# beside two VM boots, one a phase of scripts/guest-check.sh (the modules'
+# beside two VM boots, one a phase of scripts/guest/check.sh (the modules'
 # KUnit suites and userspace tests; the lifecycle cases); then the verdict
 # from scripts/results.py (summary table, reports in results/, closing line
 # "N passed, N failed, N skipped"; non-zero exit on any failure).
@@ -126,7 +126,7 @@ host_tests() {
 }
 
 # The tree's kernel features (cached since the build), for the tests that
-# depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES. A stock
+# depend on one: guest/check.sh exports them as RKM_KERNEL_FEATURES. A stock
 # kernel's are probed by its own toolchain (scripts/distro/debian-vm.sh).
 if [ -n "${RKM_KERNEL_FEATURES+set}" ]; then
 	echo "$RKM_KERNEL_FEATURES" >"$RESULTS/kernel-features"
@@ -137,7 +137,7 @@ fi
 # The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
 timeout=${RKM_VM_TIMEOUT:-$([ "${RKM_FLAVOUR:-default}" = debug ] && echo 4200 || echo 1800)}
 
-# vm_run PHASE...: one VM running guest-check.sh's PHASEs, in order. Its
+# vm_run PHASE...: one VM running guest/check.sh's PHASEs, in order. Its
 # files are in vm/<the PHASEs joined by "-">/.
 vm_run() {
 	local name status=0 phase phase_args=()
@@ -152,7 +152,7 @@ vm_run() {
 	stamp start "vm $name"
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
-		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest-check.sh" --tree "$TREE" \
+		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest/check.sh" --tree "$TREE" \
 		"${phase_args[@]}" "$RESULTS" || status=$?
 	stamp end "vm $name"
 	if [ ! -f "$RESULTS/vm/$name/complete" ]; then

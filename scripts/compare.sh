@@ -25,11 +25,11 @@ WITHOUT_KUNIT=$TOP/.build/without-kunit
 "$TOP/scripts/without-kunit.sh" "$WITHOUT_KUNIT"
 note "clock: instruction count (QEMU -icount shift=3,sleep=off): memory, then the benchmarks"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --qemu-opts "-icount shift=3,sleep=off" \
-	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "$WITHOUT_KUNIT" "${modules[@]}" |
+	--rwdir "$OUT" --script "$TOP/scripts/guest/compare.sh" "$OUT" "$WITHOUT_KUNIT" "${modules[@]}" |
 	tee "$OUT/vm.log"
 note "clock: wall (TCG on this host: ratios vary from run to run): the benchmarks again"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" \
-	--script "$TOP/scripts/guest-bench.sh" | tee "$OUT/wall.log"
+	--script "$TOP/scripts/guest/bench.sh" | tee "$OUT/wall.log"
 python3 "$TOP/scripts/compare.py" --kdir "$KDIR" --vm "$OUT" --without-kunit "$WITHOUT_KUNIT" \
 	--bench "$OUT/vm.log" \
 	--bench "wall=$OUT/wall.log" --json "$OUT/compare.json" | tee "$OUT/compare.md"

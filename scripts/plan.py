@@ -92,7 +92,7 @@ def main() -> int:
 		if module not in known:
 			print(f'plan.py: {module} is not a module of {args.tree}', file=sys.stderr)
 			return 2
-	header = ['# The run plan: scripts/plan.py wrote it before the boot; scripts/guest-check.sh',
+	header = ['# The run plan: scripts/plan.py wrote it before the boot; scripts/guest/check.sh',
 		  '# runs it and the judge checks the run against it.']
 	print('\n'.join(header + plan(args.tree.resolve(), args.checkout.resolve(), args.flavour,
 				      args.modules)))

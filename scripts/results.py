@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judges the raw results of a test run and writes the reports.
 
-scripts/guest-check.sh leaves, per module, the status and output of insmod,
+scripts/guest/check.sh leaves, per module, the status and output of insmod,
 the KUnit suites' debugfs results, the output and exit status of every
 userspace test program, rmmod, the kernel log and the taint flags; then,
 per lifecycle case (tests/<module>/lifecycle/*.sh), its output, exit
@@ -112,7 +112,7 @@ def taint_leaf(number: int, name: str, taint: Optional[int], before: Optional[in
 
 
 def program_result(number: int, name: str, tests: Path, shown: str = '') -> List[str]:
-	"""The result of the program that guest-check.sh recorded as
+	"""The result of the program that guest/check.sh recorded as
 	@tests/@name.{out,status}, named @shown (default: @name); one that
 	left nothing did not run."""
 	shown = shown or name
@@ -200,7 +200,7 @@ def module_block(number: int, module: str, raw: Path, suites: Sequence[str],
 	return indent(body) + [f'{"not ok" if failed else "ok"} {number} {module}']
 
 
-# The phases of guest-check.sh, in order. A run's VMs each ran some of them
+# The phases of guest/check.sh, in order. A run's VMs each ran some of them
 # and left their files in vm/<their phases, joined by "-">/.
 PHASES = ('modules', 'lifecycle')
 
@@ -335,7 +335,7 @@ def main(argv: Sequence[str]) -> int:
 	parser.add_argument('--tests-dir', type=Path,
 			    help='the tests/ folder (default: next to --modules-dir)')
 	parser.add_argument('--safety', action='store_true',
-			    help="the run was the debug flavour's (guest-check.sh --safety)")
+			    help="the run was the debug flavour's (guest/check.sh --safety)")
 	parser.add_argument('--target', type=Path,
 			    help='what the kernel under test is, if not the default tree (see Target)')
 	parser.add_argument('modules', nargs='+')

@@ -3,7 +3,7 @@
 lines that start a report (BUG:, WARNING:, KASAN:, a lock or RCU splat, a
 Rust panic...), with allocation failures excused while they are being
 injected, and a warning a lifecycle case announced it provokes; kmemleak's
-reports; and the records guest-check.sh found overwritten before it read
+reports; and the records guest/check.sh found overwritten before it read
 them."""
 
 import re
@@ -120,7 +120,7 @@ def kmemleak_reports(log: str) -> List[str]:
 
 
 def lost_records(path: Path) -> int:
-	"""How many times guest-check.sh found kernel log records overwritten
+	"""How many times guest/check.sh found kernel log records overwritten
 	before it read them (one count a line, a line per drain)."""
 	try:
 		return sum(int(line) for line in path.read_text().split())

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Reading the raw results scripts/guest-check.sh leaves (exit statuses,
+"""Reading the raw results scripts/guest/check.sh leaves (exit statuses,
 outputs, taint flags): a file that is missing or does not hold what it
 should reads as None (or as empty text), for the caller to judge."""
 

@@ -50,7 +50,7 @@ def programs_of(tests_dir: Path, module: str) -> str:
 
 
 def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
-	"""The names under which guest-check.sh records the status of the
+	"""The names under which guest/check.sh records the status of the
 	programs a module's run must run: tests/<module>/*.c (by their binary's
 	name) and *.sh, those of the module it is a twin of if it is one; with
 	@safety, tests/<module>/safety/*.c and modload."""
@@ -63,7 +63,7 @@ def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
 
 def lifecycle_cases(tests_dir: Path, module: str) -> List[str]:
 	"""The lifecycle cases a module's run must run: tests/<module>/lifecycle/
-	<case>.sh, those of the module it is a twin of if it is one (guest-check.sh
+	<case>.sh, those of the module it is a twin of if it is one (guest/check.sh
 	runs them for the twin, recorded under the twin's name)."""
 	mine = tests_dir / programs_of(tests_dir, module) / 'lifecycle'
 	return sorted(p.stem for p in mine.glob('*.sh'))

@@ -3,7 +3,7 @@
 """Where a `make check` run's time went, from the timelines it leaves in its
 results folder: host-timeline (check.sh, wall clock: "<ms> start|end
 <lane>" for the host-side tests, each VM and the verdict, which overlap)
-and each VM's vm/<phase>/timeline (scripts/guest-check.sh, guest clock),
+and each VM's vm/<phase>/timeline (scripts/guest/check.sh, guest clock),
 plus each program's .ms.
 
 	timeline.py RESULTS_DIR [--since MS]

@@ -93,7 +93,7 @@ run() {
 	dir=$(ensure)
 	build_modules >/dev/null
 	vm_prepare "$dir"
-	in_view "$TOP/scripts/vm.sh" --script "$TOP/scripts/guest-demo.sh"
+	in_view "$TOP/scripts/vm.sh" --script "$TOP/scripts/guest/demo.sh"
 }
 
 vm() {

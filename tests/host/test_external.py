@@ -3,7 +3,7 @@
 made here are built by scripts/external.sh against a fake kernel tree (its
 kbuild writes what the real one does with M= and MO=: modules.order, each
 module's .mod and .ko, each object's .cmd naming its sources), staged, their
-tests built by scripts/build-tests.sh --tree, run by scripts/guest-check.sh
+tests built by scripts/build-tests.sh --tree, run by scripts/guest/check.sh
 --tree against the fake kernel of test_guest_check.py, and judged by
 scripts/results.py as make check judges them.
 
@@ -119,9 +119,9 @@ class ExternalTest(unittest.TestCase):
 		# A checkout of the harness (its .build/ is this test's).
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'guest-check.sh',
-			       'collection.sh'):
+		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'collection.sh'):
 			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
+		shutil.copytree(TOP / 'scripts/guest', self.top / 'scripts/guest')
 		(self.top / 'tests').mkdir()
 		shutil.copy(TOP / 'tests/kernel-reports.txt', self.top / 'tests')
 		# The fake tree.
@@ -183,7 +183,7 @@ class ExternalTest(unittest.TestCase):
 				       '--checkout', self.top, *modules],
 				      check=True, capture_output=True, text=True).stdout
 		(self.results / 'plan').write_text(plan)
-		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--tree', stage,
+		subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--tree', stage,
 				'--phase', 'modules', '--phase', 'lifecycle', self.results],
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		verdict = subprocess.run(

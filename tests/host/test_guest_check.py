@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/guest-check.sh, run on the host against a fake kernel,
+"""Tests of scripts/guest/check.sh, run on the host against a fake kernel,
 on the run plan scripts/plan.py writes for a fake tree:
 its /sys, /proc and /dev/kmsg are folders and files of the test
 (RKM_GUEST_SYS, RKM_GUEST_PROC, RKM_GUEST_KMSG) and dmesg, insmod, rmmod,
@@ -78,8 +78,8 @@ class GuestCheckTest(unittest.TestCase):
 		self.root = Path(self.tmp.name)
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		for script in ('guest-check.sh', 'collection.sh'):
-			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
+		shutil.copy(TOP / 'scripts/collection.sh', self.top / 'scripts')
+		shutil.copytree(TOP / 'scripts/guest', self.top / 'scripts/guest')
 		for module in ('alpha', 'beta'):
 			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
 			self.file(f'top/modules/{module}/{module}.ko', '')
@@ -111,7 +111,7 @@ class GuestCheckTest(unittest.TestCase):
 		(self.results / 'plan').write_text(plan)
 
 	def guest_check(self, flavour='default', timeout='300', phases=('modules', 'lifecycle')):
-		"""Writes the plan, then runs guest-check.sh once for each of @phases
+		"""Writes the plan, then runs guest/check.sh once for each of @phases
 		(a phase, or a tuple of phases one VM runs), one after the other, as
 		check.sh's VMs would (each starts with no module loaded)."""
 		self.plan(flavour)
@@ -124,7 +124,7 @@ class GuestCheckTest(unittest.TestCase):
 		for vm in phases:
 			vm = (vm,) if isinstance(vm, str) else vm
 			phase_args = [arg for phase in vm for arg in ('--phase', phase)]
-			subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *phase_args,
+			subprocess.run(['bash', self.top / 'scripts/guest/check.sh', *phase_args,
 					self.results],
 				       env=env, check=True, capture_output=True, text=True, timeout=120)
 			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
@@ -191,7 +191,7 @@ class GuestCheckTest(unittest.TestCase):
 		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
 			   FAKE_ROOT=str(self.root), RKM_GUEST_SYS=str(self.root / 'sys'),
 			   RKM_GUEST_PROC=str(self.root / 'proc'), RKM_GUEST_KMSG='/dev/null')
-		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'modules',
+		subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--phase', 'modules',
 				'--phase', 'lifecycle', self.results],
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		self.assertEqual(sorted(p.name for p in (self.results / 'modules').iterdir()), ['alpha'])
@@ -316,7 +316,7 @@ touch "$FAKE_ROOT/stuck-alpha"
 		self.assertEqual(self.failures(), [])
 
 	def test_unknown_phase_is_refused(self):
-		result = subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'both',
+		result = subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--phase', 'both',
 					 self.results], capture_output=True, text=True)
 		self.assertEqual(result.returncode, 2)
 		self.assertEqual(len(result.stderr.splitlines()), 1)

@@ -89,7 +89,7 @@ class RunFixture:
 
 	def lifecycle(self, module, case, status=0, output='', dmesg='',
 		      taint=(TAINT_O_AND_N, TAINT_O_AND_N), unload='', source=True):
-		"""A lifecycle case as guest-check.sh records it (status None: no
+		"""A lifecycle case as guest/check.sh records it (status None: no
 		status); @source: the case is in tests/<module>/lifecycle/ too (not
 		for a twin, which runs the cases of the module it twins)."""
 		if source:

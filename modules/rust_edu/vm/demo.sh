@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make run` demo of /dev/rust-edu (run by scripts/guest-demo.sh with the
+# `make run` demo of /dev/rust-edu (run by scripts/guest/demo.sh with the
 # module loaded): factorials computed by the device, wrapping modulo 2^32;
 # a refused input; a message moved into the device buffer and back by DMA;
 # an interrupt raised and read back as an event; the counters, where every

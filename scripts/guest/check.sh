@@ -15,7 +15,7 @@
 # Writes raw results only; scripts/results.py (on the host) judges them
 # against the same plan.
 #
-#   guest-check.sh [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR
+#   guest/check.sh [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR
 #
 # --tree DIR: the tree whose modules/ the lifecycle cases load from (default:
 # the checkout; make check EXTERNAL=... gives the stage of
@@ -53,10 +53,7 @@
 
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-# The kernel's files; only tests/host/ points these at a fake.
-SYS=${RKM_GUEST_SYS:-/sys}
-PROC=${RKM_GUEST_PROC:-/proc}
+source "$(dirname "$0")/lib.sh"
 KMSG=${RKM_GUEST_KMSG:-/dev/kmsg}
 TREE=$TOP
 phases=()
@@ -123,7 +120,7 @@ plan_entries() {
 	[ -n "${ENTRIES[0]}" ] || ENTRIES=()
 }
 
-mountpoint -q "$SYS/kernel/debug" || mount -t debugfs none "$SYS/kernel/debug"
+mount_debugfs
 KUNIT_DIR=$SYS/kernel/debug/kunit
 
 # A reader of the kernel log that stays open for the whole run (not passed
@@ -151,13 +148,6 @@ kmsg_lost() {
 drain() {
 	dmesg -c >>"$1"
 	kmsg_lost >>"${1%.*}.lost"
-}
-
-# Milliseconds since boot (the guest's clock).
-uptime_ms() {
-	local up
-	read -r up _ <"$PROC/uptime"
-	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
 }
 
 # (Builtins where they do: under TCG, starting a program costs a tenth of a
@@ -314,8 +304,7 @@ modules_phase() {
 # given a glob no suite matches meanwhile.
 lifecycle_phase() {
 	local module entry case_script name names base before after scratch cases
-	local KUNIT_FILTER=$SYS/module/kunit/parameters/filter_glob
-	[ -w "$KUNIT_FILTER" ] && echo rkm-lifecycle-skips-kunit >"$KUNIT_FILTER"
+	kunit_suites off
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/rkm-lifecycle.XXXXXX") || scratch=$RESULTS/lifecycle.tmp
 	for module in "${modules[@]}"; do
 		plan_entries CASES "$module"
@@ -366,8 +355,7 @@ lifecycle_phase() {
 		RECORD_ENV=()
 	done
 	rm -rf "$scratch"
-	# "*" is what an unset filter means; an empty one would match no suite.
-	[ -w "$KUNIT_FILTER" ] && echo '*' >"$KUNIT_FILTER"
+	kunit_suites on
 }
 
 for phase in "${phases[@]}"; do

@@ -7,7 +7,7 @@
 
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 export RKM_MODULES_DIR=$TOP/modules
 
 # A C twin (tests/<name>/twin.env) would take the device its Rust module is
@@ -19,7 +19,7 @@ for module in $(collection_modules); do
 	[ -f "$TOP/tests/$module/twin.env" ] || modules+=("$module")
 done
 
-mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+mount_debugfs
 dmesg -n 1
 dmesg -C
 

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the VM for `make compare`: the memory each module holds once
-# loaded, then every module's benchmarks (scripts/guest-bench.sh).
+# loaded, then every module's benchmarks (scripts/guest/bench.sh).
 #
-#   guest-compare.sh OUT_DIR WITHOUT_KUNIT_DIR MODULE...
+#   guest/compare.sh OUT_DIR WITHOUT_KUNIT_DIR MODULE...
 #
 # Per module, OUT_DIR/<module>.memory: coresize (its image in memory,
 # /sys/module/<module>/coresize) and slab_kb (how much unreclaimable slab
@@ -17,15 +17,14 @@
 
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 OUT=$1
 WITHOUT_KUNIT=$2
 shift 2
 LOADS=5
 
-# KUnit would run the modules' suites at every load: a glob no suite matches.
-KUNIT_FILTER=/sys/module/kunit/parameters/filter_glob
-[ -w "$KUNIT_FILTER" ] && echo rkm-compare-skips-kunit >"$KUNIT_FILTER"
+# KUnit would run the modules' suites at every load.
+kunit_suites off
 
 shrink_slabs() {
 	local cache
@@ -74,7 +73,7 @@ for module in "$@"; do
 		echo "loads=$LOADS"
 	} >"$OUT/$module.memory"
 done
-[ -w "$KUNIT_FILTER" ] && echo '*' >"$KUNIT_FILTER"
+kunit_suites on
 
-"$TOP/scripts/guest-bench.sh" || status=1
+"$TOP/scripts/guest/bench.sh" || status=1
 exit $status

@@ -9,8 +9,8 @@
 
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-# Where benchmarks loading a module of the collection find it (as in guest-check.sh).
+source "$(dirname "$0")/lib.sh"
+# Where benchmarks loading a module of the collection find it (as in guest/check.sh).
 export RKM_MODULES_DIR=$TOP/modules
 source "$TOP/scripts/collection.sh"
 status=0

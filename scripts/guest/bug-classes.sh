@@ -10,17 +10,18 @@
 # oops kills the trigger, taints the kernel and leaves held whatever the task
 # held).
 #
-#   guest-bug-classes.sh RESULTS_DIR BUILD_DIR CLASS...
+#   guest/bug-classes.sh RESULTS_DIR BUILD_DIR CLASS...
 #
 # BUILD_DIR holds trigger and <module>/<module>.ko for each demo module.
 
 set -uo pipefail
+source "$(dirname "$0")/lib.sh"
 
 RESULTS=$1
 BUILD=$2
 shift 2
 
-mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+mount_debugfs
 read -r up _ </proc/uptime
 echo "$up" >"$RESULTS/boot.seconds"
 cat /proc/cmdline >"$RESULTS/cmdline"
