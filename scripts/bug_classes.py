@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 import compile_fail
-from results_kernel_log import KERNEL_LOG_PROBLEMS
+from judge.kernel_log import KERNEL_LOG_PROBLEMS
 
 TOP = Path(__file__).resolve().parent.parent
 C_SOURCE = 'demos/bug_classes/c_bugs/c_bugs.c'

@@ -42,15 +42,15 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from results_kernel_log import (expected_warnings, kernel_log_problems, kmemleak_reports,
+from judge.kernel_log import (expected_warnings, kernel_log_problems, kmemleak_reports,
 				log_problems)
-from results_ktap import (KTAP_HEADER, distinct, indent, ktap_safe, leaf, program_block,
+from judge.ktap import (KTAP_HEADER, distinct, indent, ktap_safe, leaf, program_block,
 			  skip_leaf, suite_block)
-from results_raw import read_status, read_taints, read_text
-from results_summary import (failed_tests, failure_reasons, module_reports, module_stats,
+from judge.raw import read_status, read_taints, read_text
+from judge.summary import (failed_tests, failure_reasons, module_reports, module_stats,
 			     output_stats, skips, summary)
-from results_summary import failures  # noqa: F401 (importers use it from here)
-from results_tree import declared_suites, expected_programs, lifecycle_cases
+from judge.summary import failures  # noqa: F401 (importers use it from here)
+from judge.expected import declared_suites, expected_programs, lifecycle_cases
 
 # The kernel's taint flags (Documentation/admin-guide/tainted-kernels.rst).
 # Loading our modules taints with O (out-of-tree); running KUnit with N.

@@ -7,7 +7,7 @@ the module whose run left them."""
 import unittest
 
 import results
-import results_kernel_log
+from judge import kernel_log as results_kernel_log
 from test_results import LEAK, RunFixtureCase
 
 
@@ -70,7 +70,7 @@ class JudgementTest(unittest.TestCase):
 		self.assertTrue(problems[1].startswith('UBSAN: shift'))
 
 	def test_the_one_list_of_report_patterns(self):
-		path = results_kernel_log.Path(results_kernel_log.__file__).resolve().parents[1] / \
+		path = results_kernel_log.Path(results_kernel_log.__file__).resolve().parents[2] / \
 			'tests/kernel-reports.txt'
 		patterns = [line for line in path.read_text().splitlines()
 			    if line and not line.startswith('#')]

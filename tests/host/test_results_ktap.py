@@ -4,7 +4,7 @@ renumbered as a subtest of the composed document."""
 
 import unittest
 
-import results_ktap
+from judge import ktap as results_ktap
 from test_results import SUITE_RESULTS
 
 

@@ -7,7 +7,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results_summary
+from judge import summary as results_summary
 from test_results import LEAK, PROGRAM_OK, RunFixture, kunit_parser, null_printer
 
 

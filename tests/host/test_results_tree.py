@@ -8,7 +8,7 @@ import unittest
 from pathlib import Path
 
 import results
-import results_tree
+from judge import expected as results_tree
 from test_results import PROGRAM_OK, RunFixtureCase
 
 

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from results_kernel_log import kernel_log_problems, kmemleak_reports
-from results_raw import read_text
+from .kernel_log import kernel_log_problems, kmemleak_reports
+from .raw import read_text
 
 
 def failed_tests(test, path: str = '') -> List[Tuple[str, object]]:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import List, Tuple
 
-from results_raw import read_text
+from .raw import read_text
 
 
 def report_patterns(path: Path) -> 're.Pattern[str]':
@@ -20,7 +20,7 @@ def report_patterns(path: Path) -> 're.Pattern[str]':
 
 
 # Kernel log lines that start a report of a bug: any one fails the module.
-KERNEL_LOG_PROBLEMS = report_patterns(Path(__file__).resolve().parents[1] / 'tests/kernel-reports.txt')
+KERNEL_LOG_PROBLEMS = report_patterns(Path(__file__).resolve().parents[2] / 'tests/kernel-reports.txt')
 
 
 # The report warn_alloc() prints for an allocation that failed: expected
