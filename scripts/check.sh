@@ -4,8 +4,8 @@
 # make check: the host-side tests of the scripts and the compile-fail cases,
 # beside two VM boots, one a phase of scripts/guest/check.sh (the modules'
 # KUnit suites and userspace tests; the lifecycle cases); then the verdict
-# from scripts/results.py (summary table, reports in results/, closing line
-# "N passed, N failed, N skipped"; non-zero exit on any failure).
+# of the judge, scripts/judge/ (summary table, reports in results/, closing
+# line "N passed, N failed, N skipped"; non-zero exit on any failure).
 #
 #   KDIR=... scripts/check.sh [--tree DIR] [MODULE...]
 #
@@ -69,7 +69,7 @@ stamp() {
 # host/NAME.ktap and its exit status to host/NAME.status. The INPUTs
 # (scripts/content_hash.py's arguments) are what it reads: with modules
 # named, a verdict that passed on the same inputs is reused instead, and
-# host/NAME.unchanged says since when (results.py shows it).
+# host/NAME.unchanged says since when (the judge shows it).
 host_test() {
 	local name=$1 inputs=() status=0 hash memo
 	shift
@@ -210,7 +210,7 @@ wait "${pids[@]}"
 # What the verdict needs besides the raw results, kept with them (@RESULTS@
 # stands for the folder): scripts/verdict.sh judges from it, here and for
 # make verdict RESULTS=... later, without a boot. The debug flavour's
-# programs must have run too (results.py --safety).
+# programs must have run too (the judge's --safety).
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
 	printf '%s\n' --modules-dir "$TREE/modules" --tests-dir "$TREE/tests" --kunit-tool "$KUNIT_TOOL" \

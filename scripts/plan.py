@@ -31,7 +31,8 @@ import sys
 from pathlib import Path
 from typing import List
 
-from judge.expected import declared_suites, programs_of, twin_env
+from judge.expected import declared_suites
+from judge.twin import programs_of, twin_env
 
 def collection(tree: Path) -> List[str]:
 	"""Every module of the tree: the folders of modules/ with a Kbuild file."""

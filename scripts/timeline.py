@@ -96,7 +96,7 @@ def report(results: Path, since: int | None) -> list[str]:
 		lines.append(row('side by side: ' + ', '.join(beside), max(end for _, end in spans.values())
 				 - min(start for start, _ in spans.values())))
 	if verdict:
-		lines.append(row('verdict (results.py)', verdict[1] - verdict[0]))
+		lines.append(row('verdict (scripts/judge/)', verdict[1] - verdict[0]))
 	lines.append(row('in all', last - (since if since is not None else first)))
 	return lines
 

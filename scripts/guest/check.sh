@@ -12,8 +12,8 @@
 # each step.
 # --phase lifecycle: every module's lifecycle cases, one at a time, each
 # starting with no module of the collection loaded.
-# Writes raw results only; scripts/results.py (on the host) judges them
-# against the same plan.
+# Writes raw results only; the judge (scripts/judge/) judges them on the
+# host against the same plan.
 #
 #   guest/check.sh [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR
 #
@@ -39,7 +39,7 @@
 #
 # Each drain of the kernel log (FILE.log or FILE.dmesg) also appends to
 # FILE.lost how many times records had been overwritten before they could be
-# read (0 normally): results.py fails the log then, as it may miss reports.
+# read (0 normally): the judge fails the log then, as it may miss reports.
 #
 # Lifecycle case scripts get RKM_MODULES_DIR (the .ko files are
 # $RKM_MODULES_DIR/<module>/<module>.ko) and RKM_LIFECYCLE_TMP (an empty
@@ -169,7 +169,7 @@ uptime_ms >"$VM_DIR/boot.ms"
 stamp boot-done
 drain "$VM_DIR/boot-dmesg.log"
 taint >"$VM_DIR/boot-taint"
-# Which kernel ran: the summary names it (results.py).
+# Which kernel ran: the summary names it (scripts/judge/).
 uname -r >"$VM_DIR/uname-r"
 
 # On a kernel with kmemleak (the debug flavour), forget what booting left
@@ -326,7 +326,7 @@ lifecycle_phase() {
 			base=$RESULTS/lifecycle/$module/$name
 			echo "    $name" >&2
 			if ! unload_collection; then
-				# No status: results.py reports the case as not run, with this.
+				# No status: the judge reports the case as not run, with this.
 				echo "harness: not run: ${UNLOADED_NOT[*]} still loaded before the case" \
 					>"$base.out"
 				drain "$base.dmesg"

@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
-"""What must have run, for scripts/results.py, from the source tree rather
-than from what the run left: the KUnit suites a module declares, the test
-programs and lifecycle cases of tests/<module>/ (those of the module it
-twins, for a twin)."""
+"""What a run must have run, from the source tree rather than from what the
+run left: the KUnit suites each module declares, and the test programs and
+lifecycle cases of tests/<module>/ (those of the module it twins, for a
+twin). A test expected here that left no result fails as "did not run".
+
+expected_from_tree() is the judge's one place that decides it, the rest of
+the judge reads an Expected, whoever made it; scripts/plan.py writes what
+the guest runs, RESULTS/plan, from the same tree."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
+
+from .run import Run
+from .twin import programs_of
 
 KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
 
@@ -14,6 +22,27 @@ KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
 # A module's source naming a file outside its folder (modules/common/), whose
 # suites are the module's too: #[path = "../common/sysfs.rs"].
 PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
+
+
+@dataclass(frozen=True)
+class Expected:
+	"""What each module's run must have run, by module name: its KUnit
+	suites, the names under which guest/check.sh records its programs'
+	statuses, and its lifecycle cases."""
+	suites: Dict[str, List[str]]
+	programs: Dict[str, List[str]]
+	lifecycle_cases: Dict[str, List[str]]
+
+
+def expected_from_tree(run: Run) -> Expected:
+	"""What @run must have run, read from its modules' sources and tests/
+	as guest/check.sh reads them."""
+	return Expected(
+		suites={module: declared_suites(run.modules_dir / module) for module in run.modules},
+		programs={module: expected_programs(run.tests_dir, module, run.safety)
+			  for module in run.modules},
+		lifecycle_cases={module: lifecycle_cases(run.tests_dir, module)
+				 for module in run.modules})
 
 
 def declared_suites(module_dir: Path) -> List[str]:
@@ -30,23 +59,6 @@ def declared_suites(module_dir: Path) -> List[str]:
 	for source in sources + sorted(included):
 		suites.update(KUNIT_SUITE_DECLARATION.findall(source.read_text()))
 	return sorted(suites)
-
-
-def twin_env(tests_dir: Path, module: str) -> Dict[str, str]:
-	"""The KEY=VALUE lines of tests/<module>/twin.env ('#' starts a
-	comment), read as scripts/collection.sh's twin_of reads them; empty for
-	a module that is no twin."""
-	twin = tests_dir / module / 'twin.env'
-	if not twin.exists():
-		return {}
-	lines = [line for line in twin.read_text().splitlines() if line and not line.startswith('#')]
-	return dict(line.split('=', 1) for line in lines if '=' in line)
-
-
-def programs_of(tests_dir: Path, module: str) -> str:
-	"""The module whose test programs @module runs: itself, or the one its
-	twin.env names (TWIN_OF=)."""
-	return twin_env(tests_dir, module).get('TWIN_OF', module)
 
 
 def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:

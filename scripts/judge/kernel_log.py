@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Finding the bug reports in a kernel log for scripts/results.py: the
+"""Finding the bug reports in a kernel log, for the judge: the
 lines that start a report (BUG:, WARNING:, KASAN:, a lock or RCU splat, a
 Rust panic...), with allocation failures excused while they are being
 injected, and a warning a lifecycle case announced it provokes; kmemleak's

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The pieces of KTAP that scripts/results.py composes its document of:
+"""The pieces of KTAP that the judge composes its document of:
 a test case without subtests (passed, failed with its reason, or skipped),
 a KUnit suite's debugfs results and a userspace test program's output
 renumbered as subtests, indentation, and names made different from their

@@ -5,7 +5,7 @@ kbuild writes what the real one does with M= and MO=: modules.order, each
 module's .mod and .ko, each object's .cmd naming its sources), staged, their
 tests built by scripts/build-tests.sh --tree, run by scripts/guest/check.sh
 --tree against the fake kernel of test_guest_check.py, and judged by
-scripts/results.py as make check judges them.
+the judge (scripts/judge/) as make check judges them.
 
 A fake module's .ko is a copy of its source: its "// on insmod: " lines are
 what the fake insmod runs when it loads it (KUnit suites writing their
@@ -19,9 +19,12 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results
+from judge.compose import compose
+from judge.expected import expected_from_tree
+from judge.outcome import failures
+from judge.run import Run
 from test_guest_check import STUBS, write_file
-from test_results import kunit_parser, kunit_tool, null_printer
+from test_judge import kunit_parser, kunit_tool, null_printer
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -172,7 +175,7 @@ class ExternalTest(unittest.TestCase):
 
 	def check(self, *folders):
 		"""make check EXTERNAL=@folders against the fake kernel, both phases
-		in one VM: returns (the stage, results.py's output, its status)."""
+		in one VM: returns (the stage, the judge's output, its status)."""
 		stage = self.stage(*folders)
 		modules = sorted(p.name for p in (stage / 'modules').iterdir())
 		env = dict(self.env, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
@@ -187,17 +190,18 @@ class ExternalTest(unittest.TestCase):
 				'--phase', 'modules', '--phase', 'lifecycle', self.results],
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		verdict = subprocess.run(
-			[sys.executable, TOP / 'scripts/results.py', '--results', self.results,
+			[sys.executable, '-m', 'judge', '--results', self.results,
 			 '--modules-dir', stage / 'modules', '--tests-dir', stage / 'tests',
-			 '--kunit-tool', kunit_tool(), *modules], capture_output=True, text=True)
+			 '--kunit-tool', kunit_tool(), *modules],
+			env=dict(os.environ, PYTHONPATH=str(TOP / 'scripts')), capture_output=True, text=True)
 		return stage, verdict.stdout, verdict.returncode
 
 	def failures(self, stage):
 		modules = sorted(p.name for p in (stage / 'modules').iterdir())
-		document = results.compose(self.results, stage / 'modules', modules,
-					   tests_dir=stage / 'tests')
-		test = kunit_parser.parse_run_tests(document, null_printer)
-		return [f.split('.', 1)[1] for f in results.failures(test)]
+		run = Run(results=self.results, modules=tuple(modules), modules_dir=stage / 'modules',
+			  tests_dir=stage / 'tests')
+		test = kunit_parser.parse_run_tests(compose(run, expected_from_tree(run)), null_printer)
+		return [f.split('.', 1)[1] for f in failures(test)]
 
 	def snapshot(self, folder):
 		return {p: (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else None)

@@ -6,7 +6,8 @@ its /sys, /proc and /dev/kmsg are folders and files of the test
 mount and mountpoint are stand-ins that keep the fake's state (a module is
 loaded while sys/module/<name>/initstate exists; rmmod refuses while a
 module named in its holders/ is loaded, or when a file stuck-<name> exists).
-The raw results are then judged by scripts/results.py, as make check does."""
+The raw results are then judged by the judge (scripts/judge/), as make
+check does."""
 
 import os
 import shutil
@@ -15,8 +16,11 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results
-from test_results import kunit_parser, null_printer
+from judge.compose import compose
+from judge.expected import expected_from_tree
+from judge.outcome import failures
+from judge.run import Run
+from test_judge import kunit_parser, null_printer
 
 TOP = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / 'fixtures'
@@ -130,10 +134,10 @@ class GuestCheckTest(unittest.TestCase):
 			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
 
 	def failures(self, safety=False):
-		document = results.compose(self.results, self.top / 'modules', ['alpha', 'beta'],
-					   tests_dir=self.top / 'tests', safety=safety)
-		test = kunit_parser.parse_run_tests(document, null_printer)
-		return [f.split('.', 1)[1] for f in results.failures(test)]
+		run = Run(results=self.results, modules=('alpha', 'beta'),
+			  modules_dir=self.top / 'modules', tests_dir=self.top / 'tests', safety=safety)
+		test = kunit_parser.parse_run_tests(compose(run, expected_from_tree(run)), null_printer)
+		return [f.split('.', 1)[1] for f in failures(test)]
 
 	def test_twin_runs_the_programs_of_the_module_it_twins(self):
 		self.file('top/tests/alpha/built.c', '')

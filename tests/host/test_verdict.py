@@ -8,7 +8,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from test_results import RunFixture, kunit_tool
+from test_judge import RunFixture, kunit_tool
 
 TOP = Path(__file__).resolve().parents[2]
 

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/results.py itself: composing the raw results of a run
-into KTAP, judging taint, and the verdict as the kernel's own KTAP parser
-reads it. The tests of its pieces are in test_results_<piece>.py (those of
-scripts/results_<piece>.py) and test_results_lifecycle.py (the lifecycle
-cases' blocks); this file has what they share: RunFixture (the folders a
-run leaves), the data it writes and the kernel's KTAP parser."""
+"""Tests of the judge (scripts/judge/) as a whole: composing the raw results
+of a run into KTAP, judging taint, and the verdict as the kernel's own KTAP
+parser reads it. The tests of its pieces are in test_judge_<piece>.py
+(those of scripts/judge/<piece>.py); this file has what they share:
+RunFixture (the folders a run leaves, and the Run that judges them), the
+data it writes and the kernel's KTAP parser."""
 
 import io
 import os
@@ -15,7 +15,13 @@ import unittest
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import results
+from judge.cli import main
+from judge.compose import compose
+from judge.expected import expected_from_tree
+from judge.kernel import Kernel
+from judge.outcome import failures
+from judge.run import Run
+from judge.taint import taint_problems
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -104,12 +110,17 @@ class RunFixture:
 			(raw / f'{case}.unload').write_text(unload)
 		return raw
 
-	def document(self, names, safety=False):
-		return results.compose(self.results, self.modules, names,
-				       tests_dir=self.tests, safety=safety)
+	def target(self, names, safety=False, kernel=None):
+		"""The Run of the modules @names in these folders."""
+		return Run(results=self.results, modules=tuple(names), modules_dir=self.modules,
+			   tests_dir=self.tests, safety=safety, kernel=kernel or Kernel())
 
-	def parse(self, names, safety=False):
-		return kunit_parser.parse_run_tests(self.document(names, safety), null_printer)
+	def document(self, names, safety=False, kernel=None):
+		run = self.target(names, safety, kernel)
+		return compose(run, expected_from_tree(run))
+
+	def parse(self, names, safety=False, kernel=None):
+		return kunit_parser.parse_run_tests(self.document(names, safety, kernel), null_printer)
 
 
 PROGRAM_OK = 'KTAP version 1\n1..3\nok 1 a\nok 2 b\nok 3 c\n'
@@ -140,26 +151,26 @@ class ComposeTest(RunFixtureCase):
 		test = self.run.parse(['good'])
 		# insmod, 2 KUnit cases, 3 program cases, rmmod, log, taint.
 		self.assertEqual((test.counts.passed, test.counts.failed, test.counts.errors), (9, 0, 0))
-		self.assertEqual(results.failures(test), [])
+		self.assertEqual(failures(test), [])
 
 	def test_declared_suite_that_did_not_run_fails(self):
 		self.run.module('quiet', suites=('ran', 'vanished'), ran_suites=('ran',))
 		test = self.run.parse(['quiet'])
-		self.assertIn('.quiet.KUnit suite vanished', results.failures(test)[0])
+		self.assertIn('.quiet.KUnit suite vanished', failures(test)[0])
 
 	def test_missing_suite_named_like_its_module_keeps_the_tree(self):
 		self.run.module('drv', suites=('drv',), ran_suites=())
 		self.run.module('other')
 		test = self.run.parse(['drv', 'other'])
 		self.assertEqual([sub.name for sub in test.subtests], ['drv', 'other'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['drv.KUnit suite drv'])
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)], ['drv.KUnit suite drv'])
 
 	def test_program_failing_exit_status_fails_even_if_cases_passed(self):
 		raw = self.run.module('m')
 		self.run.program(raw, 'prog', PROGRAM_OK, 1)
 		test = self.run.parse(['m'])
 		self.assertEqual(test.counts.failed, 1)
-		self.assertTrue(any(f.endswith('.m.prog') for f in results.failures(test)))
+		self.assertTrue(any(f.endswith('.m.prog') for f in failures(test)))
 
 	def test_program_crashing_midway_fails(self):
 		raw = self.run.module('m')
@@ -170,13 +181,13 @@ class ComposeTest(RunFixtureCase):
 	def test_program_timeout_is_named(self):
 		raw = self.run.module('m')
 		self.run.program(raw, 'slow', PROGRAM_OK, 124)
-		document = results.compose(self.run.results, self.run.modules, ['m'])
+		document = self.run.document(['m'])
 		self.assertIn('not ok 3 slow # timed out', [line.strip() for line in document])
 
 	def test_failed_insmod_fails_and_skips_the_rest(self):
 		self.run.module('broken', insmod=1)
 		test = self.run.parse(['broken'])
-		self.assertEqual(results.failures(test)[0].split('.')[-1], 'insmod')
+		self.assertEqual(failures(test)[0].split('.')[-1], 'insmod')
 		self.assertEqual(test.counts.passed, 2)  # kernel log and taint only
 
 	def test_warning_in_kernel_log_fails_with_excerpt(self):
@@ -184,21 +195,21 @@ class ComposeTest(RunFixtureCase):
 		       '[    2.0] WARNING: CPU: 1 PID: 42 at lib/foo.c:12 foo+0x1/0x2\n'
 		       '[    2.1] Modules linked in: rust_pipe(O)\n')
 		self.run.module('m', dmesg=log)
-		document = '\n'.join(results.compose(self.run.results, self.run.modules, ['m']))
+		document = '\n'.join(self.run.document(['m']))
 		self.assertIn('# [ 2.0] WARNING: CPU: 1 PID: 42 at lib/foo.c:12', document)
 		self.assertIn('not ok 4 kernel log clean', document)
 
 	def test_unexpected_taint_fails(self):
 		self.run.module('m', taint=TAINT_O_AND_N | (1 << 9))
 		test = self.run.parse(['m'])
-		self.assertTrue(results.failures(test)[0].endswith('no unexpected taint'))
+		self.assertTrue(failures(test)[0].endswith('no unexpected taint'))
 
 	def test_main_writes_reports_and_closing_line(self):
 		raw = self.run.module('m')
 		self.run.program(raw, 'prog', 'KTAP version 1\n1..2\nok 1 a\nnot ok 2 b\n', 1)
 		out = io.StringIO()
 		with redirect_stdout(out):
-			status = results.main(['--results', str(self.run.results),
+			status = main(['--results', str(self.run.results),
 					       '--modules-dir', str(self.run.modules),
 					       '--kunit-tool', str(kunit_tool()), 'm'])
 		self.assertEqual(status, 1)
@@ -215,7 +226,7 @@ class ComposeTest(RunFixtureCase):
 		(host / 'tool.unchanged').write_text('unchanged since 2026-12-05 00:40 UTC, not re-run\n')
 		out = io.StringIO()
 		with redirect_stdout(out):
-			status = results.main(['--results', str(self.run.results),
+			status = main(['--results', str(self.run.results),
 					       '--modules-dir', str(self.run.modules),
 					       '--kunit-tool', str(kunit_tool()),
 					       '--host-tests', str(host / 'tool.ktap'), 'm'])
@@ -237,7 +248,7 @@ class TaintDeltaTest(RunFixtureCase):
 		(self.run.results / 'vm/modules').mkdir(parents=True)
 		(self.run.results / 'vm/modules/boot-taint').write_text('0\n')
 		test = self.run.parse(['first', 'warns', 'after'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)],
 				 ['warns.no unexpected taint'])
 		document = '\n'.join(self.run.document(['first', 'warns', 'after']))
 		self.assertIn('# already tainted before this module: W (bit 9)', document)
@@ -250,7 +261,7 @@ class TaintDeltaTest(RunFixtureCase):
 		(vm / 'boot-dmesg.log').write_text('')
 		test = self.run.parse(['first'])
 		self.assertEqual([sub.name for sub in test.subtests], ['modules VM boot', 'first'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)],
 				 ['modules VM boot.no unexpected taint'])
 
 	def test_each_vm_boot_is_judged(self):
@@ -263,7 +274,7 @@ class TaintDeltaTest(RunFixtureCase):
 		test = self.run.parse(['first'])
 		self.assertEqual([sub.name for sub in test.subtests],
 				 ['modules VM boot', 'lifecycle VM boot', 'first'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)],
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)],
 				 ['lifecycle VM boot.kernel log clean'])
 
 	def test_module_after_one_without_taint_record_is_judged_on_the_last_known(self):
@@ -271,7 +282,7 @@ class TaintDeltaTest(RunFixtureCase):
 		self.run.module('crashed')
 		(self.run.results / 'modules/crashed/taint').unlink()
 		self.run.module('after', taint=TAINT_O_AND_N | W)
-		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['warns', 'crashed', 'after']))]
+		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['warns', 'crashed', 'after']))]
 		self.assertEqual(failed, ['warns.no unexpected taint', 'crashed.no unexpected taint'])
 
 
@@ -279,8 +290,8 @@ class JudgementTest(unittest.TestCase):
 	"""The taint flags allowed on the default tree."""
 
 	def test_taint_allows_only_out_of_tree_and_test(self):
-		self.assertEqual(results.taint_problems(TAINT_O_AND_N), [])
-		self.assertEqual(results.taint_problems(1 << 0), ['P (bit 0)'])
+		self.assertEqual(taint_problems(TAINT_O_AND_N, Kernel()), [])
+		self.assertEqual(taint_problems(1 << 0, Kernel()), ['P (bit 0)'])
 
 
 if __name__ == '__main__':

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/results_summary.py: the failed tests of the parsed
-document with their reasons, and the summary table's figures (the programs'
+"""Tests of scripts/judge/outcome.py and summary.py: the failed tests of
+the parsed document with their reasons, and the summary table's figures (the programs'
 "# stat NAME=VALUE" lines and the bug reports a module's run left)."""
 
 import tempfile
 import unittest
 from pathlib import Path
 
-from judge import summary as results_summary
-from test_results import LEAK, PROGRAM_OK, RunFixture, kunit_parser, null_printer
+from judge import outcome, summary
+from test_judge import LEAK, PROGRAM_OK, RunFixture, kunit_parser, null_printer
 
 
 class FailureReasonsTest(unittest.TestCase):
@@ -22,16 +22,16 @@ class FailureReasonsTest(unittest.TestCase):
 			    '    not ok 2 load/unload cycles leave nothing behind',
 			    'not ok 1 m']
 		test = kunit_parser.parse_run_tests(document, null_printer)
-		[(name, failed)] = results_summary.failed_tests(test)
+		[(name, failed)] = outcome.failed_tests(test)
 		self.assertEqual(name.split('.', 1)[1], 'm.load/unload cycles leave nothing behind')
-		self.assertEqual(results_summary.failure_reasons(failed),
+		self.assertEqual(outcome.failure_reasons(failed),
 				 ['one', 'two', 'slab cache kmalloc-8 grew in both halves'])
 
 	def test_passed_tests_give_no_reasons(self):
 		document = ['KTAP version 1', '1..1', '    KTAP version 1', '    1..1',
 			    '    # fine', '    ok 1 first', 'ok 1 m']
 		test = kunit_parser.parse_run_tests(document, null_printer)
-		self.assertEqual(results_summary.failed_tests(test), [])
+		self.assertEqual(outcome.failed_tests(test), [])
 
 
 class StatsTest(unittest.TestCase):
@@ -41,9 +41,9 @@ class StatsTest(unittest.TestCase):
 			raw = run.module('m')
 			run.program(raw, 'a', PROGRAM_OK + '# stat faults=12\n', 0)
 			run.program(raw, 'b', '# stat faults=3\n# stat load_cycles=200\n' + PROGRAM_OK, 0)
-			stats = results_summary.module_stats(raw)
+			stats = summary.module_stats(raw)
 			self.assertEqual(stats, {'faults': 15, 'load_cycles': 200})
-			rows = results_summary.summary(run.parse(['m']), {'m': stats})
+			rows = summary.summary(run.parse(['m']), {'m': stats})
 			self.assertEqual(rows[0].split()[-2:], ['faults', 'load_cycles'])
 			self.assertEqual(rows[1].split()[-2:], ['15', '200'])
 
@@ -51,12 +51,12 @@ class StatsTest(unittest.TestCase):
 		with tempfile.TemporaryDirectory() as tmp:
 			run = RunFixture(Path(tmp))
 			raw = run.module('m', dmesg='[ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1\n')
-			self.assertEqual(results_summary.module_reports(raw), 1)
+			self.assertEqual(summary.module_reports(raw), 1)
 			(raw / 'injected-dmesg.log').write_text(
 				'[ 2.0] page allocation failure: order:0\n[ 2.1] Call Trace:\n'
 				'[ 2.2] </TASK>\n[ 3.0] BUG: KASAN: use-after-free\n')
 			(raw / 'kmemleak.log').write_text(LEAK)
-			self.assertEqual(results_summary.module_reports(raw), 3)
+			self.assertEqual(summary.module_reports(raw), 3)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/results.py's judgement of the lifecycle cases
+"""Tests of scripts/judge/lifecycle.py: the judgement of the lifecycle cases
 (tests/<module>/lifecycle/*.sh): a block per module with cases, one
 subtest per case (its exit status, what stayed loaded, its kernel log and
 the taint it added), and their row in the summary."""
@@ -8,8 +8,9 @@ import io
 import unittest
 from contextlib import redirect_stdout
 
-import results
-from test_results import TAINT_O_AND_N, W, RunFixtureCase, kunit_tool
+from judge.cli import main
+from judge.outcome import failures
+from test_judge import TAINT_O_AND_N, W, RunFixtureCase, kunit_tool
 
 
 class LifecycleTest(RunFixtureCase):
@@ -20,7 +21,7 @@ class LifecycleTest(RunFixtureCase):
 		self.run.module('m')
 
 	def failed(self):
-		return [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m']))]
+		return [f.split('.', 1)[1] for f in failures(self.run.parse(['m']))]
 
 	def test_clean_cases_pass_in_their_own_block(self):
 		self.run.lifecycle('m', 'reload', output='loaded\nunloaded\n')
@@ -30,7 +31,7 @@ class LifecycleTest(RunFixtureCase):
 		self.assertEqual([sub.name for sub in test.subtests[1].subtests],
 				 ['open_across_rmmod', 'reload'])
 		self.assertEqual(test.subtests[1].counts.passed, 8)
-		self.assertEqual(results.failures(test), [])
+		self.assertEqual(failures(test), [])
 
 	def test_no_lifecycle_cases_no_block(self):
 		self.assertEqual([sub.name for sub in self.run.parse(['m']).subtests], ['m'])
@@ -54,7 +55,7 @@ class LifecycleTest(RunFixtureCase):
 				 ['m', 'c_m', 'm lifecycle', 'c_m lifecycle'])
 		self.assertEqual([sub.name for sub in test.subtests[3].subtests],
 				 ['open_across_rmmod', 'reload'])
-		failed = [f.split('.', 1)[1] for f in results.failures(test)]
+		failed = [f.split('.', 1)[1] for f in failures(test)]
 		self.assertEqual(failed, ['c_m lifecycle.open_across_rmmod'])
 		self.assertIn('    # did not run\n    not ok 1 open_across_rmmod\n',
 			      '\n'.join(self.run.document(['m', 'c_m'])))
@@ -65,7 +66,7 @@ class LifecycleTest(RunFixtureCase):
 		(self.run.tests / 'c_m' / 'twin.env').write_text('# c_m has the ABI of m\nTWIN_OF=m\n')
 		self.run.lifecycle('m', 'reload')
 		self.run.lifecycle('m', 'unbind')
-		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m', 'c_m']))]
+		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['m', 'c_m']))]
 		self.assertEqual(failed, ['c_m lifecycle.reload', 'c_m lifecycle.unbind'])
 
 	def test_case_not_run_says_why(self):
@@ -133,14 +134,14 @@ class LifecycleTest(RunFixtureCase):
 		self.run.module('other')
 		test = self.run.parse(['m', 'other'])
 		self.assertEqual([sub.name for sub in test.subtests], ['m', 'other', 'm lifecycle'])
-		failed = [f.split('.', 1)[1] for f in results.failures(test)]
+		failed = [f.split('.', 1)[1] for f in failures(test)]
 		self.assertEqual(failed, ['m lifecycle.case m lifecycle.exits with status 0'])
 
 	def test_main_shows_a_lifecycle_row(self):
 		self.run.lifecycle('m', 'reload', output='# stat reloads=5\n')
 		out = io.StringIO()
 		with redirect_stdout(out):
-			status = results.main(['--results', str(self.run.results),
+			status = main(['--results', str(self.run.results),
 					       '--modules-dir', str(self.run.modules),
 					       '--tests-dir', str(self.run.tests),
 					       '--kunit-tool', str(kunit_tool()), 'm'])

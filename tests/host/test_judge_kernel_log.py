@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/results_kernel_log.py: the bug reports found in a kernel
-log (allocation failures excused only under fault injection), kmemleak's
+"""Tests of scripts/judge/kernel_log.py: the bug reports found in a
+kernel log (allocation failures excused only under fault injection), kmemleak's
 reports, and the records overwritten before they were read, each failing
 the module whose run left them."""
 
 import unittest
 
-import results
-from judge import kernel_log as results_kernel_log
-from test_results import LEAK, RunFixtureCase
+from judge import kernel_log
+from judge.outcome import failures
+from test_judge import LEAK, RunFixtureCase
 
 
 class LostRecordsTest(RunFixtureCase):
@@ -24,13 +24,13 @@ class LostRecordsTest(RunFixtureCase):
 	def test_no_lost_records_pass(self):
 		raw = self.run.module('m')
 		(raw / 'dmesg.lost').write_text('0\n0\n')
-		self.assertEqual(results.failures(self.run.parse(['m'])), [])
+		self.assertEqual(failures(self.run.parse(['m'])), [])
 
 	def test_lost_records_under_fault_injection_fail_that_log(self):
 		raw = self.run.module('m')
 		(raw / 'injected-dmesg.log').write_text('')
 		(raw / 'injected-dmesg.lost').write_text('1\n')
-		failed = results.failures(self.run.parse(['m']))
+		failed = failures(self.run.parse(['m']))
 		self.assertEqual(len(failed), 1)
 		self.assertTrue(failed[0].endswith('kernel log clean under fault injection'), failed)
 
@@ -42,7 +42,7 @@ class KmemleakTest(RunFixtureCase):
 		(self.run.results / 'modules/leaky/kmemleak.log').write_text(LEAK)
 		(self.run.results / 'modules/tidy/kmemleak.log').write_text('')
 		test = self.run.parse(['leaky', 'tidy'])
-		failed = results.failures(test)
+		failed = failures(test)
 		self.assertEqual(len(failed), 1)
 		self.assertTrue(failed[0].endswith('.leaky.no memory leak (kmemleak)'), failed)
 
@@ -50,13 +50,13 @@ class KmemleakTest(RunFixtureCase):
 		self.run.module('tidy')
 		(self.run.results / 'modules/tidy/kmemleak.log').write_text(LEAK.replace(' [leaky]', ''))
 		test = self.run.parse(['tidy'])
-		failed = results.failures(test)
+		failed = failures(test)
 		self.assertEqual(len(failed), 1)
 		self.assertTrue(failed[0].endswith('.tidy.no memory leak (kmemleak)'), failed)
 
 	def test_no_kmemleak_no_leak_check(self):
 		self.run.module('tidy')
-		document = results.compose(self.run.results, self.run.modules, ['tidy'])
+		document = self.run.document(['tidy'])
 		self.assertFalse(any('kmemleak' in line for line in document))
 
 
@@ -65,12 +65,12 @@ class JudgementTest(unittest.TestCase):
 
 	def test_kernel_log_problems_finds_each_report_once(self):
 		log = 'BUG: KASAN: use-after-free in x\nCall Trace:\n a\n b\n c\n d\nok\nUBSAN: shift\n'
-		problems = results_kernel_log.kernel_log_problems(log)
+		problems = kernel_log.kernel_log_problems(log)
 		self.assertEqual(len(problems), 2)
 		self.assertTrue(problems[1].startswith('UBSAN: shift'))
 
 	def test_the_one_list_of_report_patterns(self):
-		path = results_kernel_log.Path(results_kernel_log.__file__).resolve().parents[2] / \
+		path = kernel_log.Path(kernel_log.__file__).resolve().parents[2] / \
 			'tests/kernel-reports.txt'
 		patterns = [line for line in path.read_text().splitlines()
 			    if line and not line.startswith('#')]
@@ -79,17 +79,17 @@ class JudgementTest(unittest.TestCase):
 		for line in ('list_del corruption. prev->next should be ffff', 'refcount_t: underflow; use-after-free.',
 			     'kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
 			     'INFO: task insmod:93 blocked for more than 120 seconds.'):
-			self.assertEqual(len(results_kernel_log.kernel_log_problems(line)), 1, line)
-		self.assertEqual(results_kernel_log.kernel_log_problems('rust_pipe: loaded, 4 KiB\n'), [])
+			self.assertEqual(len(kernel_log.kernel_log_problems(line)), 1, line)
+		self.assertEqual(kernel_log.kernel_log_problems('rust_pipe: loaded, 4 KiB\n'), [])
 
 	def test_allocation_failures_are_excused_only_under_injection(self):
 		log = ('insmod: vmalloc error: size 8192, page order 0, failed to allocate pages\n'
 		       'Call Trace:\n <TASK>\n dump_stack_lvl+0x50/0x70\n warn_alloc+0x170/0x250\n </TASK>\n'
 		       'Mem-Info:\n')
-		self.assertEqual(results_kernel_log.kernel_log_problems(log, injected_failures=True), [])
-		self.assertEqual(len(results_kernel_log.kernel_log_problems(log)), 1)
+		self.assertEqual(kernel_log.kernel_log_problems(log, injected_failures=True), [])
+		self.assertEqual(len(kernel_log.kernel_log_problems(log)), 1)
 		warning = 'WARNING: CPU: 0 PID: 9 at mm/slub.c:1 x\n'
-		self.assertEqual(len(results_kernel_log.kernel_log_problems(log + warning, injected_failures=True)), 1)
+		self.assertEqual(len(kernel_log.kernel_log_problems(log + warning, injected_failures=True)), 1)
 
 	def test_announced_warning_is_excused_other_reports_are_not(self):
 		warning = ('------------[ cut here ]------------\n'
@@ -99,10 +99,10 @@ class JudgementTest(unittest.TestCase):
 			   '---[ end trace 0000000000000000 ]---\n')
 		announce = '[ 1.0] rkm-lifecycle: expect warning: phy_check_link_status\n'
 		end = '[ 2.0] rkm-lifecycle: expect warning end\n'
-		judge = results_kernel_log.kernel_log_judgement
+		judge = kernel_log.kernel_log_judgement
 		self.assertEqual(judge(announce + warning + end), ([], 1))
 		# Not announced, announced with another text, or after the end: a problem.
-		self.assertEqual(len(results_kernel_log.kernel_log_problems(warning)), 1)
+		self.assertEqual(len(kernel_log.kernel_log_problems(warning)), 1)
 		other = '[ 1.0] rkm-lifecycle: expect warning: _phy_start_aneg\n'
 		self.assertEqual(judge(other + warning + end)[1], 0)
 		self.assertEqual(judge(announce + end + warning)[1], 0)
@@ -113,7 +113,7 @@ class JudgementTest(unittest.TestCase):
 		self.assertTrue(problems[0].startswith('BUG: kernel NULL pointer'))
 
 	def test_clean_kernel_log(self):
-		self.assertEqual(results_kernel_log.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
+		self.assertEqual(kernel_log.kernel_log_problems('rust_pipe: capacity 4096\n'), [])
 
 
 if __name__ == '__main__':

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/results_tree.py, what must have run: the KUnit suites a
+"""Tests of scripts/judge/expected.py, what must have run: the KUnit suites a
 module's sources declare and the test programs of tests/<module>/, each of
 which fails the run when it left no result."""
 
@@ -7,9 +7,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results
-from judge import expected as results_tree
-from test_results import PROGRAM_OK, RunFixtureCase
+from judge import expected
+from judge.outcome import failures
+from test_judge import PROGRAM_OK, RunFixtureCase
 
 
 class ExpectedProgramsTest(RunFixtureCase):
@@ -21,7 +21,7 @@ class ExpectedProgramsTest(RunFixtureCase):
 		self.run.program(raw, 'ran', PROGRAM_OK, 0)
 		self.run.program(raw, 'script.sh', PROGRAM_OK, 0)
 		test = self.run.parse(['m'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['m.lost'])
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)], ['m.lost'])
 		self.assertIn('# did not run', [line.strip() for line in self.run.document(['m'])])
 
 	def test_program_not_built_fails(self):
@@ -29,14 +29,14 @@ class ExpectedProgramsTest(RunFixtureCase):
 		self.run.sources('m', 'unbuilt.c')
 		self.run.program(raw, 'unbuilt', '/x/.build/tests/m/unbuilt is missing or not executable\n', 127)
 		test = self.run.parse(['m'])
-		self.assertTrue(results.failures(test)[0].endswith('.m.unbuilt'))
+		self.assertTrue(failures(test)[0].endswith('.m.unbuilt'))
 
 	def test_safety_programs_are_expected_only_in_the_debug_flavour(self):
 		raw = self.run.module('m')
 		self.run.sources('m', 'basics.c', 'safety/faults.c')
 		self.run.program(raw, 'basics', PROGRAM_OK, 0)
-		self.assertEqual(results.failures(self.run.parse(['m'])), [])
-		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m'], safety=True))]
+		self.assertEqual(failures(self.run.parse(['m'])), [])
+		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['m'], safety=True))]
 		self.assertEqual(failed, ['m.modload', 'm.safety-faults'])
 
 	def test_missing_program_named_like_its_module_keeps_the_tree(self):
@@ -45,13 +45,13 @@ class ExpectedProgramsTest(RunFixtureCase):
 		self.run.sources('drv', 'drv.c')
 		test = self.run.parse(['drv', 'other'])
 		self.assertEqual([sub.name for sub in test.subtests], ['drv', 'other'])
-		self.assertEqual([f.split('.', 1)[1] for f in results.failures(test)], ['drv.program drv'])
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)], ['drv.program drv'])
 
 	def test_nothing_expected_when_insmod_failed(self):
 		self.run.module('broken', insmod=1)
 		self.run.sources('broken', 'a.c')
 		test = self.run.parse(['broken'])
-		self.assertEqual([f.split('.')[-1] for f in results.failures(test)], ['insmod'])
+		self.assertEqual([f.split('.')[-1] for f in failures(test)], ['insmod'])
 
 
 class JudgementTest(unittest.TestCase):
@@ -63,12 +63,12 @@ class JudgementTest(unittest.TestCase):
 			(module / 'sub').mkdir()
 			(module / 'a.rs').write_text('#[kunit_tests(alpha)]\nmod t {}\n')
 			(module / 'sub' / 'b.rs').write_text('#[kunit_tests(beta)]\n')
-			self.assertEqual(results_tree.declared_suites(module), ['alpha', 'beta'])
+			self.assertEqual(expected.declared_suites(module), ['alpha', 'beta'])
 
 	def test_kunit_suite_declared_with_a_path(self):
 		with tempfile.TemporaryDirectory() as tmp:
 			(Path(tmp) / 'k.rs').write_text('#[kernel::macros::kunit_tests(gamma)]\n')
-			self.assertEqual(results_tree.declared_suites(Path(tmp)), ['gamma'])
+			self.assertEqual(expected.declared_suites(Path(tmp)), ['gamma'])
 
 	def test_suites_of_files_included_by_path_are_the_modules(self):
 		with tempfile.TemporaryDirectory() as tmp:
@@ -79,7 +79,7 @@ class JudgementTest(unittest.TestCase):
 			module.mkdir()
 			(module / 'm.rs').write_text('#[path = "../common/shared.rs"]\nmod shared;\n'
 						     '#[path = "../common/missing.rs"]\nmod missing;\n')
-			self.assertEqual(results_tree.declared_suites(module), ['shared'])
+			self.assertEqual(expected.declared_suites(module), ['shared'])
 
 
 if __name__ == '__main__':
