@@ -3,8 +3,8 @@
 of a run into KTAP, judging taint, and the verdict as the kernel's own KTAP
 parser reads it. The tests of its pieces are in test_judge_<piece>.py
 (those of scripts/judge/<piece>.py); this file has what they share:
-RunFixture (the folders a run leaves, and the Run that judges them), the
-data it writes and the kernel's KTAP parser."""
+RunFixture (the folders a run leaves, and the Run of them that the judge
+takes), the data it writes and the kernel's KTAP parser."""
 
 import io
 import os
