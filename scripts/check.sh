@@ -207,17 +207,14 @@ wait "${pids[@]}"
 	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
-# What the verdict needs besides the raw results, kept with them (@RESULTS@
-# stands for the folder): scripts/verdict.sh judges from it, here and for
-# make verdict RESULTS=... later, without a boot. The debug flavour's
-# programs must have run too (the judge's --safety).
+# What the verdict needs besides the raw results and the plan, kept with
+# them (@RESULTS@ stands for the folder): scripts/verdict.sh judges from it,
+# here and for make verdict RESULTS=... later, without a boot.
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
-	printf '%s\n' --modules-dir "$TREE/modules" --tests-dir "$TREE/tests" --kunit-tool "$KUNIT_TOOL" \
+	printf '%s\n' --kunit-tool "$KUNIT_TOOL" \
 		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
-	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --safety
 	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json
-	printf '%s\n' "${modules[@]}"
 } >"$RESULTS/verdict.args"
 
 stamp start verdict

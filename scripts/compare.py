@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import size_attribution
-from judge.twin import programs_of
+from plan import programs_of
 
 TOP = Path(__file__).resolve().parents[1]
 MODULES = TOP / 'modules'

@@ -8,9 +8,8 @@
 # changed, and stages the modules built as a tree with the collection's
 # layout: the .ko files, and copies of what the harness reads of DIR, so
 # that a run's sources, tests and modules stay those it built, whatever is
-# edited in DIR meanwhile. Prints the stage's path: check.sh, guest/check.sh, build-tests.sh
-# and vm.sh run on it (--tree) as on the checkout, and the judge (scripts/judge/) judges it
-# (--modules-dir, --tests-dir).
+# edited in DIR meanwhile. Prints the stage's path: check.sh, plan.py,
+# build-tests.sh and vm.sh run on it (--tree) as on the checkout.
 #
 #   KDIR=... scripts/external.sh [--kbuild 'COMMAND'] DIR...
 #

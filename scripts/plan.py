@@ -27,12 +27,49 @@ at the same paths.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
-from judge.expected import declared_suites
-from judge.twin import programs_of, twin_env
+KUNIT_SUITE_DECLARATION = re.compile(r'#\[(?:[\w:]+::)?kunit_tests\((\w+)\)\]')
+
+# A module's source naming a file outside its folder (modules/common/), whose
+# suites are the module's too: #[path = "../common/sysfs.rs"].
+PATH_ATTRIBUTE = re.compile(r'#\[path\s*=\s*"([^"]+)"\]')
+
+
+def declared_suites(module_dir: Path) -> List[str]:
+	"""The KUnit suites a module's sources declare with #[kunit_tests],
+	including those of the files outside its folder it includes by #[path]."""
+	suites = set()
+	sources = list(module_dir.rglob('*.rs'))
+	included = set()
+	for source in sources:
+		for target in PATH_ATTRIBUTE.findall(source.read_text()):
+			path = (source.parent / target).resolve()
+			if path.is_file() and module_dir.resolve() not in path.parents:
+				included.add(path)
+	for source in sources + sorted(included):
+		suites.update(KUNIT_SUITE_DECLARATION.findall(source.read_text()))
+	return sorted(suites)
+
+
+def twin_env(tests_dir: Path, module: str) -> Dict[str, str]:
+	"""The KEY=VALUE lines of tests/<module>/twin.env ('#' starts a
+	comment), read as scripts/collection.sh's twin_of reads them; empty for
+	a module that is no twin."""
+	twin = tests_dir / module / 'twin.env'
+	if not twin.exists():
+		return {}
+	lines = [line for line in twin.read_text().splitlines() if line and not line.startswith('#')]
+	return dict(line.split('=', 1) for line in lines if '=' in line)
+
+
+def programs_of(tests_dir: Path, module: str) -> str:
+	"""The module whose test programs @module runs: itself, or the one its
+	twin.env names (TWIN_OF=)."""
+	return twin_env(tests_dir, module).get('TWIN_OF', module)
 
 def collection(tree: Path) -> List[str]:
 	"""Every module of the tree: the folders of modules/ with a Kbuild file."""
@@ -62,6 +99,17 @@ def lifecycle_cases(tree: Path, module: str) -> List[List[str]]:
 	return [[sh.stem, str(sh)] for sh in sorted((tree / 'tests' / module / 'lifecycle').glob('*.sh'))]
 
 
+def named(kind: str, module: str, entries: List[List[str]]) -> List[str]:
+	"""The lines of @kind for @module's [NAME, PATH] @entries.
+
+	Raises ValueError for a name that holds a space: the guest and the
+	judge take the word after the module as the name."""
+	for name, path in entries:
+		if ' ' in name:
+			raise ValueError(f'a test name may not hold a space: {path}')
+	return [f'{kind} {module} {name} {path}' for name, path in entries]
+
+
 def plan(tree: Path, top: Path, flavour: str, modules: List[str]) -> List[str]:
 	"""The plan's lines (see the module's documentation)."""
 	tests = tree / 'tests'
@@ -73,11 +121,11 @@ def plan(tree: Path, top: Path, flavour: str, modules: List[str]) -> List[str]:
 		lines += [f'env {module} {key}={value}' for key, value in twin_env(tests, module).items()
 			  if key != 'TWIN_OF']
 		lines += [f'suite {module} {suite}' for suite in declared_suites(tree / 'modules' / module)]
-		lines += [f'program {module} {name} {path}' for name, path in programs(tree, of)]
+		lines += named('program', module, programs(tree, of))
 		if flavour == 'debug':
-			lines += [f'injection {module} {name} {path}' for name, path in injections(tree, of)]
-			lines.append(f'load-cycles {module} modload {top / ".build/tests/safety/modload"}')
-		lines += [f'lifecycle {module} {case} {path}' for case, path in lifecycle_cases(tree, of)]
+			lines += named('injection', module, injections(tree, of))
+			lines += named('load-cycles', module, [['modload', str(top / '.build/tests/safety/modload')]])
+		lines += named('lifecycle', module, lifecycle_cases(tree, of))
 	return lines
 
 
@@ -93,10 +141,14 @@ def main() -> int:
 		if module not in known:
 			print(f'plan.py: {module} is not a module of {args.tree}', file=sys.stderr)
 			return 2
+	try:
+		lines = plan(args.tree.resolve(), args.checkout.resolve(), args.flavour, args.modules)
+	except ValueError as error:
+		print(f'plan.py: {error}', file=sys.stderr)
+		return 2
 	header = ['# The run plan: scripts/plan.py wrote it before the boot; scripts/guest/check.sh',
 		  '# runs it and the judge checks the run against it.']
-	print('\n'.join(header + plan(args.tree.resolve(), args.checkout.resolve(), args.flavour,
-				      args.modules)))
+	print('\n'.join(header + lines))
 	return 0
 
 

@@ -12,19 +12,17 @@ into one KTAP document, parses that with the kernel's own KTAP parser
 (tools/testing/kunit), writes report.ktap, results.json and junit.xml, and
 prints a summary table that ends with "N passed, N failed, N skipped".
 
-What must have run comes from the source tree, not from what the run left:
-a declared KUnit suite, a test program of tests/<module>/ (and of
-tests/<module>/safety/, plus modload, with --safety) or a lifecycle case
-that left no status fails as "did not run"; a twin (tests/<module>/twin.env)
-must have run the programs and lifecycle cases of the module it twins.
+What must have run comes from the run plan (RESULTS/plan), which
+scripts/plan.py wrote from the source tree before the boot, not from what
+the run left: a KUnit suite, program or lifecycle case of the plan that
+left no status fails as "did not run".
 
 Its target is a Run (run.py), passed as an argument; its modules:
 
   cli.py         the command line: a Run from the arguments, then the verdict
-  run.py         Run: the results folder, modules, source tree, flavour, kernel
+  run.py         Run: the results folder, modules, host tests, kernel
   kernel.py      Kernel: the kernel under test (--target FILE)
-  expected.py    Expected: what the run must have run (expected_from_tree())
-  twin.py        which module's tests a twin runs (tests/<module>/twin.env)
+  expected.py    Expected: what the run must have run (its plan)
   compose.py     the whole run as one KTAP document
   boot.py        the VMs, and each one's boot as a block
   module.py      a module's run as a block

@@ -16,20 +16,14 @@ class Run:
 
 	results     its results folder, raw results and reports
 	            (Documentation/testing.md lists its files)
-	modules     the modules it tested, in the order of the summary
-	modules_dir the modules' sources (the KUnit suites they declare)
-	tests_dir   tests/ (the programs and lifecycle cases of each module)
+	modules     the modules it tested, in the order of the summary (its plan's)
 	host_tests  KTAP outputs of host-side test programs, each next to its
 	            .status (and .unchanged when its verdict was reused)
-	safety      the run was the debug flavour's (make check-debug)
 	kernel      the kernel under test
 	"""
 	results: Path
 	modules: Tuple[str, ...]
-	modules_dir: Path
-	tests_dir: Path
 	host_tests: Tuple[Path, ...] = ()
-	safety: bool = False
 	kernel: Kernel = field(default_factory=Kernel)
 
 	def module_results(self, module: str) -> Path:

@@ -124,10 +124,11 @@ class TargetTest(RunFixtureCase):
 		self.stock_kernel_module()
 		target = Path(self.tmp.name) / 'target.json'
 		target.write_text(json.dumps(DEBIAN))
+		self.run.write_plan(['m'])
 		out = io.StringIO()
 		with redirect_stdout(out):
-			status = main(['--results', str(self.run.results), '--modules-dir', str(self.run.modules),
-					       '--kunit-tool', str(kunit_tool()), '--target', str(target), 'm'])
+			status = main(['--results', str(self.run.results),
+					       '--kunit-tool', str(kunit_tool()), '--target', str(target)])
 		text = out.getvalue()
 		self.assertEqual(status, 0, text)
 		self.assertIn('Kernel: 7.3.4+deb13-amd64 (uname -r in the VM); Debian\'s stock kernel', text)

@@ -20,7 +20,7 @@ import unittest
 from pathlib import Path
 
 from judge.compose import compose
-from judge.expected import expected_from_tree
+from judge.expected import expected_from_plan
 from judge.outcome import failures
 from judge.run import Run
 from test_guest_check import STUBS, write_file
@@ -191,16 +191,14 @@ class ExternalTest(unittest.TestCase):
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		verdict = subprocess.run(
 			[sys.executable, '-m', 'judge', '--results', self.results,
-			 '--modules-dir', stage / 'modules', '--tests-dir', stage / 'tests',
-			 '--kunit-tool', kunit_tool(), *modules],
+			 '--kunit-tool', kunit_tool()],
 			env=dict(os.environ, PYTHONPATH=str(TOP / 'scripts')), capture_output=True, text=True)
 		return stage, verdict.stdout, verdict.returncode
 
-	def failures(self, stage):
-		modules = sorted(p.name for p in (stage / 'modules').iterdir())
-		run = Run(results=self.results, modules=tuple(modules), modules_dir=stage / 'modules',
-			  tests_dir=stage / 'tests')
-		test = kunit_parser.parse_run_tests(compose(run, expected_from_tree(run)), null_printer)
+	def failures(self):
+		expected = expected_from_plan(self.results / 'plan')
+		run = Run(results=self.results, modules=expected.modules)
+		test = kunit_parser.parse_run_tests(compose(run, expected), null_printer)
 		return [f.split('.', 1)[1] for f in failures(test)]
 
 	def snapshot(self, folder):
@@ -221,7 +219,7 @@ class ExternalTest(unittest.TestCase):
 		before = self.snapshot(folder)
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 0, out)
-		self.assertEqual(self.failures(stage), [])
+		self.assertEqual(self.failures(), [])
 		lines = out.splitlines()
 		# The module and its lifecycle cases, groups of their own: insmod,
 		# the suite's 2 cases, 2 programs, rmmod, the log and the taint; the
@@ -243,7 +241,7 @@ class ExternalTest(unittest.TestCase):
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
 		# A declared suite that did not run fails too.
-		self.assertEqual(self.failures(stage), ['ext_bad.ext_bad_suite.wrong',
+		self.assertEqual(self.failures(), ['ext_bad.ext_bad_suite.wrong',
 							'ext_bad.KUnit suite ext_never_suite'])
 		self.assertIn('declared with [kunit_tests] but did not run', out)
 
@@ -255,7 +253,7 @@ class ExternalTest(unittest.TestCase):
 						  'ext_warn.rs': rust_module(warn)})
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
-		self.assertEqual(self.failures(stage), ['ext_warn.kernel log clean',
+		self.assertEqual(self.failures(), ['ext_warn.kernel log clean',
 							'ext_warn.no unexpected taint'])
 		self.assertIn('WARNING: CPU: 0 PID: 9 at ext_warn.rs:12', out)
 		self.assertRegex(out, r'\next_warn +2 +2 +0 +1\n')
@@ -266,7 +264,7 @@ class ExternalTest(unittest.TestCase):
 						    'ext_noload.rs': rust_module(fail)})
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
-		self.assertEqual(self.failures(stage), ['ext_noload.insmod'])
+		self.assertEqual(self.failures(), ['ext_noload.insmod'])
 		# Its own kernel log says why, beside insmod's error.
 		self.assertIn('kernel log: ext_noload: no device found', out)
 		self.assertIn('insmod: ERROR: could not insert module', out)
@@ -300,7 +298,7 @@ class ExternalTest(unittest.TestCase):
 		stage, out, status = self.check(folder)
 		# Each module is judged on its own sources' suites: first declares
 		# helper_suite too (its helper.rs), which did not run.
-		self.assertEqual(self.failures(stage), ['first.KUnit suite helper_suite'])
+		self.assertEqual(self.failures(), ['first.KUnit suite helper_suite'])
 		self.assertEqual(status, 1, out)
 		self.assertEqual(sorted(p.name for p in (stage / 'modules').iterdir()),
 				 ['first', 'second_mod'])

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from judge.cli import main
 from judge.compose import compose
-from judge.expected import expected_from_tree
+import plan
+from judge.expected import expected_from_plan
 from judge.kernel import Kernel
 from judge.outcome import failures
 from judge.run import Run
@@ -110,17 +111,21 @@ class RunFixture:
 			(raw / f'{case}.unload').write_text(unload)
 		return raw
 
-	def target(self, names, safety=False, kernel=None):
-		"""The Run of the modules @names in these folders."""
-		return Run(results=self.results, modules=tuple(names), modules_dir=self.modules,
-			   tests_dir=self.tests, safety=safety, kernel=kernel or Kernel())
+	def write_plan(self, names, flavour='default'):
+		"""The run plan of the modules @names in these folders, as check.sh
+		writes it before the boot (scripts/plan.py)."""
+		lines = plan.plan(self.modules.parent, self.modules.parent, flavour, list(names))
+		self.results.mkdir(parents=True, exist_ok=True)
+		(self.results / 'plan').write_text('\n'.join(lines) + '\n')
 
-	def document(self, names, safety=False, kernel=None):
-		run = self.target(names, safety, kernel)
-		return compose(run, expected_from_tree(run))
+	def document(self, names, flavour='default', kernel=None):
+		self.write_plan(names, flavour)
+		expected = expected_from_plan(self.results / 'plan')
+		run = Run(results=self.results, modules=expected.modules, kernel=kernel or Kernel())
+		return compose(run, expected)
 
-	def parse(self, names, safety=False, kernel=None):
-		return kunit_parser.parse_run_tests(self.document(names, safety, kernel), null_printer)
+	def parse(self, names, flavour='default', kernel=None):
+		return kunit_parser.parse_run_tests(self.document(names, flavour, kernel), null_printer)
 
 
 PROGRAM_OK = 'KTAP version 1\n1..3\nok 1 a\nok 2 b\nok 3 c\n'
@@ -207,11 +212,12 @@ class ComposeTest(RunFixtureCase):
 	def test_main_writes_reports_and_closing_line(self):
 		raw = self.run.module('m')
 		self.run.program(raw, 'prog', 'KTAP version 1\n1..2\nok 1 a\nnot ok 2 b\n', 1)
+		self.run.write_plan(['m'])
 		out = io.StringIO()
 		with redirect_stdout(out):
 			status = main(['--results', str(self.run.results),
-					       '--modules-dir', str(self.run.modules),
-					       '--kunit-tool', str(kunit_tool()), 'm'])
+					      
+					       '--kunit-tool', str(kunit_tool())])
 		self.assertEqual(status, 1)
 		self.assertEqual(out.getvalue().splitlines()[-1], '7 passed, 1 failed, 0 skipped')
 		for report in ('report.ktap', 'results.json', 'junit.xml'):
@@ -224,12 +230,13 @@ class ComposeTest(RunFixtureCase):
 		(host / 'tool.ktap').write_text('KTAP version 1\n1..2\nok 1 a\nok 2 b\n')
 		(host / 'tool.status').write_text('0\n')
 		(host / 'tool.unchanged').write_text('unchanged since 2026-12-05 00:40 UTC, not re-run\n')
+		self.run.write_plan(['m'])
 		out = io.StringIO()
 		with redirect_stdout(out):
 			status = main(['--results', str(self.run.results),
-					       '--modules-dir', str(self.run.modules),
+					      
 					       '--kunit-tool', str(kunit_tool()),
-					       '--host-tests', str(host / 'tool.ktap'), 'm'])
+					       '--host-tests', str(host / 'tool.ktap')])
 		self.assertEqual(status, 0)
 		text = out.getvalue()
 		self.assertIn('  tool: unchanged since 2026-12-05 00:40 UTC, not re-run\n', text)

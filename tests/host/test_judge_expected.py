@@ -3,11 +3,8 @@
 module's sources declare and the test programs of tests/<module>/, each of
 which fails the run when it left no result."""
 
-import tempfile
 import unittest
-from pathlib import Path
 
-from judge import expected
 from judge.outcome import failures
 from test_judge import PROGRAM_OK, RunFixtureCase
 
@@ -36,7 +33,7 @@ class ExpectedProgramsTest(RunFixtureCase):
 		self.run.sources('m', 'basics.c', 'safety/faults.c')
 		self.run.program(raw, 'basics', PROGRAM_OK, 0)
 		self.assertEqual(failures(self.run.parse(['m'])), [])
-		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['m'], safety=True))]
+		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['m'], flavour='debug'))]
 		self.assertEqual(failed, ['m.modload', 'm.safety-faults'])
 
 	def test_missing_program_named_like_its_module_keeps_the_tree(self):
@@ -52,34 +49,6 @@ class ExpectedProgramsTest(RunFixtureCase):
 		self.run.sources('broken', 'a.c')
 		test = self.run.parse(['broken'])
 		self.assertEqual([f.split('.')[-1] for f in failures(test)], ['insmod'])
-
-
-class JudgementTest(unittest.TestCase):
-	"""Finding the KUnit suites a module declares."""
-
-	def test_declared_suites_are_found_in_every_source_file(self):
-		with tempfile.TemporaryDirectory() as tmp:
-			module = Path(tmp)
-			(module / 'sub').mkdir()
-			(module / 'a.rs').write_text('#[kunit_tests(alpha)]\nmod t {}\n')
-			(module / 'sub' / 'b.rs').write_text('#[kunit_tests(beta)]\n')
-			self.assertEqual(expected.declared_suites(module), ['alpha', 'beta'])
-
-	def test_kunit_suite_declared_with_a_path(self):
-		with tempfile.TemporaryDirectory() as tmp:
-			(Path(tmp) / 'k.rs').write_text('#[kernel::macros::kunit_tests(gamma)]\n')
-			self.assertEqual(expected.declared_suites(Path(tmp)), ['gamma'])
-
-	def test_suites_of_files_included_by_path_are_the_modules(self):
-		with tempfile.TemporaryDirectory() as tmp:
-			(Path(tmp) / 'common').mkdir()
-			(Path(tmp) / 'common' / 'shared.rs').write_text('#[kunit_tests(shared)]\n')
-			(Path(tmp) / 'common' / 'unused.rs').write_text('#[kunit_tests(unused)]\n')
-			module = Path(tmp) / 'm'
-			module.mkdir()
-			(module / 'm.rs').write_text('#[path = "../common/shared.rs"]\nmod shared;\n'
-						     '#[path = "../common/missing.rs"]\nmod missing;\n')
-			self.assertEqual(expected.declared_suites(module), ['shared'])
 
 
 if __name__ == '__main__':

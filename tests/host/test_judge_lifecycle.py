@@ -129,22 +129,13 @@ class LifecycleTest(RunFixtureCase):
 		(raw / 'noisy.lost').write_text('0\n3\n')
 		self.assertEqual(self.failed(), ['m lifecycle.noisy.kernel log clean'])
 
-	def test_case_named_like_its_block_keeps_the_tree(self):
-		self.run.lifecycle('m', 'm lifecycle', status=1)
-		self.run.module('other')
-		test = self.run.parse(['m', 'other'])
-		self.assertEqual([sub.name for sub in test.subtests], ['m', 'other', 'm lifecycle'])
-		failed = [f.split('.', 1)[1] for f in failures(test)]
-		self.assertEqual(failed, ['m lifecycle.case m lifecycle.exits with status 0'])
-
 	def test_main_shows_a_lifecycle_row(self):
 		self.run.lifecycle('m', 'reload', output='# stat reloads=5\n')
+		self.run.write_plan(['m'])
 		out = io.StringIO()
 		with redirect_stdout(out):
 			status = main(['--results', str(self.run.results),
-					       '--modules-dir', str(self.run.modules),
-					       '--tests-dir', str(self.run.tests),
-					       '--kunit-tool', str(kunit_tool()), 'm'])
+					       '--kunit-tool', str(kunit_tool())])
 		self.assertEqual(status, 0, out.getvalue())
 		rows = out.getvalue().splitlines()
 		self.assertEqual(rows[0].split()[-2:], ['reloads', 'reports'])

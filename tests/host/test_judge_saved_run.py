@@ -2,10 +2,10 @@
 """make verdict on a saved run, tests/host/fixtures/saved-run/: part of a
 real make KERNEL=debian check run (rust_phy and its twin c_phy, one
 lifecycle case each, both VMs' boots with their kernel logs cut to the last
-lines, compile-fail's skip) and a tree (tree/) that names one lifecycle
+lines, compile-fail's skip) and its run plan, which names one lifecycle
 case more, which did not run. Judged again, it gives the summary and the
 report.ktap of expected/, which scripts/results.py gave before the judge
-became a package, byte for byte."""
+became a package and read the plan, byte for byte."""
 
 import shutil
 import subprocess
@@ -24,7 +24,6 @@ class SavedRunTest(unittest.TestCase):
 		with tempfile.TemporaryDirectory() as tmp:
 			results = Path(tmp) / 'saved-run/results'
 			shutil.copytree(FIXTURE / 'results', results)
-			shutil.copytree(FIXTURE / 'tree', results.parent / 'tree')
 			args = results / 'verdict.args'
 			# The one path a saved run cannot know: this machine's KTAP parser.
 			args.write_text(args.read_text().replace('@KUNIT_TOOL@', str(kunit_tool())))
