@@ -74,7 +74,7 @@ run_vm() {
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$BUILD"
-${CC:-cc} -O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests" -I "$DEMO/include" \
+${CC:-cc} -O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests/lib" -I "$DEMO/include" \
 	-o "$BUILD/trigger" "$DEMO/trigger.c"
 # The modules each VM loads, as scripts/bug_classes.py expects them loaded.
 mapfile -t kasan_modules < <(python3 "$TOP/scripts/bug_classes.py" --modules kasan)

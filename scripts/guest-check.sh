@@ -32,8 +32,9 @@
 # running.
 #
 # --safety (the debug flavour) adds, for each module: its fault injection
-# programs (.build/safety/<module>/*, with the module loaded), then
-# tests/safety/modload (fault injection at load, load/unload cycles). Their
+# programs (tests/<module>/debug/*.c, built into .build/safety/<module>/,
+# with the module loaded), then tests/tools/modload (fault injection at load,
+# load/unload cycles; tests/<module>/debug/ holds what it reads). Their
 # kernel log is kept apart (injected-dmesg.log): the reports of injected
 # allocation failures are expected there. After each module, a kmemleak
 # scan (kmemleak.log).
@@ -269,7 +270,7 @@ modules_phase() {
 			done
 			if [ $safety -eq 1 ]; then
 				drain "$out/dmesg.log"
-				for src in "$TREE/tests/$programs_of/safety"/*.c; do
+				for src in "$TREE/tests/$programs_of/debug"/*.c; do
 					[ -e "$src" ] || continue
 					name=${src##*/}
 					name=${name%.c}
@@ -285,7 +286,8 @@ modules_phase() {
 				drain "$out/dmesg.log"
 				echo "    modload (fault injection, load cycles)" >&2
 				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
-					"$TOP/.build/tests/safety/modload" "$TREE/modules/$module/$module.ko" \
+					"$TOP/.build/tools/modload" "$TREE/modules/$module/$module.ko" \
+					"$TREE/tests/$module/debug" \
 					"${RKM_LOAD_CYCLES:-30}"
 				drain "$out/injected-dmesg.log"
 			fi

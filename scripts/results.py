@@ -21,7 +21,7 @@ The exit status is 1 when anything failed, crashed or did not parse.
 
 What must have run comes from the source tree, not from what the run left:
 a declared KUnit suite, a test program of tests/<module>/ (and of
-tests/<module>/safety/, plus modload, with --safety) or a lifecycle case
+tests/<module>/debug/, plus modload, with --safety) or a lifecycle case
 that left no status fails as "did not run"; a twin (tests/<module>/twin.env)
 must have run the programs and lifecycle cases of the module it twins.
 

@@ -53,11 +53,11 @@ def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
 	"""The names under which guest-check.sh records the status of the
 	programs a module's run must run: tests/<module>/*.c (by their binary's
 	name) and *.sh, those of the module it is a twin of if it is one; with
-	@safety, tests/<module>/safety/*.c and modload."""
+	@safety, tests/<module>/debug/*.c and modload."""
 	mine = tests_dir / programs_of(tests_dir, module)
 	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
 	if safety:
-		names += [f'safety-{p.stem}' for p in (mine / 'safety').glob('*.c')] + ['modload']
+		names += [f'safety-{p.stem}' for p in (mine / 'debug').glob('*.c')] + ['modload']
 	return sorted(names)
 
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the C helpers the VM's test programs judge with, compiled on the
 host into the harnesses of tests/host/fixtures/ (which replace the kernel
-files and system calls they use): fault sweeps (tests/safety/faultsweep.h),
+files and system calls they use): fault sweeps (tests/lib/faultsweep.h),
 the kernel log watch of tests/rust_vmdio/vmdio.h, the worker bookkeeping of
 tests/rust_platform/unbind_race.c and modload's memory figures."""
 
@@ -33,7 +33,7 @@ class Harness(unittest.TestCase):
 		-O0: the unbind_race harness relies on what the stack holds)."""
 		binary = self.dir / Path(source).stem
 		subprocess.run([CC, '-O0', '-g', '-Wall', '-Wextra', '-Werror', '-pthread',
-				'-I', TESTS, *flags, '-o', binary, FIXTURES / source],
+				'-I', TESTS / 'lib', '-I', TESTS, *flags, '-o', binary, FIXTURES / source],
 			       check=True, capture_output=True, text=True)
 		return binary
 
@@ -46,7 +46,7 @@ class FaultSweepTest(Harness):
 
 	def setUp(self):
 		super().setUp()
-		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety')
+		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'lib')
 		self.nth = self.dir / 'fail-nth'
 		self.nth.write_text('0')
 
@@ -100,7 +100,7 @@ class FaultFilterTest(Harness):
 		self.kallsyms.write_text('ffffffff81000000 T _text\n'
 					 f'{self.IMAGE_END:x} B _end\n'
 					 'ffffffffa0000000 t init\t[rust_pipe]\n')
-		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety',
+		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'lib',
 					 f'-DFAULT_DEBUGFS="{self.debugfs}"',
 					 f'-DPROC_KALLSYMS="{self.kallsyms}"')
 		self.nth = self.dir / 'fail-nth'
@@ -187,7 +187,7 @@ class ModloadMeminfoTest(Harness):
 		(self.dir / 'dentry-state').write_text('885\t10\t45\t0\t2\t0\n')
 
 	def harness(self, meminfo=None):
-		return self.build('modload_harness.c', '-I', TESTS / 'safety',
+		return self.build('modload_harness.c', '-I', TESTS / 'tools',
 				  f'-DPROC_MEMINFO="{meminfo or self.dir / "meminfo"}"',
 				  f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
 				  f'-DPROC_DENTRY_STATE="{self.dir / "dentry-state"}"',
@@ -221,7 +221,7 @@ class ModloadMeminfoTest(Harness):
 		self.assertIn('SUnreclaim +0 kB, VmallocUsed +0 kB', result.stdout)
 
 	def steady(self, *counts):
-		binary = self.build('modload_harness.c', '-I', TESTS / 'safety')
+		binary = self.build('modload_harness.c', '-I', TESTS / 'tools')
 		result = self.run_harness(binary, 'steady', *map(str, counts))
 		self.assertEqual(result.returncode, 0, result.stdout)
 		return result.stdout.split()

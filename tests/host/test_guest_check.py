@@ -166,7 +166,7 @@ class GuestCheckTest(unittest.TestCase):
 		self.assertEqual(self.failures(), ['alpha.noexec.sh', 'alpha.unbuilt'])
 
 	def test_debug_flavour_programs_get_a_status(self):
-		self.file('top/tests/alpha/safety/faults.c', '')
+		self.file('top/tests/alpha/debug/faults.c', '')
 		self.guest_check('--safety')
 		tests = self.results / 'modules/alpha/tests'
 		self.assertEqual((tests / 'safety-faults.status').read_text().strip(), '127')

@@ -71,7 +71,7 @@ class JudgementTest(unittest.TestCase):
 
 	def test_the_one_list_of_report_patterns(self):
 		path = results_kernel_log.Path(results_kernel_log.__file__).resolve().parents[1] / \
-			'tests/kernel-reports.txt'
+			'tests/lib/kernel-reports.txt'
 		patterns = [line for line in path.read_text().splitlines()
 			    if line and not line.startswith('#')]
 		# Read the same by Python, Perl and regcomp(3): no escapes.

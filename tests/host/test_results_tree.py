@@ -33,7 +33,7 @@ class ExpectedProgramsTest(RunFixtureCase):
 
 	def test_safety_programs_are_expected_only_in_the_debug_flavour(self):
 		raw = self.run.module('m')
-		self.run.sources('m', 'basics.c', 'safety/faults.c')
+		self.run.sources('m', 'basics.c', 'debug/faults.c')
 		self.run.program(raw, 'basics', PROGRAM_OK, 0)
 		self.assertEqual(results.failures(self.run.parse(['m'])), [])
 		failed = [f.split('.', 1)[1] for f in results.failures(self.run.parse(['m'], safety=True))]

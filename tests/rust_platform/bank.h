@@ -9,7 +9,7 @@
  *
  * Any driver of these banks can be tested instead, on banks of its own (the
  * same six, with the same properties): the environment names the driver
- * and its banks, rust_platform's are the defaults (tests/twin.h). For
+ * and its banks, rust_platform's are the defaults (tests/lib/twin.h). For
  * c_platform, tests/c_platform/twin.env gives them:
  *
  *   RKM_PLATFORM_DRIVER  the driver: /sys/bus/platform/drivers/<name>, and

@@ -26,7 +26,7 @@ static const char *kmsg_bad_pattern;
 
 /*
  * Starts watching the kernel log: only records from now on are read, and
- * judged with the patterns of tests/kernel-reports.txt.
+ * judged with the patterns of tests/lib/kernel-reports.txt.
  */
 static void kmsg_start(void)
 {
@@ -58,7 +58,7 @@ static bool kmsg_clean(void)
 	char record[8192];
 	ssize_t n;
 
-	ok = ktap_check(ok, !kmsg_bad_pattern, "bad pattern in tests/kernel-reports.txt: %s",
+	ok = ktap_check(ok, !kmsg_bad_pattern, "bad pattern in tests/lib/kernel-reports.txt: %s",
 			kmsg_bad_pattern);
 	if (kmsg_bad_pattern)
 		return ok;
