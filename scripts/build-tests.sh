@@ -6,7 +6,7 @@
 # tests/<module>/bench/*.c a benchmark, built into .build/bench/<module>/.
 # Both get the module's UAPI headers (modules/<module>/include).
 # tests/<module>/debug/*.c are the module's programs that `make check-debug`
-# alone runs (fault injection), built into .build/safety/<module>/;
+# alone runs (fault injection), built into .build/debug/<module>/;
 # tests/tools/*.c the tools it runs on every module, built into
 # .build/tools/. tests/<module>/lifecycle/*.c are helpers its lifecycle cases
 # run, built into .build/lifecycle/<module>/. The libraries of tests/lib/
@@ -72,7 +72,7 @@ for dir in "$TREE"/tests/*/; do
 	[ -f "$TREE/modules/$module/Kbuild" ] || continue
 	build_dir "$dir" "$TREE/.build/tests/$module" "$module"
 	[ -d "$dir/bench" ] && build_dir "$dir/bench" "$TREE/.build/bench/$module" "$module"
-	[ -d "$dir/debug" ] && build_dir "$dir/debug" "$TREE/.build/safety/$module" "$module"
+	[ -d "$dir/debug" ] && build_dir "$dir/debug" "$TREE/.build/debug/$module" "$module"
 	[ -d "$dir/lifecycle" ] && build_dir "$dir/lifecycle" "$TREE/.build/lifecycle/$module" "$module"
 done
 exit 0

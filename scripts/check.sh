@@ -153,7 +153,7 @@ vm_run() {
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
 		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest-check.sh" --tree "$TREE" \
-		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --safety) "${phase_args[@]}" \
+		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --debug) "${phase_args[@]}" \
 		"$RESULTS" "${modules[@]}" || status=$?
 	stamp end "vm $name"
 	if [ ! -f "$RESULTS/vm/$name/complete" ]; then
@@ -217,12 +217,12 @@ wait "${pids[@]}"
 # What the verdict needs besides the raw results, kept with them (@RESULTS@
 # stands for the folder): scripts/verdict.sh judges from it, here and for
 # make verdict RESULTS=... later, without a boot. The debug flavour's
-# programs must have run too (results.py --safety).
+# programs must have run too (results.py --debug).
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
 	printf '%s\n' --modules-dir "$TREE/modules" --tests-dir "$TREE/tests" --kunit-tool "$KUNIT_TOOL" \
 		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
-	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --safety
+	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --debug
 	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json
 	printf '%s\n' "${modules[@]}"
 } >"$RESULTS/verdict.args"

@@ -13,7 +13,7 @@
 # starting with no module of the collection loaded.
 # Writes raw results only; scripts/results.py (on the host) judges them.
 #
-#   guest-check.sh [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
+#   guest-check.sh [--debug] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]
 #
 # --tree DIR: the tree whose modules/, tests/ and .build/ folders hold the
 # modules and their programs (default: the checkout; make check EXTERNAL=...
@@ -31,8 +31,8 @@
 # or not executable is recorded as status 127 with a message instead of
 # running.
 #
-# --safety (the debug flavour) adds, for each module: its fault injection
-# programs (tests/<module>/debug/*.c, built into .build/safety/<module>/,
+# --debug (the debug flavour) adds, for each module: its fault injection
+# programs (tests/<module>/debug/*.c, built into .build/debug/<module>/,
 # with the module loaded), then tests/tools/modload (fault injection at load,
 # load/unload cycles; tests/<module>/debug/ holds what it reads). Their
 # kernel log is kept apart (injected-dmesg.log): the reports of injected
@@ -60,13 +60,13 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 SYS=${RKM_GUEST_SYS:-/sys}
 PROC=${RKM_GUEST_PROC:-/proc}
 KMSG=${RKM_GUEST_KMSG:-/dev/kmsg}
-safety=0
+debug=0
 TREE=$TOP
 phases=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--safety)
-		safety=1
+	--debug)
+		debug=1
 		shift
 		;;
 	--tree)
@@ -84,7 +84,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#phases[@]} -eq 0 ] || [ $# -lt 1 ]; then
-	echo "usage: $0 [--safety] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
+	echo "usage: $0 [--debug] [--tree DIR] --phase modules|lifecycle [--phase ...] RESULTS_DIR [MODULE...]" >&2
 	exit 2
 fi
 RESULTS=$1
@@ -268,24 +268,24 @@ modules_phase() {
 				echo "    ${test##*/}" >&2
 				record_program "$out/tests/${test##*/}" "$test"
 			done
-			if [ $safety -eq 1 ]; then
+			if [ $debug -eq 1 ]; then
 				drain "$out/dmesg.log"
 				for src in "$TREE/tests/$programs_of/debug"/*.c; do
 					[ -e "$src" ] || continue
 					name=${src##*/}
 					name=${name%.c}
-					echo "    safety/$name" >&2
-					RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program \
-						"$out/tests/safety-$name" "$TREE/.build/safety/$programs_of/$name"
+					echo "    debug/$name" >&2
+					RKM_TEST_TIMEOUT=${RKM_DEBUG_TIMEOUT:-1200} record_program \
+						"$out/tests/debug-$name" "$TREE/.build/debug/$programs_of/$name"
 				done
 				drain "$out/injected-dmesg.log"
 			fi
 			RECORD_ENV=()
 			record "$out/rmmod" rmmod "$module"
-			if [ $safety -eq 1 ]; then
+			if [ $debug -eq 1 ]; then
 				drain "$out/dmesg.log"
 				echo "    modload (fault injection, load cycles)" >&2
-				RKM_TEST_TIMEOUT=${RKM_SAFETY_TIMEOUT:-1200} record_program "$out/tests/modload" \
+				RKM_TEST_TIMEOUT=${RKM_DEBUG_TIMEOUT:-1200} record_program "$out/tests/modload" \
 					"$TOP/.build/tools/modload" "$TREE/modules/$module/$module.ko" \
 					"$TREE/tests/$module/debug" \
 					"${RKM_LOAD_CYCLES:-30}"

@@ -21,7 +21,7 @@ The exit status is 1 when anything failed, crashed or did not parse.
 
 What must have run comes from the source tree, not from what the run left:
 a declared KUnit suite, a test program of tests/<module>/ (and of
-tests/<module>/debug/, plus modload, with --safety) or a lifecycle case
+tests/<module>/debug/, plus modload, with --debug) or a lifecycle case
 that left no status fails as "did not run"; a twin (tests/<module>/twin.env)
 must have run the programs and lifecycle cases of the module it twins.
 
@@ -284,13 +284,13 @@ def lifecycle_block(number: int, module: str, raw: Path, cases: Sequence[str]) -
 
 def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 	    extra_programs: Sequence[Path] = (), tests_dir: Optional[Path] = None,
-	    safety: bool = False) -> List[str]:
+	    debug: bool = False) -> List[str]:
 	"""The whole run as one KTAP document.
 
 	@extra_programs are KTAP outputs of test programs run on the host,
 	each next to a file of the same name ending in .status. @tests_dir
 	(default: next to @modules_dir) says which programs and lifecycle
-	cases each module has; @safety that the debug flavour's ran too.
+	cases each module has; @debug that the debug flavour's ran too.
 	"""
 	if tests_dir is None:
 		tests_dir = modules_dir.parent / 'tests'
@@ -303,7 +303,7 @@ def compose(results: Path, modules_dir: Path, modules: Sequence[str],
 		raw = results / 'modules' / module
 		blocks.append(module_block(len(blocks) + 1, module, raw,
 					   declared_suites(modules_dir / module),
-					   expected_programs(tests_dir, module, safety), taint_before))
+					   expected_programs(tests_dir, module, debug), taint_before))
 		taint = read_status(raw / 'taint')
 		taint_before = taint if taint is not None else taint_before
 	for module in modules:
@@ -334,8 +334,8 @@ def main(argv: Sequence[str]) -> int:
 			    help='KTAP output of a host-side test program')
 	parser.add_argument('--tests-dir', type=Path,
 			    help='the tests/ folder (default: next to --modules-dir)')
-	parser.add_argument('--safety', action='store_true',
-			    help="the run was the debug flavour's (guest-check.sh --safety)")
+	parser.add_argument('--debug', action='store_true',
+			    help="the run was the debug flavour's (guest-check.sh --debug)")
 	parser.add_argument('--target', type=Path,
 			    help='what the kernel under test is, if not the default tree (see Target)')
 	parser.add_argument('modules', nargs='+')
@@ -351,7 +351,7 @@ def main(argv: Sequence[str]) -> int:
 	from kunit_printer import null_printer
 
 	document = compose(args.results, args.modules_dir, args.modules, args.host_tests,
-			   args.tests_dir, args.safety)
+			   args.tests_dir, args.debug)
 	(args.results / 'report.ktap').write_text('\n'.join(document) + '\n')
 	test = kunit_parser.parse_run_tests(document, null_printer)
 	test.name = 'rust-kernel-modules'

@@ -49,15 +49,15 @@ def programs_of(tests_dir: Path, module: str) -> str:
 	return twin_env(tests_dir, module).get('TWIN_OF', module)
 
 
-def expected_programs(tests_dir: Path, module: str, safety: bool) -> List[str]:
+def expected_programs(tests_dir: Path, module: str, debug: bool) -> List[str]:
 	"""The names under which guest-check.sh records the status of the
 	programs a module's run must run: tests/<module>/*.c (by their binary's
 	name) and *.sh, those of the module it is a twin of if it is one; with
-	@safety, tests/<module>/debug/*.c and modload."""
+	@debug, tests/<module>/debug/*.c and modload."""
 	mine = tests_dir / programs_of(tests_dir, module)
 	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
-	if safety:
-		names += [f'safety-{p.stem}' for p in (mine / 'debug').glob('*.c')] + ['modload']
+	if debug:
+		names += [f'debug-{p.stem}' for p in (mine / 'debug').glob('*.c')] + ['modload']
 	return sorted(names)
 
 

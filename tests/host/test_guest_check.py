@@ -120,9 +120,9 @@ class GuestCheckTest(unittest.TestCase):
 				       env=env, check=True, capture_output=True, text=True, timeout=120)
 			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
 
-	def failures(self, safety=False):
+	def failures(self, debug=False):
 		document = results.compose(self.results, self.top / 'modules', ['alpha', 'beta'],
-					   tests_dir=self.top / 'tests', safety=safety)
+					   tests_dir=self.top / 'tests', debug=debug)
 		test = kunit_parser.parse_run_tests(document, null_printer)
 		return [f.split('.', 1)[1] for f in results.failures(test)]
 
@@ -167,12 +167,12 @@ class GuestCheckTest(unittest.TestCase):
 
 	def test_debug_flavour_programs_get_a_status(self):
 		self.file('top/tests/alpha/debug/faults.c', '')
-		self.guest_check('--safety')
+		self.guest_check('--debug')
 		tests = self.results / 'modules/alpha/tests'
-		self.assertEqual((tests / 'safety-faults.status').read_text().strip(), '127')
+		self.assertEqual((tests / 'debug-faults.status').read_text().strip(), '127')
 		self.assertEqual((tests / 'modload.status').read_text().strip(), '127')
-		self.assertEqual(self.failures(safety=True),
-				 ['alpha.modload', 'alpha.safety-faults', 'beta.modload'])
+		self.assertEqual(self.failures(debug=True),
+				 ['alpha.debug-faults', 'alpha.modload', 'beta.modload'])
 
 	def test_lifecycle_cases_run_after_the_modules_one_at_a_time(self):
 		(self.top / 'tests/alpha/lifecycle').mkdir(parents=True)

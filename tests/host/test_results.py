@@ -104,12 +104,12 @@ class RunFixture:
 			(raw / f'{case}.unload').write_text(unload)
 		return raw
 
-	def document(self, names, safety=False):
+	def document(self, names, debug=False):
 		return results.compose(self.results, self.modules, names,
-				       tests_dir=self.tests, safety=safety)
+				       tests_dir=self.tests, debug=debug)
 
-	def parse(self, names, safety=False):
-		return kunit_parser.parse_run_tests(self.document(names, safety), null_printer)
+	def parse(self, names, debug=False):
+		return kunit_parser.parse_run_tests(self.document(names, debug), null_printer)
 
 
 PROGRAM_OK = 'KTAP version 1\n1..3\nok 1 a\nok 2 b\nok 3 c\n'

@@ -4,8 +4,8 @@
  * calls in rounds: "[--gate] [--rounds N] [--calls N]". Under --gate (make
  * bench-gate) it has nothing to check.
  */
-#ifndef RKM_TESTS_BENCH_ARGS_H
-#define RKM_TESTS_BENCH_ARGS_H
+#ifndef RKM_TESTS_LIB_BENCH_ARGS_H
+#define RKM_TESTS_LIB_BENCH_ARGS_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,4 +39,4 @@ static inline int bench_args(int argc, char **argv, const char *name, int max_ro
 	return -1;
 }
 
-#endif /* RKM_TESTS_BENCH_ARGS_H */
+#endif /* RKM_TESTS_LIB_BENCH_ARGS_H */

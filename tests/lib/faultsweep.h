@@ -32,8 +32,8 @@
  * failing allocation was made; with RKM_FAULT_TRACES=1 in the environment
  * the sweep goes on and does so for every such fault.
  */
-#ifndef RKM_TESTS_SAFETY_FAULTSWEEP_H
-#define RKM_TESTS_SAFETY_FAULTSWEEP_H
+#ifndef RKM_TESTS_LIB_FAULTSWEEP_H
+#define RKM_TESTS_LIB_FAULTSWEEP_H
 
 #include <stdlib.h>
 
@@ -258,4 +258,4 @@ static inline bool fault_sweep(const struct fault_sweep *sweep)
 	return ktap_check(ok, failed + absorbed > 0, "%s reached no allocation", sweep->name);
 }
 
-#endif /* RKM_TESTS_SAFETY_FAULTSWEEP_H */
+#endif /* RKM_TESTS_LIB_FAULTSWEEP_H */

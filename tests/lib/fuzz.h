@@ -4,8 +4,8 @@
  * number generator (splitmix64, one state per thread) and the seed of a
  * run, fixed by default, printed, and replayed with RKM_SEED=N.
  */
-#ifndef RKM_TESTS_FUZZ_H
-#define RKM_TESTS_FUZZ_H
+#ifndef RKM_TESTS_LIB_FUZZ_H
+#define RKM_TESTS_LIB_FUZZ_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -54,4 +54,4 @@ static inline bool fuzz_seed(uint64_t default_seed, uint64_t *seed)
 	return true;
 }
 
-#endif /* RKM_TESTS_FUZZ_H */
+#endif /* RKM_TESTS_LIB_FUZZ_H */

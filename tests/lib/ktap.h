@@ -17,8 +17,8 @@
  *
  * Inside a case, ktap_check() reports why it fails as a "# " diagnostic.
  */
-#ifndef RKM_TESTS_KTAP_H
-#define RKM_TESTS_KTAP_H
+#ifndef RKM_TESTS_LIB_KTAP_H
+#define RKM_TESTS_LIB_KTAP_H
 
 #include <errno.h>
 #include <stdarg.h>
@@ -93,4 +93,4 @@ static inline int ktap_finish(void)
 		(ok) && __c;                                                  \
 	})
 
-#endif /* RKM_TESTS_KTAP_H */
+#endif /* RKM_TESTS_LIB_KTAP_H */

@@ -5,8 +5,8 @@
  * under test comes from the environment, with the Rust module's names as
  * the defaults.
  */
-#ifndef RKM_TESTS_TWIN_H
-#define RKM_TESTS_TWIN_H
+#ifndef RKM_TESTS_LIB_TWIN_H
+#define RKM_TESTS_LIB_TWIN_H
 
 #include <stdlib.h>
 
@@ -18,4 +18,4 @@ static inline const char *twin_env(const char *name, const char *fallback)
 	return value && value[0] ? value : fallback;
 }
 
-#endif /* RKM_TESTS_TWIN_H */
+#endif /* RKM_TESTS_LIB_TWIN_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Load-path safety of one module, run by `make check-debug` for every module:
+ * The load path of one module under fault injection and load cycles, run by
+ * `make check-debug` for every module:
  *
  *  1. Allocation fault injection into insmod (tests/lib/faultsweep.h):
  *     for n = 1, 2, ... the n-th allocation init_module() makes with the

@@ -5,8 +5,8 @@
  * failures, and the stack trace filter that confines faults to the
  * allocations made with a module's code on the stack (and how near it).
  */
-#ifndef RKM_TESTS_SAFETY_FAULTSWEEP_DEBUGFS_H
-#define RKM_TESTS_SAFETY_FAULTSWEEP_DEBUGFS_H
+#ifndef RKM_TESTS_LIB_FAULTSWEEP_DEBUGFS_H
+#define RKM_TESTS_LIB_FAULTSWEEP_DEBUGFS_H
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -145,4 +145,4 @@ static inline bool fault_filter_depth(int frames)
 	return true;
 }
 
-#endif /* RKM_TESTS_SAFETY_FAULTSWEEP_DEBUGFS_H */
+#endif /* RKM_TESTS_LIB_FAULTSWEEP_DEBUGFS_H */

@@ -5,8 +5,8 @@
  * operation that faults are injected into, and the faulty_*() operations
  * built on that.
  */
-#ifndef RKM_TESTS_SAFETY_FAULTSWEEP_FAIL_NTH_H
-#define RKM_TESTS_SAFETY_FAULTSWEEP_FAIL_NTH_H
+#ifndef RKM_TESTS_LIB_FAULTSWEEP_FAIL_NTH_H
+#define RKM_TESTS_LIB_FAULTSWEEP_FAIL_NTH_H
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -155,4 +155,4 @@ static inline int faulty_ioctl(const char *path, unsigned long request, void *ar
 	return ret < 0 ? -err : 0;
 }
 
-#endif /* RKM_TESTS_SAFETY_FAULTSWEEP_FAIL_NTH_H */
+#endif /* RKM_TESTS_LIB_FAULTSWEEP_FAIL_NTH_H */

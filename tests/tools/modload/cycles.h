@@ -5,8 +5,8 @@
  * a leak in every cycle fails them and what the system does meanwhile
  * does not.
  */
-#ifndef RKM_TESTS_SAFETY_MODLOAD_CYCLES_H
-#define RKM_TESTS_SAFETY_MODLOAD_CYCLES_H
+#ifndef RKM_TESTS_TOOLS_MODLOAD_CYCLES_H
+#define RKM_TESTS_TOOLS_MODLOAD_CYCLES_H
 
 #include <stdlib.h>
 
@@ -170,4 +170,4 @@ static bool load_cycles(int cycles)
 			  GROWTH_BOUND_KB / 2, vmalloc_mid - vmalloc_start, vmalloc_end - vmalloc_mid);
 }
 
-#endif /* RKM_TESTS_SAFETY_MODLOAD_CYCLES_H */
+#endif /* RKM_TESTS_TOOLS_MODLOAD_CYCLES_H */

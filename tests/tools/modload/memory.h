@@ -5,8 +5,8 @@
  * slabs and pending RCU frees are emptied: the objects in use per slab
  * cache, and unreclaimable slab and vmalloc use from /proc/meminfo.
  */
-#ifndef RKM_TESTS_SAFETY_MODLOAD_MEMORY_H
-#define RKM_TESTS_SAFETY_MODLOAD_MEMORY_H
+#ifndef RKM_TESTS_TOOLS_MODLOAD_MEMORY_H
+#define RKM_TESTS_TOOLS_MODLOAD_MEMORY_H
 
 #include <dirent.h>
 #include <linux/membarrier.h>
@@ -211,4 +211,4 @@ static bool measure_memory(struct slab_counts *slabs, long *slab_kb, long *vmall
 			  meminfo_kb("VmallocUsed", vmalloc_kb), "reading " PROC_MEMINFO);
 }
 
-#endif /* RKM_TESTS_SAFETY_MODLOAD_MEMORY_H */
+#endif /* RKM_TESTS_TOOLS_MODLOAD_MEMORY_H */

@@ -4,8 +4,8 @@
  * paths, its image read once, loading and unloading it, and the errors
  * besides ENOMEM its load may fail with (tests/<name>/debug/load-errors).
  */
-#ifndef RKM_TESTS_SAFETY_MODLOAD_MODULE_H
-#define RKM_TESTS_SAFETY_MODLOAD_MODULE_H
+#ifndef RKM_TESTS_TOOLS_MODLOAD_MODULE_H
+#define RKM_TESTS_TOOLS_MODLOAD_MODULE_H
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -99,4 +99,4 @@ static bool read_load_errors(const char *path)
 	return true;
 }
 
-#endif /* RKM_TESTS_SAFETY_MODLOAD_MODULE_H */
+#endif /* RKM_TESTS_TOOLS_MODLOAD_MODULE_H */
