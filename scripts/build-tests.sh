@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Compiles the userspace programs of each module: every tests/<module>/*.c is
-# a test program, built into .build/tests/<module>/; every
-# tests/<module>/bench/*.c a benchmark, built into .build/bench/<module>/.
-# Both get the module's UAPI headers (modules/<module>/include).
-# tests/<module>/debug/*.c are the module's programs that `make check-debug`
-# alone runs (fault injection), built into .build/debug/<module>/;
-# tests/tools/*.c the tools it runs on every module, built into
-# .build/tools/. tests/<module>/lifecycle/*.c are helpers its lifecycle cases
-# run, built into .build/lifecycle/<module>/. The libraries of tests/lib/
-# and tests/ itself (for a module's header another's programs include, as
-# "rust_vmdio/vmdio.h") are on every program's include path.
+# Compiles the userspace programs of each module. A program is one .c file,
+# tests/<module>/<name>.c, or a folder of them, tests/<module>/<name>/ with a
+# main.c (the folder's other .c files are compiled and linked with it, its
+# headers are its own); either way it is <name>. Every program is linked with
+# the shared library tests/lib/*.c (built into .build/lib/libtests.a) and has
+# tests/lib/ on its include path, and tests/ itself, for a module's header
+# another module's programs include ("rust_vmdio/vmdio.h").
+#
+# Where the programs are, and where they are built (.build/):
+#   tests/<module>/            its test programs        tests/<module>/
+#   tests/<module>/bench/      its benchmarks           bench/<module>/
+#   tests/<module>/debug/      what check-debug alone   debug/<module>/
+#                              runs (fault injection)
+#   tests/<module>/lifecycle/  its lifecycle cases'     lifecycle/<module>/
+#                              helpers
+#   tests/tools/               tools run on every       tools/
+#                              module (modload)
+# A module's programs get its UAPI headers (modules/<module>/include).
 #
 #   scripts/build-tests.sh [--tree DIR]
 #
 # --tree DIR: the programs of another tree with the same layout (the stage of
 # scripts/external.sh: make check EXTERNAL=...), built into DIR/.build/; the
-# tools of tests/tools/ are the checkout's, built into its own .build/.
+# library and the tools are the checkout's, built into its own .build/.
 
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -48,23 +55,42 @@ else
 	mv "$GENERATED/kernel_reports.h.new" "$GENERATED/kernel_reports.h"
 fi
 
-# build_dir SOURCE_DIR OUTPUT_DIR MODULE
+# The shared library: one object a tests/lib/*.c, in an archive, so that a
+# program links only what it uses.
+LIB=$TOP/.build/lib/libtests.a
+mkdir -p "$TOP/.build/lib"
+if [ ! -f "$LIB" ] || [ -n "$(find "$TOP/tests/lib" -newer "$LIB" | head -n1)" ]; then
+	rm -f "$LIB"
+	for src in "$TOP"/tests/lib/*.c; do
+		"$CC" "${CFLAGS[@]}" -c -o "$TOP/.build/lib/$(basename "$src" .c).o" "$src" ||
+			die "compiling $src failed"
+		ar rcs "$LIB" "$TOP/.build/lib/$(basename "$src" .c).o"
+	done
+fi
+
+# build_dir SOURCE_DIR OUTPUT_DIR MODULE: every program of SOURCE_DIR.
 build_dir() {
-	local dir=$1 out=$2 module=$3 src bin
+	local dir=${1%/} out=$2 module=$3 main bin sources
 	mkdir -p "$out"
-	for src in "$dir"/*.c; do
-		[ -e "$src" ] || continue
-		bin=$out/$(basename "$src" .c)
-		# Rebuild when the program, any test header or a UAPI header changed.
-		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TREE/tests/$module" \
+	for main in "$dir"/*.c "$dir"/*/main.c; do
+		[ -e "$main" ] || continue
+		if [ "${main##*/}" = main.c ]; then
+			bin=$out/$(basename "$(dirname "$main")")
+			sources=("$(dirname "$main")"/*.c)
+		else
+			bin=$out/$(basename "$main" .c)
+			sources=("$main")
+		fi
+		# Rebuild when a source, any test header, the library or a UAPI
+		# header changed.
+		if [ ! -x "$bin" ] || [ -n "$(find "$TOP/tests" "$TREE/tests/$module" "$LIB" \
 			"$TREE/modules/$module/include" -newer "$bin" 2>/dev/null | head -n1)" ]; then
-			"$CC" "${CFLAGS[@]}" -I "$TREE/modules/$module/include" -o "$bin" "$src" -lm ||
-				die "compiling $src failed"
+			"$CC" "${CFLAGS[@]}" -I "$TREE/modules/$module/include" -o "$bin" \
+				"${sources[@]}" "$LIB" -lm || die "compiling $bin from ${sources[*]} failed"
 		fi
 	done
 }
 
-# Tools every module is tested with (make check-debug).
 build_dir "$TOP/tests/tools" "$TOP/.build/tools" ""
 
 for dir in "$TREE"/tests/*/; do

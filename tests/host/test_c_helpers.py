@@ -29,11 +29,13 @@ class Harness(unittest.TestCase):
 		self.tmp.cleanup()
 
 	def build(self, source, *flags):
-		"""Compiles fixtures/@source like scripts/build-tests.sh does (but
-		-O0: the unbind_race harness relies on what the stack holds)."""
+		"""Compiles fixtures/@source like scripts/build-tests.sh does, with
+		the shared library's sources (but -O0: the unbind_race harness
+		relies on what the stack holds)."""
 		binary = self.dir / Path(source).stem
 		subprocess.run([CC, '-O0', '-g', '-Wall', '-Wextra', '-Werror', '-pthread',
-				'-I', TESTS / 'lib', '-I', TESTS, *flags, '-o', binary, FIXTURES / source],
+				'-I', TESTS / 'lib', '-I', TESTS, *flags, '-o', binary, FIXTURES / source,
+				*sorted((TESTS / 'lib').glob('*.c'))],
 			       check=True, capture_output=True, text=True)
 		return binary
 

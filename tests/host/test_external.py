@@ -122,8 +122,9 @@ class ExternalTest(unittest.TestCase):
 		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'guest-check.sh',
 			       'collection.sh'):
 			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
-		(self.top / 'tests/lib').mkdir(parents=True)
-		shutil.copy(TOP / 'tests/lib/kernel-reports.txt', self.top / 'tests/lib')
+		# Its library: the C sources the programs are linked with, the kernel
+		# report patterns.
+		shutil.copytree(TOP / 'tests/lib', self.top / 'tests/lib')
 		# The fake tree.
 		self.kdir = self.root / 'kdir'
 		self.kdir.mkdir()

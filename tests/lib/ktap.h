@@ -7,77 +7,82 @@
  * (tools/testing/kunit) reads it. The program's exit status is 0 exactly
  * when no case failed.
  *
+ * A program lists its cases in a table, from which the plan and the names
+ * come; ktap_run() runs them in order:
+ *
+ *	static bool first_case(void) { ... }
+ *
  *	int main(void)
  *	{
- *		ktap_plan(2);
- *		ktap_result(first_case(), "first case");
- *		ktap_skip("needs two CPUs", "second case");
- *		return ktap_finish();
+ *		static const struct ktap_case cases[] = {
+ *			KTAP_CASE(first_case),
+ *			KTAP_CASE_NAMED("second case, as a sentence", second),
+ *		};
+ *
+ *		return ktap_run(cases, ARRAY_SIZE(cases));
  *	}
  *
- * Inside a case, ktap_check() reports why it fails as a "# " diagnostic.
+ * Inside a case, ktap_check() reports why it fails as a "# " diagnostic,
+ * and ktap_case_skip() marks it skipped.
  */
 #ifndef RKM_TESTS_LIB_KTAP_H
 #define RKM_TESTS_LIB_KTAP_H
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-static int ktap_planned;
-static int ktap_number;
-static int ktap_failed;
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
+#endif
 
-static inline void ktap_plan(int cases)
+/* One case: its name in the results and the function that runs it. */
+struct ktap_case {
+	const char *name;
+	bool (*run)(void);
+	/* The later cases need this one: when it fails, they fail unrun. */
+	bool required;
+};
+
+/* A case named after its function. */
+#define KTAP_CASE(fn) { .name = #fn, .run = (fn) }
+/* A case with a name of its own. */
+#define KTAP_CASE_NAMED(case_name, fn) { .name = (case_name), .run = (fn) }
+/* A case the later ones need (see struct ktap_case.required). */
+#define KTAP_CASE_REQUIRED(case_name, fn) { .name = (case_name), .run = (fn), .required = true }
+
+/*
+ * Prints the plan (@count cases), runs @setup if not NULL, then each case
+ * in order, and returns the exit status for main(): 0 exactly when every
+ * case passed or was skipped. When @setup fails, every case fails unrun.
+ */
+int ktap_run_after(bool (*setup)(void), const struct ktap_case *cases, size_t count);
+
+static inline int ktap_run(const struct ktap_case *cases, size_t count)
 {
-	ktap_planned = cases;
-	printf("KTAP version 1\n1..%d\n", cases);
-	fflush(stdout);
+	return ktap_run_after(NULL, cases, count);
 }
 
-static inline void ktap_diag(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static inline void ktap_diag(const char *fmt, ...)
-{
-	va_list ap;
+/* Called by a running case: it is reported as skipped for @reason. */
+void ktap_case_skip(const char *reason);
 
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-}
+/* A name formatted at run time (a module's name in it), for a case table. */
+const char *ktap_name(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Reports one case; returns @ok so callers can chain. */
-static inline bool ktap_result(bool ok, const char *name)
-{
-	ktap_number++;
-	if (!ok)
-		ktap_failed++;
-	printf("%s %d %s\n", ok ? "ok" : "not ok", ktap_number, name);
-	fflush(stdout);
-	return ok;
-}
+/* A "# " diagnostic line. */
+void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static inline void ktap_skip(const char *reason, const char *name)
-{
-	ktap_number++;
-	printf("ok %d %s # SKIP %s\n", ktap_number, name, reason);
-	fflush(stdout);
-}
-
-/* Exit status for main(): failure when a case failed or went missing. */
-static inline int ktap_finish(void)
-{
-	if (ktap_number != ktap_planned) {
-		ktap_diag("planned %d cases, ran %d", ktap_planned, ktap_number);
-		return 1;
-	}
-	return ktap_failed ? 1 : 0;
-}
+/*
+ * The low-level producer ktap_run() is made of, for a program with no
+ * cases of its own to list (demos/bug_classes/trigger.c): the plan, one
+ * result (returns @ok, so callers can chain), and the exit status for
+ * main(), a failure when a case failed or went missing.
+ */
+void ktap_plan(int cases);
+bool ktap_result(bool ok, const char *name);
+int ktap_finish(void);
 
 /*
  * Evaluates @cond; when false prints where and why (with errno) and yields

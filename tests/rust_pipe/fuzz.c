@@ -198,23 +198,26 @@ static void print_outcomes(void)
 	ktap_diag("%s", line);
 }
 
-static bool case_result(enum test_case c, const char *name)
+/* A case of phase 1: none of its calls failed. */
+static bool phase_1_case(enum test_case c)
 {
 	if (case_failures[c])
 		ktap_diag("%d failures", case_failures[c]);
-	return ktap_result(case_failures[c] == 0, name);
+	return case_failures[c] == 0;
 }
 
-int main(void)
-{
-	long long start = rpipe_now_ms();
-	uint64_t seed, rng;
-	int kmsg;
-	bool ok;
+static long long start;
+static uint64_t rng;
+static int kmsg = -1;
 
-	ktap_plan(6);
+/* Everything set up, then phase 1, whose cases the first four judge. */
+static bool setup_and_phase_1(void)
+{
+	uint64_t seed;
+
+	start = rpipe_now_ms();
 	if (!fuzz_seed(DEFAULT_SEED, &seed))
-		return 1;
+		return false;
 	rng = seed;
 	signal(SIGALRM, watchdog);
 	alarm(WATCHDOG_S);
@@ -223,20 +226,46 @@ int main(void)
 	if (kmsg < 0 || !rpipe_reset() || !setup_memory(&rng) || !setup_pool() ||
 	    !get_stats(stats_fd->fd, &model.stats) || model.stats.len != 0) {
 		ktap_diag("setup failed: %s", strerror(errno));
-		return 1;
+		return false;
 	}
 
 	single_thread_phase(rng_next(&rng));
 	print_outcomes();
-	case_result(CASE_IOCTL, "ioctl_random_commands_and_arguments");
-	case_result(CASE_READ, "read_readv_preadv2_hostile_buffers");
-	case_result(CASE_WRITE, "write_writev_pwritev2_hostile_buffers");
-	case_result(CASE_OTHER, "open_close_poll_epoll_lseek_mmap_fdinfo");
+	return true;
+}
 
-	ok = threads_phase(rng_next(&rng));
+static bool ioctl_random_commands_and_arguments(void)
+{
+	return phase_1_case(CASE_IOCTL);
+}
+
+static bool read_readv_preadv2_hostile_buffers(void)
+{
+	return phase_1_case(CASE_READ);
+}
+
+static bool write_writev_pwritev2_hostile_buffers(void)
+{
+	return phase_1_case(CASE_WRITE);
+}
+
+static bool open_close_poll_epoll_lseek_mmap_fdinfo(void)
+{
+	return phase_1_case(CASE_OTHER);
+}
+
+static bool threads_mixing_hostile_and_valid_calls(void)
+{
+	bool ok = threads_phase(rng_next(&rng));
+
 	if (case_failures[CASE_THREADS])
 		ktap_diag("%d failures", case_failures[CASE_THREADS]);
-	ktap_result(ok, "threads_mixing_hostile_and_valid_calls");
+	return ok;
+}
+
+static bool kernel_log_stays_silent(void)
+{
+	bool ok;
 
 	for (int i = 0; i < POOL_FIXED; i++)
 		close(pool[i].fd);
@@ -244,6 +273,19 @@ int main(void)
 	ok = rpipe_reset();
 	ktap_diag("stat fuzz_iterations=%llu", (unsigned long long)calls);
 	ktap_diag("%llu calls in %lld ms", (unsigned long long)calls, rpipe_now_ms() - start);
-	ktap_result(kmsg_silent(kmsg) && ok, "kernel_log_stays_silent");
-	return ktap_finish();
+	return kmsg_silent(kmsg) && ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(ioctl_random_commands_and_arguments),
+		KTAP_CASE(read_readv_preadv2_hostile_buffers),
+		KTAP_CASE(write_writev_pwritev2_hostile_buffers),
+		KTAP_CASE(open_close_poll_epoll_lseek_mmap_fdinfo),
+		KTAP_CASE(threads_mixing_hostile_and_valid_calls),
+		KTAP_CASE(kernel_log_stays_silent),
+	};
+
+	return ktap_run_after(setup_and_phase_1, cases, ARRAY_SIZE(cases));
 }

@@ -335,4 +335,10 @@ static inline int klog_bugs(void)
 	return total;
 }
 
+/* A case: no kernel bug reported since boot (see klog_bugs()). */
+static inline bool no_kernel_bug(void)
+{
+	return klog_bugs() == 0;
+}
+
 #endif /* RKM_TESTS_RUST_PLATFORM_BANK_H */

@@ -77,33 +77,53 @@ static void watchdog_fired(int sig)
 	_exit(1);
 }
 
-int main(void)
-{
-	uint64_t seed;
-	bool ready;
+static uint64_t seed;
 
-	ktap_plan(4);
+static bool setup(void)
+{
 	page_size = sysconf(_SC_PAGESIZE);
 	if (!fuzz_seed(DEFAULT_SEED, &seed))
-		return 1;
+		return false;
 	signal(SIGALRM, watchdog_fired);
 	alarm(WATCHDOG_SECONDS);
 
-	ready = page_size <= INPUT_MAX / 3 && bank_setup(0) && bank_setup(1);
-	if (!ready) {
+	if (page_size > INPUT_MAX / 3 || !bank_setup(0) || !bank_setup(1)) {
 		ktap_diag("banks A and B must be bound to run these cases");
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "banks A and B bound");
-		return ktap_finish();
+		return false;
 	}
-
 	kmsg_start();
-	ktap_result(sequential(seed),
-		    "each hostile write returns the documented result and changes nothing else");
-	ktap_result(bad_buffers(), "NULL, unmapped and kernel buffers: EFAULT, nothing changes");
-	ktap_result(concurrent(seed),
-		    "8 threads of hostile, valid and reading calls: errnos as documented, state consistent");
-	ktap_result(kmsg_clean(), "nothing from the driver and no kernel warning in the log");
+	return true;
+}
+
+static bool sequential_case(void)
+{
+	return sequential(seed);
+}
+
+static bool concurrent_case(void)
+{
+	return concurrent(seed);
+}
+
+static bool log_clean(void)
+{
+	bool ok = kmsg_clean();
+
 	ktap_diag("stat fuzz_iterations=%ld", calls);
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("each hostile write returns the documented result and changes nothing else",
+				sequential_case),
+		KTAP_CASE_NAMED("NULL, unmapped and kernel buffers: EFAULT, nothing changes",
+				bad_buffers),
+		KTAP_CASE_NAMED("8 threads of hostile, valid and reading calls: errnos as documented, state consistent",
+				concurrent_case),
+		KTAP_CASE_NAMED("nothing from the driver and no kernel warning in the log", log_clean),
+	};
+
+	return ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 }

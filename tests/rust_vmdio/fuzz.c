@@ -81,29 +81,53 @@ static void watchdog_fired(int sig)
 	_exit(1);
 }
 
-int main(void)
-{
-	int kmsg = kmsg_open();
-	uint64_t seed;
-	bool ok;
+static uint64_t seed;
+/* The kernel log from before the first case on (kmsg_clean()). */
+static int kmsg = -1;
 
-	ktap_plan(3);
+static bool setup(void)
+{
+	kmsg = kmsg_open();
 	if (!fuzz_seed(DEFAULT_SEED, &seed))
-		return 1;
+		return false;
 	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (unmapped == MAP_FAILED) {
 		ktap_diag("mmap: %s", strerror(errno));
-		return 1;
+		return false;
 	}
 	signal(SIGALRM, watchdog_fired);
 	alarm(WATCHDOG_SECONDS);
+	return true;
+}
 
-	ktap_result(sequential(seed), "sequential hostile input matches the model");
-	ktap_result(concurrent(seed), "concurrent hostile input is rejected, valid input works");
+static bool sequential_case(void)
+{
+	return sequential(seed);
+}
+
+static bool concurrent_case(void)
+{
+	return concurrent(seed);
+}
+
+static bool log_clean(void)
+{
 	/* The state the next test expects, whatever happened above. */
-	ok = state_reset();
+	bool ok = state_reset();
+
 	ok = kmsg_clean(kmsg) && ok;
-	ktap_result(ok, "kernel log clean");
 	ktap_diag("stat fuzz_iterations=%ld", calls);
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("sequential hostile input matches the model", sequential_case),
+		KTAP_CASE_NAMED("concurrent hostile input is rejected, valid input works",
+				concurrent_case),
+		KTAP_CASE_NAMED("kernel log clean", log_clean),
+	};
+
+	return ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 }

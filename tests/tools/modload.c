@@ -80,17 +80,81 @@ static int faulty_load(void)
 	return ret;
 }
 
+/* Where the module's debug folder says what its load may fail with. */
+static char load_errors_path[512], fault_frames_path[512];
+static int cycles;
+static bool was_loaded;
+
+static bool setup(void)
+{
+	if (!read_load_errors(load_errors_path))
+		return false;
+	if (!read_image()) {
+		perror(ko_path);
+		return false;
+	}
+	if (!fault_injection_init())
+		return false;
+
+	/*
+	 * KUnit runs a module's suites at every load; here that would only
+	 * multiply the run time (make check runs them). A glob no suite
+	 * matches skips them while this program loads the module.
+	 */
+	if (!fault_write_file(KUNIT_FILTER_GLOB, "rkm-modload-skips-kunit")) {
+		perror(KUNIT_FILTER_GLOB);
+		return false;
+	}
+
+	was_loaded = loaded();
+	if (was_loaded && unload() != 0) {
+		ktap_diag("%s is loaded and cannot be removed", module_name);
+		return false;
+	}
+	return true;
+}
+
+static bool insmod_sweep(void)
+{
+	long start = now_ms();
+	bool ok = fault_sweep(&(struct fault_sweep){
+		.name = "insmod",
+		.run = faulty_load,
+		.undo = unload,
+		.state = module_state,
+		.also_allowed = load_errors,
+		.in_modules_only = true,
+		.module_frames = fault_frames_file(fault_frames_path),
+		.budget = fault_budget(),
+	});
+
+	ktap_diag("stat insmod_sweep_ms=%ld", now_ms() - start);
+	return ok;
+}
+
+static bool cycles_leave_nothing(void)
+{
+	long start = now_ms();
+	bool ok = load_cycles(cycles);
+
+	ktap_diag("stat load_cycles_ms=%ld", now_ms() - start);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
-	int cycles = argc > 3 ? atoi(argv[3]) : 30;
-	char *copy, *base, *dot, load_errors_path[512], fault_frames_path[512];
-	bool was_loaded;
-	long start;
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures at load are clean", insmod_sweep),
+		KTAP_CASE_NAMED("load/unload cycles leave nothing behind", cycles_leave_nothing),
+	};
+	char *copy, *base, *dot;
+	int status;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s MODULE.ko DEBUG_DIR [CYCLES]\n", argv[0]);
 		return 2;
 	}
+	cycles = argc > 3 ? atoi(argv[3]) : 30;
 	ko_path = argv[1];
 	copy = strdup(ko_path);
 	base = basename(copy);
@@ -105,51 +169,11 @@ int main(int argc, char **argv)
 	snprintf(load_errors_path, sizeof(load_errors_path), "%s/load-errors", argv[2]);
 	snprintf(fault_frames_path, sizeof(fault_frames_path), "%s/fault-frames", argv[2]);
 
-	ktap_plan(2);
-	if (!read_load_errors(load_errors_path))
-		return 2;
-	if (!read_image()) {
-		perror(ko_path);
-		return 2;
-	}
-	if (!fault_injection_init())
-		return 2;
-
-	/*
-	 * KUnit runs a module's suites at every load; here that would only
-	 * multiply the run time (make check runs them). A glob no suite
-	 * matches skips them while this program loads the module.
-	 */
-	if (!fault_write_file(KUNIT_FILTER_GLOB, "rkm-modload-skips-kunit")) {
-		perror(KUNIT_FILTER_GLOB);
-		return 2;
-	}
-
-	was_loaded = loaded();
-	if (was_loaded && unload() != 0) {
-		ktap_diag("%s is loaded and cannot be removed", module_name);
-		return 1;
-	}
-	start = now_ms();
-	ktap_result(fault_sweep(&(struct fault_sweep){
-			    .name = "insmod",
-			    .run = faulty_load,
-			    .undo = unload,
-			    .state = module_state,
-			    .also_allowed = load_errors,
-			    .in_modules_only = true,
-			    .module_frames = fault_frames_file(fault_frames_path),
-			    .budget = fault_budget(),
-		    }),
-		    "allocation failures at load are clean");
-	ktap_diag("stat insmod_sweep_ms=%ld", now_ms() - start);
-	start = now_ms();
-	ktap_result(load_cycles(cycles), "load/unload cycles leave nothing behind");
-	ktap_diag("stat load_cycles_ms=%ld", now_ms() - start);
+	status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 	/* "*" is what an unset filter means (see kunit_filter_glob() users);
 	 * an empty glob would match no suite at all. */
 	fault_write_file(KUNIT_FILTER_GLOB, "*");
 	if (was_loaded && load() != 0)
 		ktap_diag("could not reload %s", module_name);
-	return ktap_finish();
+	return status;
 }

@@ -77,47 +77,67 @@ static int open_device(void)
 	return faulty_open(REDU_DEVICE_PATH, O_RDWR);
 }
 
-int main(void)
+/* Where fault_frames_file() finds how deep bind's faults may be. */
+static char frames_path[512];
+
+static bool setup(void)
 {
 	const char *modules = getenv("RKM_MODULES_DIR");
-	char frames_path[512];
-	uint32_t result = 0;
-	int fd;
-	bool ok;
 
 	snprintf(frames_path, sizeof(frames_path), "%s/../tests/rust_edu/debug/fault-frames",
 		 modules ? modules : "modules");
-	ktap_plan(3);
-	if (!fault_injection_init() || !find_device())
-		return 1;
-	ktap_result(fault_sweep(&(struct fault_sweep){
-			    .name = "bind",
-			    .setup = unbind,
-			    .run = bind,
-			    .undo = unbind,
-			    .state = device_state,
-			    .in_modules_only = true,
-			    .module_frames = fault_frames_file(frames_path),
-			    /*
-			     * pci_request_region() fails with EBUSY when it
-			     * cannot allocate its struct resource, as when the
-			     * region is taken: the C API does not tell them apart.
-			     */
-			    .also_allowed = (const int[]){ EBUSY, 0 },
-		    }),
-		    "allocation failures in bind (probe) are clean");
-	ok = ktap_check(true, !write_file(DRIVER "/bind", bdf), "rebinding %s", bdf);
-	ktap_result(ok && fault_sweep(&(struct fault_sweep){
-				  .name = "open",
-				  .run = open_device,
-				  .state = device_state,
-			  }),
-		    "allocation failures in open are clean");
-	fd = redu_open(O_RDWR);
-	ok = fd >= 0 && !redu_factorial(fd, 11, &result);
-	ktap_result(ktap_check(ok, result == 39916800, "11! = %u", result),
-		    "the device works after the sweeps");
+	return fault_injection_init() && find_device();
+}
+
+static bool bind_sweep(void)
+{
+	return fault_sweep(&(struct fault_sweep){
+		.name = "bind",
+		.setup = unbind,
+		.run = bind,
+		.undo = unbind,
+		.state = device_state,
+		.in_modules_only = true,
+		.module_frames = fault_frames_file(frames_path),
+		/*
+		 * pci_request_region() fails with EBUSY when it cannot
+		 * allocate its struct resource, as when the region is
+		 * taken: the C API does not tell them apart.
+		 */
+		.also_allowed = (const int[]){ EBUSY, 0 },
+	});
+}
+
+static bool open_sweep(void)
+{
+	bool ok = ktap_check(true, !write_file(DRIVER "/bind", bdf), "rebinding %s", bdf);
+
+	return ok && fault_sweep(&(struct fault_sweep){
+		.name = "open",
+		.run = open_device,
+		.state = device_state,
+	});
+}
+
+static bool device_works(void)
+{
+	uint32_t result = 0;
+	int fd = redu_open(O_RDWR);
+	bool ok = fd >= 0 && !redu_factorial(fd, 11, &result);
+
+	ok = ktap_check(ok, result == 39916800, "11! = %u", result);
 	if (fd >= 0)
 		close(fd);
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures in bind (probe) are clean", bind_sweep),
+		KTAP_CASE_NAMED("allocation failures in open are clean", open_sweep),
+		KTAP_CASE_NAMED("the device works after the sweeps", device_works),
+	};
+
+	return ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 }

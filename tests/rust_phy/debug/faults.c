@@ -44,17 +44,14 @@ static int bind(void)
 	return faulty_write(rphy_driver_file(path, sizeof(path), "bind"), PHY_NAME);
 }
 
-int main(void)
+static bool probe_sweep(void)
 {
 	bool ok = true;
 	int err;
 
-	ktap_plan(1);
-	if (!fault_injection_init())
-		return 1;
 	err = load_module("rust_vmdio");
 	if (!ktap_check(ok, err == 0, "loading rust_vmdio: %s", strerror(err)))
-		return 1;
+		return false;
 	ok = ktap_check(ok, vmdio_write("attached", "0") == 0, "detaching") &&
 	     fault_sweep(&(struct fault_sweep){
 		     .name = "bind",
@@ -65,6 +62,14 @@ int main(void)
 	     });
 	err = unload_module("rust_vmdio");
 	ok = ktap_check(ok, err == 0, "unloading rust_vmdio: %s", strerror(err));
-	ktap_result(ok, "allocation failures in probe are clean");
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures in probe are clean", probe_sweep),
+	};
+
+	return ktap_run_after(fault_injection_init, cases, ARRAY_SIZE(cases));
 }

@@ -49,24 +49,38 @@ static int restore_capacity(void)
 	return rpipe_reset() ? 0 : -EIO;
 }
 
+static bool setup(void)
+{
+	return fault_injection_init() && rpipe_reset();
+}
+
+static bool open_sweep(void)
+{
+	return fault_sweep(&(struct fault_sweep){
+		.name = "open",
+		.run = open_pipe,
+		.state = pipe_state,
+	});
+}
+
+static bool set_capacity_sweep(void)
+{
+	return fault_sweep(&(struct fault_sweep){
+		.name = "RPIPE_SET_CAPACITY",
+		.setup = restore_capacity,
+		.run = grow,
+		.undo = restore_capacity,
+		.state = pipe_state,
+	});
+}
+
 int main(void)
 {
-	ktap_plan(2);
-	if (!fault_injection_init() || !rpipe_reset())
-		return 1;
-	ktap_result(fault_sweep(&(struct fault_sweep){
-			    .name = "open",
-			    .run = open_pipe,
-			    .state = pipe_state,
-		    }),
-		    "allocation failures in open are clean");
-	ktap_result(fault_sweep(&(struct fault_sweep){
-			    .name = "RPIPE_SET_CAPACITY",
-			    .setup = restore_capacity,
-			    .run = grow,
-			    .undo = restore_capacity,
-			    .state = pipe_state,
-		    }),
-		    "allocation failures in RPIPE_SET_CAPACITY are clean");
-	return ktap_finish();
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures in open are clean", open_sweep),
+		KTAP_CASE_NAMED("allocation failures in RPIPE_SET_CAPACITY are clean",
+				set_capacity_sweep),
+	};
+
+	return ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 }

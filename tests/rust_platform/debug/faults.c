@@ -37,17 +37,21 @@ static int bind(void)
 	return faulty_write(driver_file(path, sizeof(path), "bind"), bank.name);
 }
 
-int main(void)
+static bool setup(void)
+{
+	if (!fault_injection_init())
+		return false;
+	if (!bank_find(&bank)) {
+		ktap_diag("no device for %s", bank.acpi_path);
+		return false;
+	}
+	return true;
+}
+
+static bool probe_sweep(void)
 {
 	bool ok;
 
-	ktap_plan(1);
-	if (!fault_injection_init())
-		return 1;
-	if (!bank_find(&bank)) {
-		ktap_diag("no device for %s", bank.acpi_path);
-		return 1;
-	}
 	ok = fault_sweep(&(struct fault_sweep){
 		.name = "bind",
 		.setup = unbound,
@@ -57,7 +61,14 @@ int main(void)
 		.also_allowed = (const int[]){ EBUSY, 0 },
 	});
 	/* Leave the bank as the module's load left it. */
-	ok = ktap_check(ok, bank_bind(&bank) == 0, "rebinding %s", bank.name);
-	ktap_result(ok, "allocation failures in probe are clean");
-	return ktap_finish();
+	return ktap_check(ok, bank_bind(&bank) == 0, "rebinding %s", bank.name);
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures in probe are clean", probe_sweep),
+	};
+
+	return ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 }

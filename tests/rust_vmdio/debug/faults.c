@@ -29,13 +29,10 @@ static int attach(void)
 	return faulty_write(VMDIO_DEBUGFS "/attached", "1");
 }
 
-int main(void)
+static bool attach_sweep(void)
 {
 	bool ok;
 
-	ktap_plan(1);
-	if (!fault_injection_init())
-		return 1;
 	ok = fault_sweep(&(struct fault_sweep){
 		.name = "attach",
 		.setup = detach,
@@ -44,8 +41,15 @@ int main(void)
 		.state = phy_state,
 	});
 	/* Leave the PHY as the module's load left it. */
-	ok = ktap_check(ok, vmdio_write("attached", "1") == 0, "reattaching") &&
-	     ktap_check(ok, vmdio_write("running", "1") == 0, "restarting");
-	ktap_result(ok, "allocation failures in attach are clean");
-	return ktap_finish();
+	return ktap_check(ok, vmdio_write("attached", "1") == 0, "reattaching") &&
+	       ktap_check(ok, vmdio_write("running", "1") == 0, "restarting");
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("allocation failures in attach are clean", attach_sweep),
+	};
+
+	return ktap_run_after(fault_injection_init, cases, ARRAY_SIZE(cases));
 }
