@@ -26,8 +26,9 @@
 # clock's timeline and boot time (timeline, boot.ms), and "complete" once
 # its phases ran to their end.
 #
-# Every expected program gets a status: tests/<module>/*.c (built into the
-# tree's .build/tests/<module>/) and tests/<module>/*.sh; one that is missing
+# Every expected program gets a status: tests/<module>/*.c and
+# tests/<module>/*/main.c (built into the tree's .build/tests/<module>/) and
+# tests/<module>/*.sh; one that is missing
 # or not executable is recorded as status 127 with a message instead of
 # running.
 #
@@ -216,6 +217,21 @@ record_program() {
 	record "$@"
 }
 
+# Sets PROGRAMS to the names of the programs of the folder $1, in order: a
+# .c file each, or a folder with a main.c (scripts/build-tests.sh).
+program_names() {
+	local entry
+	PROGRAMS=()
+	for entry in "$1"/*; do
+		if [[ $entry == *.c ]]; then
+			entry=${entry%.c}
+		elif [ ! -f "$entry/main.c" ]; then
+			continue
+		fi
+		PROGRAMS+=("${entry##*/}")
+	done
+}
+
 # Unloads every loaded module of the tree, in rounds: a module that
 # another pins (rust_vmdio's attachment pins rust_phy) goes in a later round.
 # Fails when some stay loaded, with their names in UNLOADED_NOT (empty
@@ -256,10 +272,8 @@ modules_phase() {
 			done
 			twin_of "$module"
 			RECORD_ENV=("${TWIN_ENV[@]}")
-			for src in "$TREE/tests/$programs_of"/*.c; do
-				[ -e "$src" ] || continue
-				name=${src##*/}
-				name=${name%.c}
+			program_names "$TREE/tests/$programs_of"
+			for name in "${PROGRAMS[@]}"; do
 				echo "    $name" >&2
 				record_program "$out/tests/$name" "$TREE/.build/tests/$programs_of/$name"
 			done
@@ -270,10 +284,8 @@ modules_phase() {
 			done
 			if [ $debug -eq 1 ]; then
 				drain "$out/dmesg.log"
-				for src in "$TREE/tests/$programs_of/debug"/*.c; do
-					[ -e "$src" ] || continue
-					name=${src##*/}
-					name=${name%.c}
+				program_names "$TREE/tests/$programs_of/debug"
+				for name in "${PROGRAMS[@]}"; do
 					echo "    debug/$name" >&2
 					RKM_TEST_TIMEOUT=${RKM_DEBUG_TIMEOUT:-1200} record_program \
 						"$out/tests/debug-$name" "$TREE/.build/debug/$programs_of/$name"

@@ -49,15 +49,21 @@ def programs_of(tests_dir: Path, module: str) -> str:
 	return twin_env(tests_dir, module).get('TWIN_OF', module)
 
 
+def program_names(folder: Path) -> List[str]:
+	"""The programs of @folder, as scripts/build-tests.sh builds them: a .c
+	file each, or a folder with a main.c."""
+	return [p.stem for p in folder.glob('*.c')] + [p.parent.name for p in folder.glob('*/main.c')]
+
+
 def expected_programs(tests_dir: Path, module: str, debug: bool) -> List[str]:
 	"""The names under which guest-check.sh records the status of the
-	programs a module's run must run: tests/<module>/*.c (by their binary's
-	name) and *.sh, those of the module it is a twin of if it is one; with
-	@debug, tests/<module>/debug/*.c and modload."""
+	programs a module's run must run: tests/<module>/*.c and */main.c (by
+	their binary's name) and *.sh, those of the module it is a twin of if
+	it is one; with @debug, those of tests/<module>/debug/ and modload."""
 	mine = tests_dir / programs_of(tests_dir, module)
-	names = [p.stem for p in mine.glob('*.c')] + [p.name for p in mine.glob('*.sh')]
+	names = program_names(mine) + [p.name for p in mine.glob('*.sh')]
 	if debug:
-		names += [f'debug-{p.stem}' for p in (mine / 'debug').glob('*.c')] + ['modload']
+		names += [f'debug-{name}' for name in program_names(mine / 'debug')] + ['modload']
 	return sorted(names)
 
 

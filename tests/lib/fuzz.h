@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the fuzzers of tests/<module>/fuzz.c share: a reproducible random
+ * What the fuzzers of tests/<module>/ share: a reproducible random
  * number generator (splitmix64, one state per thread) and the seed of a
  * run, fixed by default, printed, and replayed with RKM_SEED=N.
  */
 #ifndef RKM_TESTS_LIB_FUZZ_H
 #define RKM_TESTS_LIB_FUZZ_H
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdlib.h>
-
-#include "ktap.h"
 
 static inline uint64_t rng_next(uint64_t *state)
 {
@@ -35,23 +31,6 @@ static inline uint64_t rng_below(uint64_t *state, uint64_t n)
  * The run's seed: RKM_SEED if set, else @default_seed; printed as "# seed N".
  * False, with a diagnostic, if RKM_SEED is not a number.
  */
-static inline bool fuzz_seed(uint64_t default_seed, uint64_t *seed)
-{
-	const char *text = getenv("RKM_SEED");
-	char *end;
-
-	*seed = default_seed;
-	if (text) {
-		errno = 0;
-		*seed = strtoull(text, &end, 0);
-		if (errno || end == text || *end) {
-			ktap_diag("RKM_SEED=%s is not a number", text);
-			return false;
-		}
-	}
-	ktap_diag("seed %llu (RKM_SEED=%llu replays this run)", (unsigned long long)*seed,
-		  (unsigned long long)*seed);
-	return true;
-}
+bool fuzz_seed(uint64_t default_seed, uint64_t *seed);
 
 #endif /* RKM_TESTS_LIB_FUZZ_H */

@@ -1,17 +1,15 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): the writes it sends, valid,
+ * Part of the rust_vmdio fuzzer (main.c): the writes it sends, valid,
  * close to valid or junk. Every choice is a draw from the caller's random
  * sequence, so the order of the draws here is what a seed replays.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_INPUTS_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_INPUTS_H
 
 #include <stdint.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "common.h"
+#include "fuzzer.h"
 
 static const char *const spaces[] = {
 	" ", "\t", "\n", "\v", "\f", "\r", "\xc2\xa0", "\xe2\x80\x83", "\xe3\x80\x80",
@@ -70,7 +68,7 @@ static size_t put_value(uint64_t *rng, enum file_id file, unsigned char *out, si
 }
 
 /* Fills @out with a write for @file; returns its length. */
-static size_t make_input(uint64_t *rng, enum file_id file, unsigned char *out)
+size_t make_input(uint64_t *rng, enum file_id file, unsigned char *out)
 {
 	size_t at = 0, len, i;
 
@@ -99,4 +97,3 @@ static size_t make_input(uint64_t *rng, enum file_id file, unsigned char *out)
 	}
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_INPUTS_H */

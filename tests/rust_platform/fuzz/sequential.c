@@ -1,12 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): its sequential cases.
+ * Part of the rust_platform fuzzer (main.c): its sequential cases.
  * Phase 1 checks each write of the seed's sequence against the model and
  * reads the bank back after it; bad_buffers() hands the kernel buffers it
  * cannot copy.
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_SEQUENTIAL_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_SEQUENTIAL_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -17,10 +15,7 @@
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "inputs.h"
-#include "files.h"
+#include "fuzzer.h"
 
 /* -------- phase 1: sequential -------- */
 
@@ -42,7 +37,7 @@ static int outcome(long result)
 	}
 }
 
-static bool sequential(uint64_t seed)
+bool sequential(uint64_t seed)
 {
 	static unsigned char input[INPUT_MAX];
 	unsigned int outcomes[5] = { 0 };
@@ -98,7 +93,7 @@ static bool sequential(uint64_t seed)
  * user buffer before store() sees it, and show()'s text after), and no
  * register changes.
  */
-static bool bad_buffers(void)
+bool bad_buffers(void)
 {
 	void *unmapped = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	void *const bad[] = { NULL, unmapped, (void *)0xffff888000000000UL };
@@ -134,4 +129,3 @@ static bool bad_buffers(void)
 	return ok;
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_SEQUENTIAL_H */

@@ -1,12 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): the calls on the attribute
+ * Part of the rust_platform fuzzer (main.c): the calls on the attribute
  * files of banks A and B, each counted in calls; reading a bank's
  * registers back and comparing every file with the model; and, at the
  * start, what the firmware gave each bank (its read-only files).
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_FILES_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_FILES_H
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,17 +15,12 @@
 #include <unistd.h>
 
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
+#include "../bank.h"
+#include "fuzzer.h"
 
 /* -------- sysfs files -------- */
 
-/* Open files of both banks, one set per thread, so that calls run in parallel. */
-struct files {
-	int fd[2][ATTRS];
-};
-
-static bool files_open(struct files *f)
+bool files_open(struct files *f)
 {
 	char path[512];
 	int bank, attr;
@@ -43,7 +36,7 @@ static bool files_open(struct files *f)
 	return true;
 }
 
-static void files_close(struct files *f)
+void files_close(struct files *f)
 {
 	int bank, attr;
 
@@ -68,7 +61,7 @@ static long file_read(struct files *f, int bank, enum attr_id attr, char *buf, s
 }
 
 /* Writes s[0..len) to a file as one write(2); bytes taken or -errno. */
-static long file_write(struct files *f, int bank, enum attr_id attr, const unsigned char *s,
+long file_write(struct files *f, int bank, enum attr_id attr, const unsigned char *s,
 		       size_t len)
 {
 	char path[512];
@@ -91,7 +84,7 @@ static long file_write(struct files *f, int bank, enum attr_id attr, const unsig
 }
 
 /* Reads the registers of a bank through its files. */
-static bool regs_read(struct files *f, int bank, struct regs *regs)
+bool regs_read(struct files *f, int bank, struct regs *regs)
 {
 	char text[256], *p, *end;
 	unsigned int i;
@@ -115,7 +108,7 @@ static bool regs_read(struct files *f, int bank, struct regs *regs)
 }
 
 /* Every file of bank reads as the model says. */
-static bool bank_matches(struct files *f, int bank, const struct regs *regs, const char *after)
+bool bank_matches(struct files *f, int bank, const struct regs *regs, const char *after)
 {
 	char expected[256], text[256];
 	bool ok = true;
@@ -133,7 +126,7 @@ static bool bank_matches(struct files *f, int bank, const struct regs *regs, con
 
 /* -------- setup -------- */
 
-static bool bank_setup(int index)
+bool bank_setup(int index)
 {
 	struct fuzz_bank *b = &banks[index];
 	char text[256], *p, *end;
@@ -155,4 +148,3 @@ static bool bank_setup(int index)
 	return b->channels > 0;
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_FILES_H */

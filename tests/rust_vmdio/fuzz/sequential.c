@@ -1,11 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): phase 1, the sequential one.
+ * Part of the rust_vmdio fuzzer (main.c): phase 1, the sequential one.
  * Each call of the seed's sequence must match the model, and the state
  * read back after it what the model holds.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_SEQUENTIAL_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_SEQUENTIAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,14 +11,9 @@
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "inputs.h"
-#include "calls.h"
-#include "state.h"
-#include "hostile.h"
+#include "fuzzer.h"
 
-static bool sequential(uint64_t seed)
+bool sequential(uint64_t seed)
 {
 	uint64_t rng = seed;
 	unsigned char input[INPUT_MAX];
@@ -65,4 +58,3 @@ static bool sequential(uint64_t seed)
 	return true;
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_SEQUENTIAL_H */

@@ -1,12 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): phase 2, the concurrent
+ * Part of the rust_platform fuzzer (main.c): phase 2, the concurrent
  * one. Hostile writers, a valid writer of bank A and readers of both banks
  * run at once, each thread on files of its own and on a random sequence
  * of its own, derived from the seed.
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_CONCURRENT_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_CONCURRENT_H
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -17,10 +15,7 @@
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "inputs.h"
-#include "files.h"
+#include "fuzzer.h"
 
 struct worker {
 	pthread_t thread;
@@ -187,7 +182,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static bool concurrent(uint64_t seed)
+bool concurrent(uint64_t seed)
 {
 	static const char *const roles[] = { "hostile writer", "valid writer", "bank A reader",
 					     "bank B reader" };
@@ -273,4 +268,3 @@ static bool concurrent(uint64_t seed)
 	return ok;
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_CONCURRENT_H */

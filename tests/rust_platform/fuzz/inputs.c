@@ -1,33 +1,28 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): the hostile inputs. Every
+ * Part of the rust_platform fuzzer (main.c): the hostile inputs. Every
  * choice is a draw from the caller's random sequence, so the order of the
  * draws here is what a seed replays. escaped() shows an input in a
  * diagnostic.
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_INPUTS_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_INPUTS_H
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "common.h"
+#include "fuzzer.h"
 
 /* A file to write to: a read-only one every eighth time, they all fail alike. */
-static enum attr_id pick_attr(uint64_t *rng)
+enum attr_id pick_attr(uint64_t *rng)
 {
 	if (rng_below(rng, 8))
 		return rng_below(rng, WRITABLE_ATTRS);
 	return WRITABLE_ATTRS + rng_below(rng, ATTRS - WRITABLE_ATTRS);
 }
 
-enum input_kind {
-	JUNK, OVERFLOW, NEGATIVE, VALID, OUT_OF_RANGE, NON_ASCII, HUGE, EMPTY, WORD_COUNT, KINDS
-};
 
-static size_t put(unsigned char *out, size_t at, const char *text)
+size_t put(unsigned char *out, size_t at, const char *text)
 {
 	size_t n = strlen(text);
 
@@ -36,7 +31,7 @@ static size_t put(unsigned char *out, size_t at, const char *text)
 }
 
 /* Up to two random characters of the ASCII whitespace the driver ignores. */
-static size_t put_spaces(uint64_t *rng, unsigned char *out, size_t at)
+size_t put_spaces(uint64_t *rng, unsigned char *out, size_t at)
 {
 	static const char spaces[] = " \t\n\f\r";
 	unsigned int i, n = rng_below(rng, 3);
@@ -47,7 +42,7 @@ static size_t put_spaces(uint64_t *rng, unsigned char *out, size_t at)
 }
 
 /* value in decimal or hex, sometimes with leading zeros. */
-static size_t put_number(uint64_t *rng, unsigned char *out, size_t at, uint64_t value)
+size_t put_number(uint64_t *rng, unsigned char *out, size_t at, uint64_t value)
 {
 	char text[64];
 
@@ -115,7 +110,7 @@ static size_t put_valid(uint64_t *rng, const struct fuzz_bank *b, enum attr_id a
 }
 
 /* One input for attr of b; returns its length. */
-static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id attr,
+size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id attr,
 			 enum input_kind kind, unsigned char *out)
 {
 	static const char alphabet[] = "0123456789abcdefxX+-. \t\n\r\f\v";
@@ -216,7 +211,7 @@ static size_t make_input(uint64_t *rng, const struct fuzz_bank *b, enum attr_id 
 }
 
 /* Up to 60 bytes of s as a C string literal, for diagnostics. */
-static const char *escaped(const unsigned char *s, size_t len, char *out, size_t size)
+const char *escaped(const unsigned char *s, size_t len, char *out, size_t size)
 {
 	size_t used = 0, i;
 
@@ -230,4 +225,3 @@ static const char *escaped(const unsigned char *s, size_t len, char *out, size_t
 	return out;
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_INPUTS_H */

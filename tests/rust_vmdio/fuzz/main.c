@@ -37,32 +37,24 @@
  * The default seed is fixed ("# seed N" says which); RKM_SEED=N replays
  * another. "# stat fuzz_iterations=N" counts the calls on debugfs files.
  *
- * The program is one translation unit split by concern into headers in
- * fuzz/ (not .c files: scripts/build-tests.sh builds every .c file here
- * into a program of its own): common.h (the run's parameters, the files,
- * the state the model tracks), model.h (the grammar), inputs.h, calls.h
- * (the calls on the files), state.h (reading the state back), hostile.h
- * (the calls rejected whatever the state), sequential.h and concurrent.h
- * (the phases). main() and the watchdog are here.
+ * Its parts, by concern: fuzzer.h (the run's parameters, the files, the
+ * state the model tracks, what the parts share), model.c (the grammar),
+ * inputs.c, calls.c (the calls on the files), state.c (reading the state
+ * back), hostile.c (the calls rejected whatever the state), sequential.c
+ * and concurrent.c (the phases). main() and the watchdog are here.
  */
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "vmdio.h"
+#include "../vmdio.h"
+#include "fuzzer.h"
 
-#include "fuzz/common.h"
-#include "fuzz/model.h"
-#include "fuzz/inputs.h"
-#include "fuzz/calls.h"
-#include "fuzz/state.h"
-#include "fuzz/hostile.h"
-#include "fuzz/sequential.h"
-#include "fuzz/concurrent.h"
+struct fixture_state model;
+long calls;
+void *unmapped;
 
 /* -------- watchdog -------- */
 

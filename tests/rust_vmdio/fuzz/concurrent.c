@@ -1,12 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): phase 2, the concurrent one.
+ * Part of the rust_vmdio fuzzer (main.c): phase 2, the concurrent one.
  * Hostile callers, a valid writer and readers run at once, each thread on
  * a random sequence of its own, derived from the seed; a known state is
  * set afterwards.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_CONCURRENT_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_CONCURRENT_H
 
 #include <errno.h>
 #include <pthread.h>
@@ -17,12 +15,7 @@
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "inputs.h"
-#include "calls.h"
-#include "state.h"
-#include "hostile.h"
+#include "fuzzer.h"
 
 struct worker {
 	pthread_t thread;
@@ -118,7 +111,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static bool concurrent(uint64_t seed)
+bool concurrent(uint64_t seed)
 {
 	struct worker workers[THREADS] = { 0 };
 	long iterations[3] = { 0 };
@@ -150,4 +143,3 @@ static bool concurrent(uint64_t seed)
 	return ok && state_reset();
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_CONCURRENT_H */

@@ -1,18 +1,16 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): the model of the documented
+ * Part of the rust_vmdio fuzzer (main.c): the model of the documented
  * grammar of the debugfs files (its rules are listed in ../fuzz.c). It
  * predicts what each write returns and how it changes the fixture's state.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_MODEL_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_MODEL_H
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "common.h"
+#include "fuzzer.h"
 
 /*
  * Decodes one UTF-8 sequence as Rust's str::from_utf8 accepts it; returns
@@ -53,7 +51,7 @@ static bool ascii_space(uint32_t cp)
 }
 
 /* Splits UTF-8 text into words at ASCII white space; false if it is not UTF-8. */
-static bool words_of(const unsigned char *s, size_t n, char words[][WRITE_MAX + 1],
+bool words_of(const unsigned char *s, size_t n, char words[][WRITE_MAX + 1],
 		     size_t *count, size_t max)
 {
 	size_t at = 0, len, word_len = 0;
@@ -81,7 +79,7 @@ static bool words_of(const unsigned char *s, size_t n, char words[][WRITE_MAX + 
 }
 
 /* The mode set a list of names stands for, or -1 if the list is invalid (EINVAL). */
-static int modes_of(char words[][WRITE_MAX + 1], size_t count)
+int modes_of(char words[][WRITE_MAX + 1], size_t count)
 {
 	int modes = 0, m;
 	size_t i;
@@ -100,7 +98,7 @@ static int modes_of(char words[][WRITE_MAX + 1], size_t count)
  * The result of writing @n bytes of @s to @file (0 or -errno) with the
  * model in @state, which it updates on success.
  */
-static int predict_write(struct fixture_state *state, enum file_id file,
+int predict_write(struct fixture_state *state, enum file_id file,
 			 const unsigned char *s, size_t n)
 {
 	char words[WRITE_MAX / 2 + 1][WRITE_MAX + 1];
@@ -159,4 +157,3 @@ static int predict_write(struct fixture_state *state, enum file_id file,
 	return 0;
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_MODEL_H */

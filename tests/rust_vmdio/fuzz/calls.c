@@ -1,11 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): the calls on the debugfs
+ * Part of the rust_vmdio fuzzer (main.c): the calls on the debugfs
  * files, each on a file opened for it and counted in calls, and escaped()
  * to show an input in a diagnostic.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_CALLS_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_CALLS_H
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +12,7 @@
 #include <unistd.h>
 
 #include "../vmdio.h"
-#include "common.h"
+#include "fuzzer.h"
 
 /* Opens @file of the fixture for the one call about to be counted; the fd or -errno. */
 static int open_for_call(enum file_id file, int flags)
@@ -40,7 +38,7 @@ static long close_after_call(int fd, long result)
 }
 
 /* One write(2) of @len bytes from @buf to @file; 0 or -errno. */
-static int write_call(enum file_id file, const void *buf, size_t len)
+int write_call(enum file_id file, const void *buf, size_t len)
 {
 	int fd = open_for_call(file, O_WRONLY);
 	long n;
@@ -52,14 +50,14 @@ static int write_call(enum file_id file, const void *buf, size_t len)
 }
 
 /* One read(2) of up to @len bytes of @file into @buf; the length or -errno. */
-static long read_call(enum file_id file, void *buf, size_t len)
+long read_call(enum file_id file, void *buf, size_t len)
 {
 	int fd = open_for_call(file, O_RDONLY);
 
 	return fd < 0 ? fd : close_after_call(fd, read(fd, buf, len));
 }
 
-static long ioctl_call(enum file_id file, unsigned long request)
+long ioctl_call(enum file_id file, unsigned long request)
 {
 	char arg[64] = "";
 	int fd = open_for_call(file, O_RDWR);
@@ -67,7 +65,7 @@ static long ioctl_call(enum file_id file, unsigned long request)
 	return fd < 0 ? fd : close_after_call(fd, ioctl(fd, request, arg));
 }
 
-static const char *escaped(const unsigned char *s, size_t len, char *out, size_t size)
+const char *escaped(const unsigned char *s, size_t len, char *out, size_t size)
 {
 	size_t at = 0, i;
 
@@ -79,4 +77,3 @@ static const char *escaped(const unsigned char *s, size_t len, char *out, size_t
 	return out;
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_CALLS_H */

@@ -1,11 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): watching the kernel log
+ * Part of the rust_platform fuzzer (main.c): watching the kernel log
  * for the run, which must not make the driver log anything or the kernel
  * warn.
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_KMSG_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_KMSG_H
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +15,7 @@
 #include "kernel_reports.h"
 #include "ktap.h"
 #include "../bank.h"
+#include "fuzzer.h"
 
 #define KERNEL_REPORTS (sizeof(kernel_reports) / sizeof(kernel_reports[0]))
 
@@ -28,7 +27,7 @@ static const char *kmsg_bad_pattern;
  * Starts watching the kernel log: only records from now on are read, and
  * judged with the patterns of tests/lib/kernel-reports.txt.
  */
-static void kmsg_start(void)
+void kmsg_start(void)
 {
 	size_t i;
 
@@ -52,7 +51,7 @@ static bool kmsg_is_report(const char *record)
 }
 
 /* No record since kmsg_start() comes from the driver or reports a kernel bug. */
-static bool kmsg_clean(void)
+bool kmsg_clean(void)
 {
 	bool ok = ktap_check(true, kmsg_fd >= 0, "cannot read /dev/kmsg");
 	char record[8192];
@@ -78,4 +77,3 @@ static bool kmsg_clean(void)
 	return ok;
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_KMSG_H */

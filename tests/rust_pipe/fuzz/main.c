@@ -24,22 +24,23 @@
  * watchdog ends the program with a failure. The seed is fixed and printed as
  * "# seed N"; RKM_SEED=N in the environment replays another run.
  *
- * The pieces, in the order they build on each other, are in fuzz/: the user
- * buffers and how access_ok() judges them (segs.h), the results allowed and
- * the failure counts (expect.h), the model of the FIFO and the descriptor
- * pool (model.h), phase 1's calls (io_ops.h, ioctl_ops.h, fd_ops.h) and
- * phase 2's threads (workers.h). Here: the two phases and main().
+ * Its parts, in the order they build on each other, each a .c file with its
+ * header: the user buffers and how access_ok() judges them (segs.c), the
+ * results allowed and the failure counts (expect.c), the model of the FIFO
+ * and the descriptor pool (model.c), phase 1's calls (io_ops.c,
+ * ioctl_ops.c, fd_ops.c) and phase 2's threads (workers.c). Here: the two
+ * phases and main().
  */
-#include "rpipe_test.h"
+#include "../rpipe_test.h"
 
 #include "fuzz.h"
-#include "fuzz/segs.h"
-#include "fuzz/expect.h"
-#include "fuzz/model.h"
-#include "fuzz/io_ops.h"
-#include "fuzz/ioctl_ops.h"
-#include "fuzz/fd_ops.h"
-#include "fuzz/workers.h"
+#include "segs.h"
+#include "expect.h"
+#include "model.h"
+#include "io_ops.h"
+#include "ioctl_ops.h"
+#include "fd_ops.h"
+#include "workers.h"
 
 #define DEFAULT_SEED		20240611
 #define SINGLE_THREAD_OPS	20000

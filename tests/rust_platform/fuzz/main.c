@@ -39,30 +39,23 @@
  * another. "# stat fuzz_iterations=N" counts the calls on attribute files
  * (reads, writes and refused opens).
  *
- * The program is one translation unit split by concern into headers in
- * fuzz/ (not .c files: scripts/build-tests.sh builds every .c file here
- * into a program of its own): common.h (the run's parameters, the files,
- * the banks), model.h (the grammar), inputs.h, files.h (the calls on the
- * files), kmsg.h, sequential.h and concurrent.h (the phases). main() and
- * the watchdog are here.
+ * Its parts, by concern: fuzzer.h (the run's parameters, the files, the
+ * banks, what the parts share), model.c (the grammar), inputs.c, files.c
+ * (the calls on the files), kmsg.c, sequential.c and concurrent.c (the
+ * phases). main() and the watchdog are here.
  */
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <sys/mman.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "bank.h"
+#include "../bank.h"
+#include "fuzzer.h"
 
-#include "fuzz/common.h"
-#include "fuzz/model.h"
-#include "fuzz/inputs.h"
-#include "fuzz/files.h"
-#include "fuzz/kmsg.h"
-#include "fuzz/sequential.h"
-#include "fuzz/concurrent.h"
+struct fuzz_bank banks[2] = { { .dev = BANK_A }, { .dev = BANK_B } };
+size_t page_size;
+long calls;
 
 /* -------- watchdog -------- */
 

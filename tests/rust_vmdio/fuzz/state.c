@@ -1,22 +1,18 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): reading the state of the
+ * Part of the rust_vmdio fuzzer (main.c): reading the state of the
  * fixture back through the files that show it, comparing it with the
  * model, and setting a known state.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_STATE_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_STATE_H
 
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "calls.h"
+#include "fuzzer.h"
 
-static unsigned int modes_read(const char *text)
+unsigned int modes_read(const char *text)
 {
 	char words[WRITE_MAX / 2 + 1][WRITE_MAX + 1];
 	size_t count;
@@ -49,7 +45,7 @@ static bool state_read(struct fixture_state *state)
 	return true;
 }
 
-static bool state_matches(const struct fixture_state *expected, const char *after)
+bool state_matches(const struct fixture_state *expected, const char *after)
 {
 	struct fixture_state seen;
 
@@ -67,7 +63,7 @@ static bool state_matches(const struct fixture_state *expected, const char *afte
 }
 
 /* Sets a known state and makes the model hold it. */
-static bool state_reset(void)
+bool state_reset(void)
 {
 	static const struct { enum file_id file; const char *text; } steps[] = {
 		{ ATTACHED, "0" }, { LINK_IRQ, "mac" }, { ATTACHED, "1" }, { RUNNING, "1" },
@@ -91,4 +87,3 @@ static bool state_reset(void)
 	return state_matches(&model, "setting a known state");
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_STATE_H */

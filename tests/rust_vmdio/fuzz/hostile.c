@@ -1,12 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_vmdio fuzzer (../fuzz.c): the hostile calls whose
+ * Part of the rust_vmdio fuzzer (main.c): the hostile calls whose
  * outcome does not depend on the state (bad buffers, huge lengths, the
  * wrong direction, ioctls, input the grammar rejects), which both phases
  * send.
  */
-#ifndef RKM_TESTS_RUST_VMDIO_FUZZ_HOSTILE_H
-#define RKM_TESTS_RUST_VMDIO_FUZZ_HOSTILE_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -16,16 +14,13 @@
 
 #include "fuzz.h"
 #include "ktap.h"
-#include "common.h"
-#include "model.h"
-#include "inputs.h"
-#include "calls.h"
+#include "fuzzer.h"
 
 /*
  * One call the model rejects whatever the state: returns false, with a
  * diagnostic, if it did not fail with the predicted error.
  */
-static bool hostile_call(uint64_t *rng)
+bool hostile_call(uint64_t *rng)
 {
 	enum file_id file = rng_below(rng, FILES);
 	unsigned char input[INPUT_MAX];
@@ -100,4 +95,3 @@ static bool hostile_call(uint64_t *rng)
 	return false;
 }
 
-#endif /* RKM_TESTS_RUST_VMDIO_FUZZ_HOSTILE_H */

@@ -1,11 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Part of the rust_platform fuzzer (../fuzz.c): the model of the documented
+ * Part of the rust_platform fuzzer (main.c): the model of the documented
  * grammar of the attribute files (its rules are listed in ../fuzz.c). It
  * predicts what each write returns and what each file shows afterwards.
  */
-#ifndef RKM_TESTS_RUST_PLATFORM_FUZZ_MODEL_H
-#define RKM_TESTS_RUST_PLATFORM_FUZZ_MODEL_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common.h"
+#include "fuzzer.h"
 
 /* Rust's u8::is_ascii_whitespace(): no \v. */
 static bool ascii_space(unsigned char c)
@@ -140,7 +138,7 @@ static int store_channels(const struct fuzz_bank *b, const unsigned char *s, siz
  * -errno (-EACCES: opening the file for writing fails). On success the
  * write is applied to *regs.
  */
-static long predict(const struct fuzz_bank *b, enum attr_id attr, const unsigned char *s,
+long predict(const struct fuzz_bank *b, enum attr_id attr, const unsigned char *s,
 		    size_t len, struct regs *regs)
 {
 	size_t taken = len < page_size ? len : page_size, n = taken;
@@ -187,7 +185,7 @@ static long predict(const struct fuzz_bank *b, enum attr_id attr, const unsigned
 }
 
 /* The text attr of a bank with registers regs shows, without the newline. */
-static void shown(const struct fuzz_bank *b, const struct regs *regs, enum attr_id attr,
+void shown(const struct fuzz_bank *b, const struct regs *regs, enum attr_id attr,
 		  char *out, size_t size)
 {
 	size_t used = 0;
@@ -215,4 +213,3 @@ static void shown(const struct fuzz_bank *b, const struct regs *regs, enum attr_
 	}
 }
 
-#endif /* RKM_TESTS_RUST_PLATFORM_FUZZ_MODEL_H */
