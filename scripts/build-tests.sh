@@ -5,9 +5,10 @@
 # tests/<module>/<name>.c, or a folder of them, tests/<module>/<name>/ with a
 # main.c (the folder's other .c files are compiled and linked with it, its
 # headers are its own); either way it is <name>. Every program is linked with
-# the shared library tests/lib/*.c (built into .build/lib/libtests.a) and has
-# tests/lib/ on its include path, and tests/ itself, for a module's header
-# another module's programs include ("rust_vmdio/vmdio.h").
+# the shared library tests/lib/ (its .c files, built into
+# .build/lib/libtests.a) and has tests/lib/ on its include path, and tests/
+# itself, for a module's header another module's programs include
+# ("rust_vmdio/vmdio.h").
 #
 # Where the programs are, and where they are built (.build/):
 #   tests/<module>/            its test programs        tests/<module>/
@@ -55,13 +56,15 @@ else
 	mv "$GENERATED/kernel_reports.h.new" "$GENERATED/kernel_reports.h"
 fi
 
-# The shared library: one object a tests/lib/*.c, in an archive, so that a
-# program links only what it uses.
+# The shared library: one object a tests/lib/*.c and tests/lib/*/*.c (a
+# library's parts), in an archive, so that a program links only what it
+# uses.
 LIB=$TOP/.build/lib/libtests.a
 mkdir -p "$TOP/.build/lib"
 if [ ! -f "$LIB" ] || [ -n "$(find "$TOP/tests/lib" -newer "$LIB" | head -n1)" ]; then
 	rm -f "$LIB"
-	for src in "$TOP"/tests/lib/*.c; do
+	for src in "$TOP"/tests/lib/*.c "$TOP"/tests/lib/*/*.c; do
+		[ -e "$src" ] || continue
 		"$CC" "${CFLAGS[@]}" -c -o "$TOP/.build/lib/$(basename "$src" .c).o" "$src" ||
 			die "compiling $src failed"
 		ar rcs "$LIB" "$TOP/.build/lib/$(basename "$src" .c).o"
@@ -94,6 +97,7 @@ build_dir() {
 build_dir "$TOP/tests/tools" "$TOP/.build/tools" ""
 
 for dir in "$TREE"/tests/*/; do
+	dir=${dir%/}
 	module=$(basename "$dir")
 	[ -f "$TREE/modules/$module/Kbuild" ] || continue
 	build_dir "$dir" "$TREE/.build/tests/$module" "$module"

@@ -13,6 +13,7 @@
  */
 #include "rust_edu/redu_test.h"
 #include "faultsweep.h"
+#include "ktap.h"
 
 #include <dirent.h>
 

@@ -11,6 +11,7 @@
 #include "rust_phy/rphy_test.h"
 #include "rust_vmdio/vmdio.h"
 #include "faultsweep.h"
+#include "ktap.h"
 
 #define PHY_NAME "rust_vmdio:01"
 

@@ -8,6 +8,7 @@
  */
 #include "rust_pipe/rpipe_test.h"
 #include "faultsweep.h"
+#include "ktap.h"
 
 /* A ring this big comes from vmalloc: page allocations are faulted too. */
 #define LARGE_CAPACITY RPIPE_CAPACITY_MAX

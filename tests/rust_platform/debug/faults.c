@@ -10,6 +10,7 @@
  */
 #include "rust_platform/bank.h"
 #include "faultsweep.h"
+#include "ktap.h"
 
 static struct bank bank = BANK_A;
 

@@ -8,6 +8,7 @@
  */
 #include "rust_vmdio/vmdio.h"
 #include "faultsweep.h"
+#include "ktap.h"
 
 static void phy_state(char *buf, size_t size)
 {

@@ -30,14 +30,20 @@
  * DEBUG_DIR: the module's tests/<name>/debug/, which need not exist.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "ktap.h"
 #include "faultsweep.h"
 /* The module, the memory figures and the load/unload cycles. */
-#include "modload/module.h"
-#include "modload/memory.h"
-#include "modload/cycles.h"
+#include "module.h"
+#include "memory.h"
+#include "cycles.h"
 
 #define KUNIT_FILTER_GLOB "/sys/module/kunit/parameters/filter_glob"
 
