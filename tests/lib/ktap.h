@@ -75,16 +75,6 @@ const char *ktap_name(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * The low-level producer ktap_run() is made of, for a program with no
- * cases of its own to list (demos/bug_classes/trigger.c): the plan, one
- * result (returns @ok, so callers can chain), and the exit status for
- * main(), a failure when a case failed or went missing.
- */
-void ktap_plan(int cases);
-bool ktap_result(bool ok, const char *name);
-int ktap_finish(void);
-
-/*
  * Evaluates @cond; when false prints where and why (with errno) and yields
  * false. Use as: ok = ktap_check(ok, n == 4, "read returned %zd", n);
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Part of the rust_platform fuzzer (main.c): the model of the documented
- * grammar of the attribute files (its rules are listed in ../fuzz.c). It
+ * grammar of the attribute files (its rules are listed in main.c). It
  * predicts what each write returns and what each file shows afterwards.
  */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Part of the rust_vmdio fuzzer (main.c): the model of the documented
- * grammar of the debugfs files (its rules are listed in ../fuzz.c). It
+ * grammar of the debugfs files (its rules are listed in main.c). It
  * predicts what each write returns and how it changes the fixture's state.
  */
 
