@@ -12,7 +12,7 @@
  * Repeats the failing run of fault @fault_nth with stack dumps on, so that
  * the kernel log shows where the allocation that failed was made.
  */
-static inline void fault_show_trace(const struct fault_sweep *sweep)
+static void fault_show_trace(const struct fault_sweep *sweep)
 {
 	if ((sweep->setup && sweep->setup()) || !fault_verbose("2"))
 		return;
@@ -23,7 +23,7 @@ static inline void fault_show_trace(const struct fault_sweep *sweep)
 	fault_verbose("0");
 }
 
-static inline bool fault_errno_allowed(const struct fault_sweep *sweep, int err)
+static bool fault_errno_allowed(const struct fault_sweep *sweep, int err)
 {
 	const int *allowed;
 
@@ -40,7 +40,7 @@ static inline bool fault_errno_allowed(const struct fault_sweep *sweep, int err)
  * beyond reach: what is left of the countdown says how many were passed),
  * undoing the run. 0, with a diagnostic, when the run fails.
  */
-static inline int fault_count_points(const struct fault_sweep *sweep)
+static int fault_count_points(const struct fault_sweep *sweep)
 {
 	int ret;
 

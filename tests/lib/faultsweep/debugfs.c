@@ -32,7 +32,7 @@ bool fault_verbose(const char *on)
 }
 
 /* Writes @start and @end as the address range of both allocators' stack trace filters. */
-static inline bool fault_filter_range(unsigned long start, unsigned long end)
+static bool fault_filter_range(unsigned long start, unsigned long end)
 {
 	static const char *const dirs[] = {
 		FAULT_DEBUGFS "/failslab",
@@ -54,7 +54,7 @@ static inline bool fault_filter_range(unsigned long start, unsigned long end)
 }
 
 /* Where the kernel image ends (its _end symbol); 0 when /proc/kallsyms does not say. */
-static inline unsigned long fault_kernel_image_end(void)
+static unsigned long fault_kernel_image_end(void)
 {
 	unsigned long address, end = 0;
 	char line[512], name[256], type;
