@@ -160,7 +160,7 @@ vm: modules tests
 	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh $(VM_COMMAND)
 
 run: modules tests
-	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest-demo.sh
+	@KDIR=$(KDIR) $(SCRIPTS)/vm.sh --script $(SCRIPTS)/guest/demo.sh
 
 # With MODULES, the host tests and compile-fail cases run again only when
 # what they read changed (scripts/check.sh).
@@ -258,7 +258,7 @@ help:
 	@echo '  make LLVM=1 check-debug      the same on the debug kernel (KASAN, lockdep, kmemleak...)'
 	@echo '  make LLVM=1 vm [CMD=...]     a shell (or one command) in the VM'
 	@echo '  make LLVM=1 bench            benchmarks, side by side with the kernel'"'"'s own'
-	@echo '  make LLVM=1 bench-gate       the same, failing below the bounds they state (CI)'
+	@echo '  make LLVM=1 bench-gate       the same, failing beyond their bounds; and each size bound (CI)'
 	@echo '  make LLVM=1 compare          each Rust sample beside its C twin (results/compare/)'
 	@echo '  make LLVM=1 check MODULES="rust_pipe"  only those modules: the edit-test loop'
 	@echo '  make LLVM=1 check EXTERNAL=dir  your own module folder(s) instead (also check-debug, vm)'

@@ -53,7 +53,7 @@ boot() {
 		return
 	fi
 	local report
-	if report=$(python3 "$TOP/scripts/results_kernel_log.py" "$log"); then
+	if report=$(PYTHONPATH="$TOP/scripts" python3 -m judge.kernel_log "$log"); then
 		echo "boot $n: clean"
 	else
 		echo "boot $n: reports, the first:"

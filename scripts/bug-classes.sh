@@ -64,7 +64,7 @@ run_vm() {
 	KDIR=$tree RKM_VNG_ARGS=$vng_args \
 		"$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --rwdir "$results" \
 		--console-log "$results/console.log" \
-		--script "$TOP/scripts/guest-bug-classes.sh" "$results" "$dir" "$@" || true
+		--script "$TOP/scripts/guest/bug-classes.sh" "$results" "$dir" "$@" || true
 	note "VM run of $(basename "$tree"): $(($(date +%s) - start)) s"
 	if [ ! -f "$results/complete" ]; then
 		echo "--- the VM did not complete the run; last lines of $results/console.log:" >&2

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judges make bug-classes: each memory-safety bug class, caught in C, excluded in Rust.
 
-scripts/guest-bug-classes.sh leaves, per class the trigger ran
+scripts/guest/bug-classes.sh leaves, per class the trigger ran
 (demos/bug_classes/trigger.c), its output (<vm>/<run>.out), exit status
 (<vm>/<run>.status) and the kernel log of its run (<vm>/<run>.dmesg), where
 <vm> is the kernel it ran on: kasan (the debug flavour) or kcsan (the data
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 import compile_fail
-from results_kernel_log import KERNEL_LOG_PROBLEMS
+from judge.kernel_log import KERNEL_LOG_PROBLEMS
 
 TOP = Path(__file__).resolve().parent.parent
 C_SOURCE = 'demos/bug_classes/c_bugs/c_bugs.c'

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the host-side tests of the scripts and the compile-fail cases,
-# beside two VM boots, one a phase of scripts/guest-check.sh (the modules'
+# beside two VM boots, one a phase of scripts/guest/check.sh (the modules'
 # KUnit suites and userspace tests; the lifecycle cases); then the verdict
-# from scripts/results.py (summary table, reports in results/, closing line
-# "N passed, N failed, N skipped"; non-zero exit on any failure).
+# of the judge, scripts/judge/ (summary table, reports in results/, closing
+# line "N passed, N failed, N skipped"; non-zero exit on any failure).
 #
 #   KDIR=... scripts/check.sh [--tree DIR] [MODULE...]
 #
@@ -69,7 +69,7 @@ stamp() {
 # host/NAME.ktap and its exit status to host/NAME.status. The INPUTs
 # (scripts/content_hash.py's arguments) are what it reads: with modules
 # named, a verdict that passed on the same inputs is reused instead, and
-# host/NAME.unchanged says since when (results.py shows it).
+# host/NAME.unchanged says since when (the judge shows it).
 host_test() {
 	local name=$1 inputs=() status=0 hash memo
 	shift
@@ -126,7 +126,7 @@ host_tests() {
 }
 
 # The tree's kernel features (cached since the build), for the tests that
-# depend on one: guest-check.sh exports them as RKM_KERNEL_FEATURES. A stock
+# depend on one: guest/check.sh exports them as RKM_KERNEL_FEATURES. A stock
 # kernel's are probed by its own toolchain (scripts/distro/debian-vm.sh).
 if [ -n "${RKM_KERNEL_FEATURES+set}" ]; then
 	echo "$RKM_KERNEL_FEATURES" >"$RESULTS/kernel-features"
@@ -137,7 +137,7 @@ fi
 # The debug flavour's fault injection and load cycles take about 40 minutes under TCG.
 timeout=${RKM_VM_TIMEOUT:-$([ "${RKM_FLAVOUR:-default}" = debug ] && echo 4200 || echo 1800)}
 
-# vm_run PHASE...: one VM running guest-check.sh's PHASEs, in order. Its
+# vm_run PHASE...: one VM running guest/check.sh's PHASEs, in order. Its
 # files are in vm/<the PHASEs joined by "-">/.
 vm_run() {
 	local name status=0 phase phase_args=()
@@ -152,9 +152,8 @@ vm_run() {
 	stamp start "vm $name"
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
-		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest-check.sh" --tree "$TREE" \
-		$([ "${RKM_FLAVOUR:-default}" = debug ] && echo --debug) "${phase_args[@]}" \
-		"$RESULTS" "${modules[@]}" || status=$?
+		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest/check.sh" --tree "$TREE" \
+		"${phase_args[@]}" "$RESULTS" || status=$?
 	stamp end "vm $name"
 	if [ ! -f "$RESULTS/vm/$name/complete" ]; then
 		echo "--- the $name VM did not complete its run (status $status); last lines of its console:" >&2
@@ -162,17 +161,11 @@ vm_run() {
 	fi
 }
 
-# Lifecycle cases of the modules tested (a twin's are its module's).
-has_lifecycle_cases() {
-	local module
-	for module in "${modules[@]}"; do
-		twin_of "$module"
-		compgen -G "$TREE/tests/$programs_of/lifecycle/*.sh" >/dev/null && return 0
-	done
-	return 1
-}
+# What the guest runs and the judge expects, decided once, here.
+python3 "$TOP/scripts/plan.py" --tree "$TREE" --checkout "$TOP" --flavour "${RKM_FLAVOUR:-default}" \
+	"${modules[@]}" >"$RESULTS/plan"
 phases=(modules)
-has_lifecycle_cases && phases+=(lifecycle)
+grep -q '^lifecycle ' "$RESULTS/plan" && phases+=(lifecycle)
 
 # One VM a phase, side by side, when the phases are long enough to pay for
 # a second boot (the whole collection); else one VM (RKM_VMS=1 or 2 chooses).
@@ -214,17 +207,14 @@ wait "${pids[@]}"
 	done
 } >"$RESULTS/guest.log" 2>/dev/null || true
 
-# What the verdict needs besides the raw results, kept with them (@RESULTS@
-# stands for the folder): scripts/verdict.sh judges from it, here and for
-# make verdict RESULTS=... later, without a boot. The debug flavour's
-# programs must have run too (results.py --debug).
+# What the verdict needs besides the raw results and the plan, kept with
+# them (@RESULTS@ stands for the folder): scripts/verdict.sh judges from it,
+# here and for make verdict RESULTS=... later, without a boot.
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
-	printf '%s\n' --modules-dir "$TREE/modules" --tests-dir "$TREE/tests" --kunit-tool "$KUNIT_TOOL" \
+	printf '%s\n' --kunit-tool "$KUNIT_TOOL" \
 		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
-	[ "${RKM_FLAVOUR:-default}" != debug ] || echo --debug
 	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json
-	printf '%s\n' "${modules[@]}"
 } >"$RESULTS/verdict.args"
 
 stamp start verdict

@@ -17,7 +17,7 @@ unsafe is counted in Rust source with comments and literals removed:
 comments that justify them; with KDIR, the operations in the blocks by
 capability, as rustc reports them (scripts/unsafe_ops.py).
 
-VM_DIR (scripts/guest-compare.sh's output) gives the memory each module
+VM_DIR (scripts/guest/compare.sh's output) gives the memory each module
 holds once loaded; RESULTS_DIR (default results/) the last `make check` and
 `make check-debug` results; each LOG the output of the pairs' benchmarks
 (`make bench`) under a guest clock (the instruction count when not named).
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import size_attribution
-from results_tree import programs_of
+from plan import programs_of
 
 TOP = Path(__file__).resolve().parents[1]
 MODULES = TOP / 'modules'
@@ -186,7 +186,7 @@ def ko_size(module: str, modules_dir: Path = MODULES) -> Optional[Dict[str, int]
 
 
 def read_pairs_file(path: Path) -> Dict[str, str]:
-	"""KEY=VALUE lines of a file guest-compare.sh wrote."""
+	"""KEY=VALUE lines of a file guest/compare.sh wrote."""
 	values = {}
 	if path.exists():
 		for line in path.read_text().splitlines():

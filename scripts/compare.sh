@@ -7,7 +7,8 @@
 # and the benchmarks measured in a VM under the instruction-count clock (as
 # make bench), the benchmarks again in a VM under the wall clock, and the
 # tests each passed in the last make check and make check-debug. Writes
-# results/compare/compare.md (and prints it) and compare.json.
+# results/compare/compare.md (and prints it) and compare.json; RKM_RESULTS
+# names another folder (to keep a run on another tree beside it).
 #
 #   KDIR=... scripts/compare.sh
 
@@ -15,33 +16,20 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 [ -n "${KDIR:-}" ] || die "KDIR is not set (use: make LLVM=1 compare)"
-OUT=$TOP/results/compare
+OUT=${RKM_RESULTS:-$TOP/results/compare}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 mapfile -t modules < <(python3 "$TOP/scripts/compare.py" --modules)
 
-# The modules as they ship without KUnit (the C twins have no suites): the
-# same sources built with the probed features but rkm_kunit, so that every
-# #[cfg(rkm_kunit)] item (each crate's kunit.rs, the KUnit-only helpers) is
-# compiled out. kbuild's separate output folder (MO=) needs a source folder
-# without build outputs, which the checkout is not: the sources are copied.
 WITHOUT_KUNIT=$TOP/.build/without-kunit
-note "the modules without their KUnit suites, in $WITHOUT_KUNIT"
-rm -rf "$WITHOUT_KUNIT"
-mkdir -p "$WITHOUT_KUNIT"
-git -C "$TOP" ls-files -z -co --exclude-standard Kbuild modules |
-	(cd "$TOP" && xargs -0 cp --parents -t "$WITHOUT_KUNIT")
-features=$("$TOP/scripts/probes.sh" "$KDIR" LLVM=1)
-features=$(tr ' ' '\n' <<<"$features" | grep -vx rkm_kunit | tr '\n' ' ')
-make -C "$KDIR" M="$WITHOUT_KUNIT" LLVM=1 RKM_FEATURES="$features" modules >"$OUT/without-kunit.log" 2>&1 ||
-	die "building the modules without KUnit failed: see $OUT/without-kunit.log"
+"$TOP/scripts/without-kunit.sh" "$WITHOUT_KUNIT"
 note "clock: instruction count (QEMU -icount shift=3,sleep=off): memory, then the benchmarks"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" --qemu-opts "-icount shift=3,sleep=off" \
-	--rwdir "$OUT" --script "$TOP/scripts/guest-compare.sh" "$OUT" "$WITHOUT_KUNIT" "${modules[@]}" |
+	--rwdir "$OUT" --script "$TOP/scripts/guest/compare.sh" "$OUT" "$WITHOUT_KUNIT" "${modules[@]}" |
 	tee "$OUT/vm.log"
 note "clock: wall (TCG on this host: ratios vary from run to run): the benchmarks again"
 "$TOP/scripts/vm.sh" --timeout "${RKM_VM_TIMEOUT:-1800}" \
-	--script "$TOP/scripts/guest-bench.sh" | tee "$OUT/wall.log"
+	--script "$TOP/scripts/guest/bench.sh" | tee "$OUT/wall.log"
 python3 "$TOP/scripts/compare.py" --kdir "$KDIR" --vm "$OUT" --without-kunit "$WITHOUT_KUNIT" \
 	--bench "$OUT/vm.log" \
 	--bench "wall=$OUT/wall.log" --json "$OUT/compare.json" | tee "$OUT/compare.md"

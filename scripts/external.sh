@@ -8,9 +8,8 @@
 # changed, and stages the modules built as a tree with the collection's
 # layout: the .ko files, and copies of what the harness reads of DIR, so
 # that a run's sources, tests and modules stay those it built, whatever is
-# edited in DIR meanwhile. Prints the stage's path: check.sh, guest-check.sh, build-tests.sh
-# and vm.sh run on it (--tree) as on the checkout, and results.py judges it
-# (--modules-dir, --tests-dir).
+# edited in DIR meanwhile. Prints the stage's path: check.sh, plan.py,
+# build-tests.sh and vm.sh run on it (--tree) as on the checkout.
 #
 #   KDIR=... scripts/external.sh [--kbuild 'COMMAND'] DIR...
 #
@@ -23,7 +22,7 @@
 #   build/<dir>-<hash>/   kbuild's output for DIR (MO=), and build.log
 #   stage/modules/<m>/    <m>.ko (a link to the build's); the module's own
 #                         sources, those kbuild's .cmd files name
-#                         (results.py reads the KUnit suites they declare);
+#                         (the judge reads the KUnit suites they declare);
 #                         Kbuild, DIR's (or its Makefile), which marks a
 #                         module; include/ and vm/, DIR's if it has them
 #                         (vm/: for DIR's first module only, so that the VM

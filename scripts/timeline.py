@@ -3,7 +3,7 @@
 """Where a `make check` run's time went, from the timelines it leaves in its
 results folder: host-timeline (check.sh, wall clock: "<ms> start|end
 <lane>" for the host-side tests, each VM and the verdict, which overlap)
-and each VM's vm/<phase>/timeline (scripts/guest-check.sh, guest clock),
+and each VM's vm/<phase>/timeline (scripts/guest/check.sh, guest clock),
 plus each program's .ms.
 
 	timeline.py RESULTS_DIR [--since MS]
@@ -96,7 +96,7 @@ def report(results: Path, since: int | None) -> list[str]:
 		lines.append(row('side by side: ' + ', '.join(beside), max(end for _, end in spans.values())
 				 - min(start for start, _ in spans.values())))
 	if verdict:
-		lines.append(row('verdict (results.py)', verdict[1] - verdict[0]))
+		lines.append(row('verdict (scripts/judge/)', verdict[1] - verdict[0]))
 	lines.append(row('in all', last - (since if since is not None else first)))
 	return lines
 

@@ -5,7 +5,7 @@
 
 # shellcheck shell=bash
 
-# What results.py needs to know of this kernel (scripts/results.py --target).
+# What the judge needs to know of this kernel (python3 -m judge --target).
 write_target() {
 	local rustc gcc
 	rustc=$(config_value CONFIG_RUSTC_VERSION_TEXT | awk '{print $2}')
@@ -93,7 +93,7 @@ run() {
 	dir=$(ensure)
 	build_modules >/dev/null
 	vm_prepare "$dir"
-	in_view "$TOP/scripts/vm.sh" --script "$TOP/scripts/guest-demo.sh"
+	in_view "$TOP/scripts/vm.sh" --script "$TOP/scripts/guest/demo.sh"
 }
 
 vm() {

@@ -69,7 +69,7 @@ make: Leaving directory '/kernel'
 
 def kunit_tool() -> Path:
 	"""The kernel's tools/testing/kunit (make check passes it; otherwise the
-	project's own kernel source is used), as in test_results.py."""
+	project's own kernel source is used), as in test_judge.py."""
 	if os.environ.get('RKM_KUNIT_TOOL'):
 		return Path(os.environ['RKM_KUNIT_TOOL'])
 	src = subprocess.run([TOP / 'scripts/fetch-kernel-source.sh'], check=True,
@@ -423,15 +423,15 @@ class Run(unittest.TestCase):
 		self.assertEqual(run.returncode, 1)
 		self.assertIn('timed out', run.stdout)
 
-	def test_the_kernels_parser_reads_it_as_results_py_nests_it(self):
+	def test_the_kernels_parser_reads_it_as_the_judge_nests_it(self):
 		self.case('refused')
 		self.case('accepted', unsound='')
 		run = self.run_cases()
-		import results
+		from judge.ktap import program_block
 		sys.path.insert(0, str(kunit_tool()))
 		import kunit_parser
 		from kunit_printer import null_printer
-		document = ['KTAP version 1', '1..1'] + results.program_block(
+		document = ['KTAP version 1', '1..1'] + program_block(
 			1, 'compile-fail', run.stdout, run.returncode)
 		test = kunit_parser.parse_run_tests(document, null_printer)
 		self.assertEqual(test.counts.errors, 0, '\n'.join(document))

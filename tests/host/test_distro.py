@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the distribution-kernel target (make KERNEL=debian): the crate
 hash and Rust export comparison (scripts/distro/rust-exports.py), and what
-scripts/results.py does with a --target: KUnit suites skipped with the
+the judge (scripts/judge/) does with a --target: KUnit suites skipped with the
 reason, the allowed taint, the release the VM must show."""
 
 import importlib.util
@@ -13,11 +13,13 @@ import unittest
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import results
+from judge.cli import main
+from judge.kernel import Kernel
+from judge.outcome import failures, skips
 try:  # make check-host (discovery from the top) or tests/host/run.py (from here)
-	from tests.host.test_results import PROGRAM_OK, RunFixtureCase, kunit_tool
+	from tests.host.test_judge import PROGRAM_OK, RunFixtureCase, kunit_tool
 except ImportError:
-	from test_results import PROGRAM_OK, RunFixtureCase, kunit_tool
+	from test_judge import PROGRAM_OK, RunFixtureCase, kunit_tool
 
 TOP = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('rust_exports', TOP / 'scripts/distro/rust-exports.py')
@@ -78,10 +80,6 @@ DEBIAN = {
 
 
 class TargetTest(RunFixtureCase):
-	def setUp(self):
-		super().setUp()
-		self.addCleanup(setattr, results, 'TARGET', results.Target())
-
 	def stock_kernel_module(self, name='m'):
 		"""A module run on a kernel without KUnit that taints E on loading."""
 		raw = self.run.module(name, ran_suites=(), taint=(1 << 12) | TAINT_E)
@@ -90,24 +88,22 @@ class TargetTest(RunFixtureCase):
 
 	def test_default_tree_fails_missing_suites_and_taint_e(self):
 		self.stock_kernel_module()
-		failed = results.failures(self.run.parse(['m']))
+		failed = failures(self.run.parse(['m']))
 		self.assertEqual([f.split('.', 2)[2] for f in failed], ['KUnit suite demo_suite', 'no unexpected taint'])
 
 	def test_suites_are_skipped_with_the_reason_and_e_is_allowed(self):
-		results.TARGET = results.Target(DEBIAN)
 		self.stock_kernel_module()
-		test = self.run.parse(['m'])
-		self.assertEqual(results.failures(test), [])
+		test = self.run.parse(['m'], kernel=Kernel(DEBIAN))
+		self.assertEqual(failures(test), [])
 		self.assertEqual(test.counts.skipped, 1)
-		skipped = results.skips(test)
+		skipped = skips(test)
 		self.assertEqual(len(skipped), 1)
 		self.assertTrue(skipped[0].endswith('m.KUnit suite demo_suite: the stock kernel has no CONFIG_KUNIT'),
 				skipped)
 
 	def test_other_taint_still_fails(self):
-		results.TARGET = results.Target(DEBIAN)
 		self.run.module('m', ran_suites=(), taint=(1 << 12) | TAINT_E | (1 << 9))
-		failed = results.failures(self.run.parse(['m']))
+		failed = failures(self.run.parse(['m'], kernel=Kernel(DEBIAN)))
 		self.assertTrue(failed[0].endswith('no unexpected taint'), failed)
 
 	def boot(self, release):
@@ -118,10 +114,9 @@ class TargetTest(RunFixtureCase):
 		(vm / 'uname-r').write_text(f'{release}\n')
 
 	def test_wrong_release_fails_the_boot(self):
-		results.TARGET = results.Target(DEBIAN)
 		self.boot('7.3.4')
 		self.stock_kernel_module()
-		failed = results.failures(self.run.parse(['m']))
+		failed = failures(self.run.parse(['m'], kernel=Kernel(DEBIAN)))
 		self.assertEqual([f.split('.', 1)[1] for f in failed], ['modules VM boot.kernel release is 7.3.4+deb13-amd64'])
 
 	def test_main_names_the_kernel_and_lists_the_skips(self):
@@ -129,10 +124,11 @@ class TargetTest(RunFixtureCase):
 		self.stock_kernel_module()
 		target = Path(self.tmp.name) / 'target.json'
 		target.write_text(json.dumps(DEBIAN))
+		self.run.write_plan(['m'])
 		out = io.StringIO()
 		with redirect_stdout(out):
-			status = results.main(['--results', str(self.run.results), '--modules-dir', str(self.run.modules),
-					       '--kunit-tool', str(kunit_tool()), '--target', str(target), 'm'])
+			status = main(['--results', str(self.run.results),
+					       '--kunit-tool', str(kunit_tool()), '--target', str(target)])
 		text = out.getvalue()
 		self.assertEqual(status, 0, text)
 		self.assertIn('Kernel: 7.3.4+deb13-amd64 (uname -r in the VM); Debian\'s stock kernel', text)

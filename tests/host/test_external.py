@@ -3,9 +3,9 @@
 made here are built by scripts/external.sh against a fake kernel tree (its
 kbuild writes what the real one does with M= and MO=: modules.order, each
 module's .mod and .ko, each object's .cmd naming its sources), staged, their
-tests built by scripts/build-tests.sh --tree, run by scripts/guest-check.sh
+tests built by scripts/build-tests.sh --tree, run by scripts/guest/check.sh
 --tree against the fake kernel of test_guest_check.py, and judged by
-scripts/results.py as make check judges them.
+the judge (scripts/judge/) as make check judges them.
 
 A fake module's .ko is a copy of its source: its "// on insmod: " lines are
 what the fake insmod runs when it loads it (KUnit suites writing their
@@ -19,9 +19,12 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results
+from judge.compose import compose
+from judge.expected import expected_from_plan
+from judge.outcome import failures
+from judge.run import Run
 from test_guest_check import STUBS, write_file
-from test_results import kunit_parser, kunit_tool, null_printer
+from test_judge import kunit_parser, kunit_tool, null_printer
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -119,9 +122,9 @@ class ExternalTest(unittest.TestCase):
 		# A checkout of the harness (its .build/ is this test's).
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'guest-check.sh',
-			       'collection.sh'):
+		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'collection.sh'):
 			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
+		shutil.copytree(TOP / 'scripts/guest', self.top / 'scripts/guest')
 		# Its library: the C sources the programs are linked with, the kernel
 		# report patterns.
 		shutil.copytree(TOP / 'tests/lib', self.top / 'tests/lib')
@@ -173,28 +176,31 @@ class ExternalTest(unittest.TestCase):
 
 	def check(self, *folders):
 		"""make check EXTERNAL=@folders against the fake kernel, both phases
-		in one VM: returns (the stage, results.py's output, its status)."""
+		in one VM: returns (the stage, the judge's output, its status)."""
 		stage = self.stage(*folders)
 		modules = sorted(p.name for p in (stage / 'modules').iterdir())
 		env = dict(self.env, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
 			   FAKE_ROOT=str(self.root), RKM_GUEST_SYS=str(self.root / 'sys'),
 			   RKM_GUEST_PROC=str(self.root / 'proc'), RKM_GUEST_KMSG='/dev/null',
 			   TMPDIR=str(self.root))
-		subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--tree', stage,
-				'--phase', 'modules', '--phase', 'lifecycle', self.results, *modules],
+		plan = subprocess.run([sys.executable, TOP / 'scripts/plan.py', '--tree', stage,
+				       '--checkout', self.top, *modules],
+				      check=True, capture_output=True, text=True).stdout
+		(self.results / 'plan').write_text(plan)
+		subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--tree', stage,
+				'--phase', 'modules', '--phase', 'lifecycle', self.results],
 			       env=env, check=True, capture_output=True, text=True, timeout=120)
 		verdict = subprocess.run(
-			[sys.executable, TOP / 'scripts/results.py', '--results', self.results,
-			 '--modules-dir', stage / 'modules', '--tests-dir', stage / 'tests',
-			 '--kunit-tool', kunit_tool(), *modules], capture_output=True, text=True)
+			[sys.executable, '-m', 'judge', '--results', self.results,
+			 '--kunit-tool', kunit_tool()],
+			env=dict(os.environ, PYTHONPATH=str(TOP / 'scripts')), capture_output=True, text=True)
 		return stage, verdict.stdout, verdict.returncode
 
-	def failures(self, stage):
-		modules = sorted(p.name for p in (stage / 'modules').iterdir())
-		document = results.compose(self.results, stage / 'modules', modules,
-					   tests_dir=stage / 'tests')
-		test = kunit_parser.parse_run_tests(document, null_printer)
-		return [f.split('.', 1)[1] for f in results.failures(test)]
+	def failures(self):
+		expected = expected_from_plan(self.results / 'plan')
+		run = Run(results=self.results, modules=expected.modules)
+		test = kunit_parser.parse_run_tests(compose(run, expected), null_printer)
+		return [f.split('.', 1)[1] for f in failures(test)]
 
 	def snapshot(self, folder):
 		return {p: (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else None)
@@ -214,7 +220,7 @@ class ExternalTest(unittest.TestCase):
 		before = self.snapshot(folder)
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 0, out)
-		self.assertEqual(self.failures(stage), [])
+		self.assertEqual(self.failures(), [])
 		lines = out.splitlines()
 		# The module and its lifecycle cases, groups of their own: insmod,
 		# the suite's 2 cases, 2 programs, rmmod, the log and the taint; the
@@ -236,7 +242,7 @@ class ExternalTest(unittest.TestCase):
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
 		# A declared suite that did not run fails too.
-		self.assertEqual(self.failures(stage), ['ext_bad.ext_bad_suite.wrong',
+		self.assertEqual(self.failures(), ['ext_bad.ext_bad_suite.wrong',
 							'ext_bad.KUnit suite ext_never_suite'])
 		self.assertIn('declared with [kunit_tests] but did not run', out)
 
@@ -248,7 +254,7 @@ class ExternalTest(unittest.TestCase):
 						  'ext_warn.rs': rust_module(warn)})
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
-		self.assertEqual(self.failures(stage), ['ext_warn.kernel log clean',
+		self.assertEqual(self.failures(), ['ext_warn.kernel log clean',
 							'ext_warn.no unexpected taint'])
 		self.assertIn('WARNING: CPU: 0 PID: 9 at ext_warn.rs:12', out)
 		self.assertRegex(out, r'\next_warn +2 +2 +0 +1\n')
@@ -259,7 +265,7 @@ class ExternalTest(unittest.TestCase):
 						    'ext_noload.rs': rust_module(fail)})
 		stage, out, status = self.check(folder)
 		self.assertEqual(status, 1, out)
-		self.assertEqual(self.failures(stage), ['ext_noload.insmod'])
+		self.assertEqual(self.failures(), ['ext_noload.insmod'])
 		# Its own kernel log says why, beside insmod's error.
 		self.assertIn('kernel log: ext_noload: no device found', out)
 		self.assertIn('insmod: ERROR: could not insert module', out)
@@ -293,7 +299,7 @@ class ExternalTest(unittest.TestCase):
 		stage, out, status = self.check(folder)
 		# Each module is judged on its own sources' suites: first declares
 		# helper_suite too (its helper.rs), which did not run.
-		self.assertEqual(self.failures(stage), ['first.KUnit suite helper_suite'])
+		self.assertEqual(self.failures(), ['first.KUnit suite helper_suite'])
 		self.assertEqual(status, 1, out)
 		self.assertEqual(sorted(p.name for p in (stage / 'modules').iterdir()),
 				 ['first', 'second_mod'])

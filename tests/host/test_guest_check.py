@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of scripts/guest-check.sh, run on the host against a fake kernel:
+"""Tests of scripts/guest/check.sh, run on the host against a fake kernel,
+on the run plan scripts/plan.py writes for a fake tree:
 its /sys, /proc and /dev/kmsg are folders and files of the test
 (RKM_GUEST_SYS, RKM_GUEST_PROC, RKM_GUEST_KMSG) and dmesg, insmod, rmmod,
 mount and mountpoint are stand-ins that keep the fake's state (a module is
 loaded while sys/module/<name>/initstate exists; rmmod refuses while a
 module named in its holders/ is loaded, or when a file stuck-<name> exists).
-The raw results are then judged by scripts/results.py, as make check does."""
+The raw results are then judged by the judge (scripts/judge/), as make
+check does."""
 
 import os
 import shutil
@@ -14,8 +16,11 @@ import tempfile
 import unittest
 from pathlib import Path
 
-import results
-from test_results import kunit_parser, null_printer
+from judge.compose import compose
+from judge.expected import expected_from_plan
+from judge.outcome import failures
+from judge.run import Run
+from test_judge import kunit_parser, null_printer
 
 TOP = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / 'fixtures'
@@ -77,8 +82,8 @@ class GuestCheckTest(unittest.TestCase):
 		self.root = Path(self.tmp.name)
 		self.top = self.root / 'top'
 		(self.top / 'scripts').mkdir(parents=True)
-		for script in ('guest-check.sh', 'collection.sh'):
-			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
+		shutil.copy(TOP / 'scripts/collection.sh', self.top / 'scripts')
+		shutil.copytree(TOP / 'scripts/guest', self.top / 'scripts/guest')
 		for module in ('alpha', 'beta'):
 			self.file(f'top/modules/{module}/Kbuild', f'obj-m := {module}.o\n')
 			self.file(f'top/modules/{module}/{module}.ko', '')
@@ -102,10 +107,18 @@ class GuestCheckTest(unittest.TestCase):
 		return self.file(f'top/tests/{module}/lifecycle/{name}.sh',
 				 '#!/bin/sh\nset -eu\n' + body, executable=True)
 
-	def guest_check(self, *args, timeout='300', phases=('modules', 'lifecycle')):
-		"""Runs guest-check.sh once for each of @phases (a phase, or a tuple
-		of phases one VM runs), one after the other, as check.sh's VMs
-		would (each starts with no module loaded)."""
+	def plan(self, flavour='default', modules=('alpha', 'beta')):
+		"""Writes the run plan of @modules, as check.sh does before the boot."""
+		plan = subprocess.run(['python3', TOP / 'scripts/plan.py', '--tree', self.top,
+				       '--checkout', self.top, '--flavour', flavour, *modules],
+				      check=True, capture_output=True, text=True).stdout
+		(self.results / 'plan').write_text(plan)
+
+	def guest_check(self, flavour='default', timeout='300', phases=('modules', 'lifecycle')):
+		"""Writes the plan, then runs guest/check.sh once for each of @phases
+		(a phase, or a tuple of phases one VM runs), one after the other, as
+		check.sh's VMs would (each starts with no module loaded)."""
+		self.plan(flavour)
 		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
 			   FAKE_ROOT=str(self.root), RESULTS_DIR=str(self.results),
 			   RKM_GUEST_SYS=str(self.root / 'sys'),
@@ -115,16 +128,17 @@ class GuestCheckTest(unittest.TestCase):
 		for vm in phases:
 			vm = (vm,) if isinstance(vm, str) else vm
 			phase_args = [arg for phase in vm for arg in ('--phase', phase)]
-			subprocess.run(['bash', self.top / 'scripts/guest-check.sh', *args, *phase_args,
-					self.results, 'alpha', 'beta'],
+			subprocess.run(['bash', self.top / 'scripts/guest/check.sh', *phase_args,
+					self.results],
 				       env=env, check=True, capture_output=True, text=True, timeout=120)
 			self.assertTrue((self.results / 'vm' / '-'.join(vm) / 'complete').exists())
 
-	def failures(self, debug=False):
-		document = results.compose(self.results, self.top / 'modules', ['alpha', 'beta'],
-					   tests_dir=self.top / 'tests', debug=debug)
-		test = kunit_parser.parse_run_tests(document, null_printer)
-		return [f.split('.', 1)[1] for f in results.failures(test)]
+	def failures(self):
+		"""The failed tests of the run, judged against the plan it ran."""
+		expected = expected_from_plan(self.results / 'plan')
+		run = Run(results=self.results, modules=expected.modules)
+		test = kunit_parser.parse_run_tests(compose(run, expected), null_printer)
+		return [f.split('.', 1)[1] for f in failures(test)]
 
 	def test_twin_runs_the_programs_of_the_module_it_twins(self):
 		self.file('top/tests/alpha/built.c', '')
@@ -174,12 +188,28 @@ class GuestCheckTest(unittest.TestCase):
 
 	def test_debug_flavour_programs_get_a_status(self):
 		self.file('top/tests/alpha/debug/faults.c', '')
-		self.guest_check('--debug')
+		self.guest_check(flavour='debug')
 		tests = self.results / 'modules/alpha/tests'
 		self.assertEqual((tests / 'debug-faults.status').read_text().strip(), '127')
 		self.assertEqual((tests / 'modload.status').read_text().strip(), '127')
-		self.assertEqual(self.failures(debug=True),
+		self.assertEqual(self.failures(),
 				 ['alpha.debug-faults', 'alpha.modload', 'beta.modload'])
+
+	def test_runs_the_plan_not_the_tree(self):
+		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
+		self.case('beta', 'a_case', 'exit 0\n')
+		self.plan(modules=('alpha',))
+		self.file('top/tests/alpha/late.sh', PROGRAM, executable=True)
+		env = dict(os.environ, PATH=f'{self.root / "bin"}:{os.environ["PATH"]}',
+			   FAKE_ROOT=str(self.root), RKM_GUEST_SYS=str(self.root / 'sys'),
+			   RKM_GUEST_PROC=str(self.root / 'proc'), RKM_GUEST_KMSG='/dev/null')
+		subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--phase', 'modules',
+				'--phase', 'lifecycle', self.results],
+			       env=env, check=True, capture_output=True, text=True, timeout=120)
+		self.assertEqual(sorted(p.name for p in (self.results / 'modules').iterdir()), ['alpha'])
+		self.assertEqual(sorted(p.name for p in (self.results / 'modules/alpha/tests').glob(
+			'*.status')), ['script.sh.status'])
+		self.assertFalse((self.results / 'lifecycle').exists())
 
 	def test_lifecycle_cases_run_after_the_modules_one_at_a_time(self):
 		(self.top / 'tests/alpha/lifecycle').mkdir(parents=True)
@@ -298,8 +328,8 @@ touch "$FAKE_ROOT/stuck-alpha"
 		self.assertEqual(self.failures(), [])
 
 	def test_unknown_phase_is_refused(self):
-		result = subprocess.run(['bash', self.top / 'scripts/guest-check.sh', '--phase', 'both',
-					 self.results, 'alpha'], capture_output=True, text=True)
+		result = subprocess.run(['bash', self.top / 'scripts/guest/check.sh', '--phase', 'both',
+					 self.results], capture_output=True, text=True)
 		self.assertEqual(result.returncode, 2)
 		self.assertEqual(len(result.stderr.splitlines()), 1)
 		self.assertIn('--phase modules|lifecycle', result.stderr)

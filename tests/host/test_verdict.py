@@ -8,7 +8,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from test_results import RunFixture, kunit_tool
+from test_judge import RunFixture, kunit_tool
 
 TOP = Path(__file__).resolve().parents[2]
 
@@ -24,11 +24,10 @@ class VerdictTest(unittest.TestCase):
 		host.mkdir()
 		(host / 'tool.ktap').write_text('KTAP version 1\n1..1\nok 1 fine\n')
 		(host / 'tool.status').write_text('0\n')
-		# As scripts/check.sh writes it.
+		# As scripts/check.sh writes them.
+		self.run.write_plan(['m'])
 		(self.run.results / 'verdict.args').write_text('\n'.join([
-			'--modules-dir', str(self.run.modules), '--tests-dir', str(self.run.tests),
-			'--kunit-tool', str(kunit_tool()), '--host-tests', '@RESULTS@/host/tool.ktap',
-			'm']) + '\n')
+			'--kunit-tool', str(kunit_tool()), '--host-tests', '@RESULTS@/host/tool.ktap']) + '\n')
 
 	def tearDown(self):
 		self.tmp.cleanup()

@@ -31,8 +31,9 @@
 # the case leaves behind, on failure or not, is undone when it exits:
 # workers stopped, descriptors closed, the modules it loaded unloaded in
 # reverse order. A case that passes but leaves a module loaded fails.
-# Kernel reports are the harness's to judge (scripts/guest-check.sh keeps
-# each case's kernel log, scripts/results.py fails the case on any report).
+# Kernel reports are the harness's to judge (scripts/guest/check.sh keeps
+# each case's kernel log, the judge, scripts/judge/, fails the case on any
+# report).
 #
 # System calls go through one perl process that the case starts once and
 # talks to over a pipe (lc_do): under TCG, with the file system on 9p,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make run` demo of /dev/rust-edu (run by scripts/guest-demo.sh with the
+# `make run` demo of /dev/rust-edu (run by scripts/guest/demo.sh with the
 # module loaded): factorials computed by the device, wrapping modulo 2^32;
 # a refused input; a message moved into the device buffer and back by DMA;
 # an interrupt raised and read back as an event; the counters, where every
@@ -34,7 +34,7 @@ say "256!: $out (above REDU_FACTORIAL_MAX)"
 echo
 echo "A message into the device buffer by DMA and back, and an interrupt raised"
 out=$(perl -e '
-	# The UAPI numbers in the generic ioctl encoding (see vm/exercise.sh).
+	# The UAPI numbers in the generic ioctl encoding (see tests/rust_edu/debug/exercise.sh).
 	sub ioc { my ($dir, $size, $nr) = @_; ($dir << 30) | ($size << 16) | (0xED << 8) | $nr }
 	sysopen(my $edu, "/dev/rust-edu", 02 | 04000) or die "open: $!\n";
 	my ($out, $back) = ("moved by the device" . "", "\0" x 19);

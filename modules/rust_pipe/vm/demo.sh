@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make run` demo of /dev/rust-pipe (run by scripts/guest-demo.sh with the
+# `make run` demo of /dev/rust-pipe (run by scripts/guest/demo.sh with the
 # module loaded): bytes in and out in FIFO order, a blocked reader woken by a
 # writer, EAGAIN under O_NONBLOCK, ESPIPE on seek, the fdinfo lines and the
 # RPIPE_GET_STATS counters. Exits non-zero at the first thing that does not

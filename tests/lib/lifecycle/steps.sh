@@ -233,7 +233,7 @@ lc_fd_read_ok() {
 
 # lc_expect_warning TEXT: the kernel warnings the case provokes from here on
 # have TEXT in their message (phylib WARNs on every failed PHY access); they
-# are no kernel report of the case (scripts/results_kernel_log.py), until
+# are no kernel report of the case (scripts/judge/kernel_log.py), until
 # lc_expect_warning_end. Any other report still fails the case.
 lc_expect_warning() {
 	lc_write_ok "announce the warning it provokes" /dev/kmsg "rkm-lifecycle: expect warning: $1"

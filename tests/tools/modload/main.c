@@ -25,9 +25,9 @@
  * Leaks and splats are caught by the harness afterwards (kmemleak, kernel
  * log). Prints KTAP and "# stat name=value" lines for the summary.
  *
- *	modload MODULE.ko DEBUG_DIR [CYCLES]
+ *	modload TREE/modules/<name>/<name>.ko [CYCLES]
  *
- * DEBUG_DIR: the module's tests/<name>/debug/, which need not exist.
+ * DEBUG_DIR is TREE/tests/<name>/debug/, which need not exist.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -153,14 +153,14 @@ int main(int argc, char **argv)
 		KTAP_CASE_NAMED("allocation failures at load are clean", insmod_sweep),
 		KTAP_CASE_NAMED("load/unload cycles leave nothing behind", cycles_leave_nothing),
 	};
-	char *copy, *base, *dot;
+	char *copy, *base, *dot, debug_dir[400];
 	int status;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s MODULE.ko DEBUG_DIR [CYCLES]\n", argv[0]);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s TREE/modules/NAME/NAME.ko [CYCLES]\n", argv[0]);
 		return 2;
 	}
-	cycles = argc > 3 ? atoi(argv[3]) : 30;
+	cycles = argc > 2 ? atoi(argv[2]) : 30;
 	ko_path = argv[1];
 	copy = strdup(ko_path);
 	base = basename(copy);
@@ -169,11 +169,15 @@ int main(int argc, char **argv)
 		*dot = '\0';
 	snprintf(module_name, sizeof(module_name), "%s", base);
 	free(copy);
-	snprintf(exercise, sizeof(exercise), "%s/exercise.sh", argv[2]);
+	copy = strdup(ko_path);
+	snprintf(debug_dir, sizeof(debug_dir), "%s/../../tests/%s/debug", dirname(copy),
+		 module_name);
+	free(copy);
+	snprintf(exercise, sizeof(exercise), "%s/exercise.sh", debug_dir);
 	if (access(exercise, R_OK) != 0)
 		exercise[0] = '\0';
-	snprintf(load_errors_path, sizeof(load_errors_path), "%s/load-errors", argv[2]);
-	snprintf(fault_frames_path, sizeof(fault_frames_path), "%s/fault-frames", argv[2]);
+	snprintf(load_errors_path, sizeof(load_errors_path), "%s/load-errors", debug_dir);
+	snprintf(fault_frames_path, sizeof(fault_frames_path), "%s/fault-frames", debug_dir);
 
 	status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 	/* "*" is what an unset filter means (see kunit_filter_glob() users);
