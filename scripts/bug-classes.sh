@@ -74,8 +74,8 @@ run_vm() {
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$BUILD"
-${CC:-cc} -O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests" -I "$DEMO/include" \
-	-o "$BUILD/trigger" "$DEMO/trigger.c"
+${CC:-cc} -O2 -g -Wall -Wextra -Werror -pthread -I "$TOP/tests/lib" -I "$DEMO/include" \
+	-o "$BUILD/trigger" "$DEMO/trigger.c" "$TOP/tests/lib/ktap.c"
 # The modules each VM loads, as scripts/bug_classes.py expects them loaded.
 mapfile -t kasan_modules < <(python3 "$TOP/scripts/bug_classes.py" --modules kasan)
 build_demos "$KDIR" "$BUILD/kasan" "${kasan_modules[@]}"

@@ -199,7 +199,8 @@ def read_pairs_file(path: Path) -> Dict[str, str]:
 def program_names(module: str) -> set:
 	"""The userspace programs of @module's tests/ folder (both of a pair run them)."""
 	folder = TESTS / module
-	return {p.stem for p in folder.glob('*.c')} | {p.name for p in folder.glob('*.sh')}
+	return ({p.stem for p in folder.glob('*.c')} | {p.parent.name for p in folder.glob('*/main.c')} |
+		{p.name for p in folder.glob('*.sh')})
 
 
 def test_counts(results: Path, flavour: str, module: str, programs: set) -> Optional[Dict[str, str]]:

@@ -76,22 +76,30 @@ def collection(tree: Path) -> List[str]:
 	return sorted(kbuild.parent.name for kbuild in (tree / 'modules').glob('*/Kbuild'))
 
 
+def compiled(folder: Path) -> List[str]:
+	"""The programs of @folder as scripts/build-tests.sh builds them, in the
+	order of their names: <name>.c, or a folder <name>/ with a main.c."""
+	return sorted([c.stem for c in folder.glob('*.c')] +
+		      [main.parent.name for main in folder.glob('*/main.c')])
+
+
 def programs(tree: Path, module: str) -> List[List[str]]:
 	"""[NAME, PATH] of the test programs of @module's tests/ folder: each
-	tests/<m>/<name>.c, built into .build/tests/<m>/<name>, and each
+	program of tests/<m>/, built into .build/tests/<m>/<name>, and each
 	tests/<m>/<name>.sh as it is."""
 	tests = tree / 'tests' / module
 	built = tree / '.build' / 'tests' / module
-	return ([[c.stem, str(built / c.stem)] for c in sorted(tests.glob('*.c'))] +
+	return ([[name, str(built / name)] for name in compiled(tests)] +
 		[[sh.name, str(sh)] for sh in sorted(tests.glob('*.sh'))])
 
 
 def injections(tree: Path, module: str) -> List[List[str]]:
-	"""[NAME, PATH] of @module's fault injection programs, tests/<m>/safety/
-	<name>.c built into .build/safety/<m>/<name>, recorded as safety-<name>."""
-	built = tree / '.build' / 'safety' / module
-	return [[f'safety-{c.stem}', str(built / c.stem)]
-		for c in sorted((tree / 'tests' / module / 'safety').glob('*.c'))]
+	"""[NAME, PATH] of @module's fault injection programs, those of
+	tests/<m>/debug/, built into .build/debug/<m>/<name>, recorded as
+	debug-<name>."""
+	built = tree / '.build' / 'debug' / module
+	return [[f'debug-{name}', str(built / name)]
+		for name in compiled(tree / 'tests' / module / 'debug')]
 
 
 def lifecycle_cases(tree: Path, module: str) -> List[List[str]]:
@@ -124,7 +132,7 @@ def plan(tree: Path, top: Path, flavour: str, modules: List[str]) -> List[str]:
 		lines += named('program', module, programs(tree, of))
 		if flavour == 'debug':
 			lines += named('injection', module, injections(tree, of))
-			lines += named('load-cycles', module, [['modload', str(top / '.build/tests/safety/modload')]])
+			lines += named('load-cycles', module, [['modload', str(top / '.build/tools/modload')]])
 		lines += named('lifecycle', module, lifecycle_cases(tree, of))
 	return lines
 

@@ -22,7 +22,7 @@
 # RKM_VM_KERNEL boots another kernel image than KDIR's, and RKM_VNG_ARGS adds
 # vng arguments, one a line (scripts/distro/debian.sh: Debian's vmlinuz).
 # The test knobs (RKM_SEED, RKM_LOAD_CYCLES, RKM_FAULT_BUDGET,
-# RKM_FAULT_TRACES, RKM_TEST_TIMEOUT, RKM_SAFETY_TIMEOUT) reach a command's
+# RKM_FAULT_TRACES, RKM_TEST_TIMEOUT, RKM_DEBUG_TIMEOUT) reach a command's
 # environment in the guest.
 
 set -euo pipefail
@@ -219,7 +219,7 @@ fi
 # no environment to the guest's command.
 knobs=()
 for knob in RKM_SEED RKM_LOAD_CYCLES RKM_FAULT_BUDGET RKM_FAULT_TRACES RKM_TEST_TIMEOUT \
-	RKM_SAFETY_TIMEOUT; do
+	RKM_DEBUG_TIMEOUT; do
 	[ -z "${!knob+set}" ] || knobs+=("$knob=${!knob}")
 done
 [ ${#knobs[@]} -eq 0 ] || cmd_string="export $(printf '%q ' "${knobs[@]}"); $cmd_string"

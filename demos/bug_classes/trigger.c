@@ -25,7 +25,6 @@
 #include "ktap.h"
 
 #define RUST_DIR "/sys/kernel/debug/rust_bugs"
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* data_race: writes each of two threads makes. */
 #define RACE_WRITES 20000
@@ -276,21 +275,18 @@ static bool rust_unsafe_double_free(void)
 	return ok;
 }
 
-static const struct {
-	const char *name;
-	bool (*run)(void);
-} classes[] = {
-	{ "use_after_free", use_after_free },
-	{ "double_free", double_free },
-	{ "oob_write", oob_write },
-	{ "oob_read", oob_read },
-	{ "null_deref", null_deref },
-	{ "uninit", uninit },
-	{ "data_race", data_race },
-	{ "rust_checked_write", rust_checked_write },
-	{ "rust_indexed_write", rust_indexed_write },
-	{ "rust_unsafe_uaf", rust_unsafe_uaf },
-	{ "rust_unsafe_double_free", rust_unsafe_double_free },
+static const struct ktap_case classes[] = {
+	KTAP_CASE(use_after_free),
+	KTAP_CASE(double_free),
+	KTAP_CASE(oob_write),
+	KTAP_CASE(oob_read),
+	KTAP_CASE(null_deref),
+	KTAP_CASE(uninit),
+	KTAP_CASE(data_race),
+	KTAP_CASE(rust_checked_write),
+	KTAP_CASE(rust_indexed_write),
+	KTAP_CASE(rust_unsafe_uaf),
+	KTAP_CASE(rust_unsafe_double_free),
 };
 
 int main(int argc, char **argv)
@@ -300,9 +296,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc == 2 && i < ARRAY_SIZE(classes); i++) {
 		if (strcmp(argv[1], classes[i].name))
 			continue;
-		ktap_plan(1);
-		ktap_result(classes[i].run(), classes[i].name);
-		return ktap_finish();
+		return ktap_run(&classes[i], 1);
 	}
 	fprintf(stderr, "usage: %s CLASS (a file of %s, or rust_ and one of %s)\n",
 		argv[0], CBUGS_DIR, RUST_DIR);

@@ -251,7 +251,7 @@ run_programs() {
 # The modules phase: each module's KUnit suites and programs, loaded alone.
 modules_phase() {
 	local module out suites_before suite status lines entry
-	local fault_timeout=${RKM_SAFETY_TIMEOUT:-1200}
+	local fault_timeout=${RKM_DEBUG_TIMEOUT:-1200}
 	for module in "${modules[@]}"; do
 		out=$RESULTS/modules/$module
 		mkdir -p "$out/kunit" "$out/tests"

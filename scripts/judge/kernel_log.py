@@ -14,13 +14,13 @@ from .raw import read_text
 
 
 def report_patterns(path: Path) -> 're.Pattern[str]':
-	"""The patterns of @path (tests/kernel-reports.txt), as one regex."""
+	"""The patterns of @path (tests/lib/kernel-reports.txt), as one regex."""
 	lines = [line for line in path.read_text().splitlines() if line and not line.startswith('#')]
 	return re.compile('|'.join(f'(?:{line})' for line in lines))
 
 
 # Kernel log lines that start a report of a bug: any one fails the module.
-KERNEL_LOG_PROBLEMS = report_patterns(Path(__file__).resolve().parents[2] / 'tests/kernel-reports.txt')
+KERNEL_LOG_PROBLEMS = report_patterns(Path(__file__).resolve().parents[2] / 'tests/lib/kernel-reports.txt')
 
 
 # The report warn_alloc() prints for an allocation that failed: expected

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the C helpers the VM's test programs judge with, compiled on the
 host into the harnesses of tests/host/fixtures/ (which replace the kernel
-files and system calls they use): fault sweeps (tests/safety/faultsweep.h),
+files and system calls they use): fault sweeps (tests/lib/faultsweep.h),
 the kernel log watch of tests/rust_vmdio/vmdio.h, the worker bookkeeping of
 tests/rust_platform/unbind_race.c and modload's memory figures."""
 
@@ -15,6 +15,13 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 TESTS = TOP / 'tests'
 FIXTURES = TESTS / 'host' / 'fixtures'
+# The fault sweeps of tests/lib/ with a small bound and a pwrite() of the
+# harness's.
+FAULTSWEEP_FLAGS = ('-DFAULT_SWEEP_MAX=50', '-Wl,--wrap=pwrite')
+# modload's parts but its main(), with a syscall() of the harness's.
+MODLOAD = TESTS / 'tools' / 'modload'
+MODLOAD_PARTS = tuple(sorted(p for p in MODLOAD.glob('*.c') if p.name != 'main.c'))
+MODLOAD_FLAGS = ('-I', MODLOAD, '-Wl,--wrap=syscall')
 CC = os.environ.get('CC', 'cc')
 
 
@@ -28,12 +35,16 @@ class Harness(unittest.TestCase):
 	def tearDown(self):
 		self.tmp.cleanup()
 
-	def build(self, source, *flags):
-		"""Compiles fixtures/@source like scripts/build-tests.sh does (but
-		-O0: the unbind_race harness relies on what the stack holds)."""
+	def build(self, source, *flags, parts=()):
+		"""Compiles fixtures/@source like scripts/build-tests.sh does, with
+		@parts (sources of a program's folder) and the shared library's
+		sources (but -O0: the unbind_race harness relies on what the stack
+		holds)."""
 		binary = self.dir / Path(source).stem
+		library = sorted((TESTS / 'lib').glob('*.c')) + sorted((TESTS / 'lib').glob('*/*.c'))
 		subprocess.run([CC, '-O0', '-g', '-Wall', '-Wextra', '-Werror', '-pthread',
-				'-I', TESTS, *flags, '-o', binary, FIXTURES / source],
+				'-I', TESTS / 'lib', '-I', TESTS, *flags, '-o', binary, FIXTURES / source,
+				*parts, *library],
 			       check=True, capture_output=True, text=True)
 		return binary
 
@@ -46,7 +57,7 @@ class FaultSweepTest(Harness):
 
 	def setUp(self):
 		super().setUp()
-		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety')
+		self.binary = self.build('faultsweep_harness.c', *FAULTSWEEP_FLAGS)
 		self.nth = self.dir / 'fail-nth'
 		self.nth.write_text('0')
 
@@ -100,7 +111,7 @@ class FaultFilterTest(Harness):
 		self.kallsyms.write_text('ffffffff81000000 T _text\n'
 					 f'{self.IMAGE_END:x} B _end\n'
 					 'ffffffffa0000000 t init\t[rust_pipe]\n')
-		self.binary = self.build('faultsweep_harness.c', '-I', TESTS / 'safety',
+		self.binary = self.build('faultsweep_harness.c', *FAULTSWEEP_FLAGS,
 					 f'-DFAULT_DEBUGFS="{self.debugfs}"',
 					 f'-DPROC_KALLSYMS="{self.kallsyms}"')
 		self.nth = self.dir / 'fail-nth'
@@ -187,12 +198,13 @@ class ModloadMeminfoTest(Harness):
 		(self.dir / 'dentry-state').write_text('885\t10\t45\t0\t2\t0\n')
 
 	def harness(self, meminfo=None):
-		return self.build('modload_harness.c', '-I', TESTS / 'safety',
+		return self.build('modload_harness.c', *MODLOAD_FLAGS,
 				  f'-DPROC_MEMINFO="{meminfo or self.dir / "meminfo"}"',
 				  f'-DPROC_SLABINFO="{self.dir / "slabinfo"}"',
 				  f'-DPROC_DENTRY_STATE="{self.dir / "dentry-state"}"',
 				  f'-DSYS_SLAB="{self.dir / "slab"}"',
-				  f'-DPROC_DROP_CACHES="{self.dir / "drop_caches"}"')
+				  f'-DPROC_DROP_CACHES="{self.dir / "drop_caches"}"',
+				  parts=MODLOAD_PARTS)
 
 	def load_cycles(self, meminfo):
 		return self.run_harness(self.harness(meminfo))
@@ -221,7 +233,7 @@ class ModloadMeminfoTest(Harness):
 		self.assertIn('SUnreclaim +0 kB, VmallocUsed +0 kB', result.stdout)
 
 	def steady(self, *counts):
-		binary = self.build('modload_harness.c', '-I', TESTS / 'safety')
+		binary = self.build('modload_harness.c', *MODLOAD_FLAGS, parts=MODLOAD_PARTS)
 		result = self.run_harness(binary, 'steady', *map(str, counts))
 		self.assertEqual(result.returncode, 0, result.stdout)
 		return result.stdout.split()

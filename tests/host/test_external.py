@@ -125,8 +125,9 @@ class ExternalTest(unittest.TestCase):
 		for script in ('external.sh', 'lib.sh', 'build-tests.sh', 'collection.sh'):
 			shutil.copy(TOP / 'scripts' / script, self.top / 'scripts')
 		shutil.copytree(TOP / 'scripts/guest', self.top / 'scripts/guest')
-		(self.top / 'tests').mkdir()
-		shutil.copy(TOP / 'tests/kernel-reports.txt', self.top / 'tests')
+		# Its library: the C sources the programs are linked with, the kernel
+		# report patterns.
+		shutil.copytree(TOP / 'tests/lib', self.top / 'tests/lib')
 		# The fake tree.
 		self.kdir = self.root / 'kdir'
 		self.kdir.mkdir()

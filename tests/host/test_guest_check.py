@@ -163,30 +163,37 @@ class GuestCheckTest(unittest.TestCase):
 		self.file('top/tests/alpha/built.c', '')
 		self.file('top/tests/alpha/unbuilt.c', '')
 		self.file('top/.build/tests/alpha/built', PROGRAM, executable=True)
+		# A program of several files is its folder (its main.c); a folder
+		# without one (lifecycle/) is none.
+		self.file('top/tests/alpha/folder/main.c', '')
+		self.file('top/tests/alpha/folder/part.c', '')
+		self.file('top/tests/alpha/lifecycle/helper.c', '')
+		self.file('top/.build/tests/alpha/folder', PROGRAM, executable=True)
 		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)
 		self.file('top/tests/alpha/noexec.sh', PROGRAM)
 		self.guest_check()
 		tests = self.results / 'modules/alpha/tests'
 		statuses = {p.name: p.read_text().strip() for p in tests.glob('*.status')}
 		self.assertEqual(statuses, {'built.status': '0', 'unbuilt.status': '127',
-					    'script.sh.status': '0', 'noexec.sh.status': '127'})
+					    'folder.status': '0', 'script.sh.status': '0',
+					    'noexec.sh.status': '127'})
 		# Each program that ran has its duration (guest clock, ms): here 0, the fake
 		# clock stands still.
 		self.assertEqual({p.name: p.read_text() for p in tests.glob('*.ms')},
-				 {'built.ms': '0\n', 'script.sh.ms': '0\n'})
+				 {'built.ms': '0\n', 'folder.ms': '0\n', 'script.sh.ms': '0\n'})
 		self.assertEqual((self.results / 'vm/modules/boot.ms').read_text(), '12340\n')
 		self.assertIn('.build/tests/alpha/unbuilt is missing or not executable',
 			      (tests / 'unbuilt.out').read_text())
 		self.assertEqual(self.failures(), ['alpha.noexec.sh', 'alpha.unbuilt'])
 
 	def test_debug_flavour_programs_get_a_status(self):
-		self.file('top/tests/alpha/safety/faults.c', '')
+		self.file('top/tests/alpha/debug/faults.c', '')
 		self.guest_check(flavour='debug')
 		tests = self.results / 'modules/alpha/tests'
-		self.assertEqual((tests / 'safety-faults.status').read_text().strip(), '127')
+		self.assertEqual((tests / 'debug-faults.status').read_text().strip(), '127')
 		self.assertEqual((tests / 'modload.status').read_text().strip(), '127')
 		self.assertEqual(self.failures(),
-				 ['alpha.modload', 'alpha.safety-faults', 'beta.modload'])
+				 ['alpha.debug-faults', 'alpha.modload', 'beta.modload'])
 
 	def test_runs_the_plan_not_the_tree(self):
 		self.file('top/tests/alpha/script.sh', PROGRAM, executable=True)

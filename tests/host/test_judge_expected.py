@@ -28,13 +28,13 @@ class ExpectedProgramsTest(RunFixtureCase):
 		test = self.run.parse(['m'])
 		self.assertTrue(failures(test)[0].endswith('.m.unbuilt'))
 
-	def test_safety_programs_are_expected_only_in_the_debug_flavour(self):
+	def test_debug_programs_are_expected_only_in_the_debug_flavour(self):
 		raw = self.run.module('m')
-		self.run.sources('m', 'basics.c', 'safety/faults.c')
+		self.run.sources('m', 'basics.c', 'debug/faults.c')
 		self.run.program(raw, 'basics', PROGRAM_OK, 0)
 		self.assertEqual(failures(self.run.parse(['m'])), [])
 		failed = [f.split('.', 1)[1] for f in failures(self.run.parse(['m'], flavour='debug'))]
-		self.assertEqual(failed, ['m.modload', 'm.safety-faults'])
+		self.assertEqual(failed, ['m.debug-faults', 'm.modload'])
 
 	def test_missing_program_named_like_its_module_keeps_the_tree(self):
 		self.run.module('drv')

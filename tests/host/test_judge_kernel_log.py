@@ -71,7 +71,7 @@ class JudgementTest(unittest.TestCase):
 
 	def test_the_one_list_of_report_patterns(self):
 		path = kernel_log.Path(kernel_log.__file__).resolve().parents[2] / \
-			'tests/kernel-reports.txt'
+			'tests/lib/kernel-reports.txt'
 		patterns = [line for line in path.read_text().splitlines()
 			    if line and not line.startswith('#')]
 		# Read the same by Python, Perl and regcomp(3): no escapes.

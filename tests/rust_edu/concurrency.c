@@ -60,19 +60,22 @@ static void *work(void *arg)
 	return NULL;
 }
 
-int main(void)
+/* The device's file and statistics from before the threads. */
+static int fd = -1;
+static struct redu_stats before;
+
+static bool setup(void)
+{
+	fd = redu_open(O_RDWR | O_NONBLOCK);
+	return fd >= 0 && redu_stats(fd, &before);
+}
+
+static bool threads_get_their_results(void)
 {
 	struct worker workers[THREADS];
 	pthread_t threads[THREADS];
-	struct redu_stats before, after;
-	uint32_t events;
-	int fd = redu_open(O_RDWR | O_NONBLOCK);
-	bool ok;
+	bool ok = true;
 
-	ktap_plan(2);
-	if (fd < 0 || !redu_stats(fd, &before))
-		return 1;
-	ok = true;
 	for (int i = 0; i < THREADS; i++) {
 		workers[i] = (struct worker){ .index = i, .fd = redu_open(O_RDWR | O_NONBLOCK) };
 		ok = ktap_check(ok, workers[i].fd >= 0 &&
@@ -86,7 +89,14 @@ int main(void)
 				workers[i].first_error);
 		close(workers[i].fd);
 	}
-	ktap_result(ok, "concurrent factorials, transfers and interrupts each get their own results");
+	return ok;
+}
+
+static bool every_interrupt_acknowledged(void)
+{
+	struct redu_stats after;
+	uint32_t events;
+	bool ok;
 
 	while (read(fd, &events, 4) == 4)
 		;
@@ -106,7 +116,20 @@ int main(void)
 			(uint64_t)(after.dma_acked - before.dma_acked),
 			(uint64_t)(after.user_raised - before.user_raised),
 			(uint64_t)(after.user_acked - before.user_acked), after.waiters);
-	ktap_result(ok, "every interrupt raised was acknowledged");
-	close(fd);
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("concurrent factorials, transfers and interrupts each get their own results",
+				threads_get_their_results),
+		KTAP_CASE_NAMED("every interrupt raised was acknowledged",
+				every_interrupt_acknowledged),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
+
+	if (fd >= 0)
+		close(fd);
+	return status;
 }

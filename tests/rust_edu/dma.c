@@ -14,6 +14,9 @@
 
 #define SIZE REDU_DMA_BUFFER_SIZE
 
+/* The device, opened by setup(); the cases share it. */
+static int fd = -1;
+
 static uint8_t model[SIZE];
 
 /* Fills the whole device buffer, and the model, with pattern @seed. */
@@ -49,7 +52,7 @@ static bool matches_model(int fd, const char *what)
 	return true;
 }
 
-static bool round_trips(int fd)
+static bool round_trips(void)
 {
 	static const struct { uint32_t offset, len; } ranges[] = {
 		{ 0, 1 }, { 0, 4094 }, { 0, 4095 }, { 4094, 1 }, { 1, 4094 },
@@ -99,7 +102,7 @@ static bool round_trips(int fd)
 	return ok;
 }
 
-static bool empty_transfers(int fd)
+static bool empty_transfers(void)
 {
 	struct redu_stats before, after;
 	bool ok = fill(fd, 2) && redu_stats(fd, &before);
@@ -112,7 +115,7 @@ static bool empty_transfers(int fd)
 	return ok && matches_model(fd, "after empty transfers");
 }
 
-static bool refused(int fd)
+static bool refused(void)
 {
 	static const struct { uint32_t offset, len; } invalid[] = {
 		{ 0, 4096 }, { 4095, 1 }, { 4094, 2 }, { 1, 4095 }, { 4096, 0 },
@@ -151,16 +154,24 @@ static bool refused(int fd)
 	return ok && matches_model(fd, "after refused transfers");
 }
 
+static bool setup(void)
+{
+	fd = redu_open(O_RDWR);
+	return fd >= 0;
+}
+
 int main(void)
 {
-	int fd = redu_open(O_RDWR);
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("patterns round-trip at the edges of the buffer, the rest untouched",
+				round_trips),
+		KTAP_CASE_NAMED("empty transfers succeed without a transfer", empty_transfers),
+		KTAP_CASE_NAMED("invalid ranges fail with EINVAL, bad memory with EFAULT, nothing moved",
+				refused),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 
-	ktap_plan(3);
-	if (fd < 0)
-		return 1;
-	ktap_result(round_trips(fd), "patterns round-trip at the edges of the buffer, the rest untouched");
-	ktap_result(empty_transfers(fd), "empty transfers succeed without a transfer");
-	ktap_result(refused(fd), "invalid ranges fail with EINVAL, bad memory with EFAULT, nothing moved");
-	close(fd);
-	return ktap_finish();
+	if (fd >= 0)
+		close(fd);
+	return status;
 }

@@ -7,7 +7,10 @@
  */
 #include "redu_test.h"
 
-static bool every_input(int fd)
+/* The device, opened by setup(); the cases share it. */
+static int fd = -1;
+
+static bool every_input(void)
 {
 	struct redu_stats before, after;
 	uint32_t n, result = 0, wrong = 0;
@@ -38,7 +41,7 @@ static bool every_input(int fd)
 	return ok;
 }
 
-static bool refused_inputs(int fd)
+static bool refused_inputs(void)
 {
 	static const uint32_t refused[] = { REDU_FACTORIAL_MAX + 1, 65536, UINT32_MAX };
 	struct redu_stats before, after;
@@ -72,16 +75,24 @@ static bool shared_between_files(void)
 	return ok;
 }
 
+static bool setup(void)
+{
+	fd = redu_open(O_RDWR);
+	return fd >= 0;
+}
+
 int main(void)
 {
-	int fd = redu_open(O_RDWR);
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("factorial of every accepted input matches n! mod 2^32",
+				every_input),
+		KTAP_CASE_NAMED("inputs above REDU_FACTORIAL_MAX fail with EINVAL, counters unchanged",
+				refused_inputs),
+		KTAP_CASE_NAMED("files of any access mode run factorials", shared_between_files),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 
-	ktap_plan(3);
-	if (fd < 0)
-		return 1;
-	ktap_result(every_input(fd), "factorial of every accepted input matches n! mod 2^32");
-	ktap_result(refused_inputs(fd), "inputs above REDU_FACTORIAL_MAX fail with EINVAL, counters unchanged");
-	ktap_result(shared_between_files(), "files of any access mode run factorials");
-	close(fd);
-	return ktap_finish();
+	if (fd >= 0)
+		close(fd);
+	return status;
 }

@@ -166,27 +166,29 @@ static void fuzz_read_write(int fd, int op, uint64_t *rng)
 	expect(op, "read", t == KERNEL ? EFAULT : len < 4 ? EINVAL : EAGAIN, n < 0 ? errno : 0);
 }
 
-int main(void)
-{
-	struct redu_stats before, after;
-	uint64_t seed, rng;
-	uint32_t result = 0;
-	int fd;
-	bool ok;
+/* The device's file, the run's generator and the pages calls point into. */
+static int fd = -1;
+static uint64_t rng;
 
-	ktap_plan(2);
+static bool setup(void)
+{
+	struct redu_stats before;
+	uint64_t seed;
+
 	if (!fuzz_seed(DEFAULT_SEED, &seed))
-		return 1;
+		return false;
 	rng = seed;
 	valid_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unmapped_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	readonly_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fd = redu_open(O_RDWR | O_NONBLOCK);
-	if (valid_page == MAP_FAILED || unmapped_page == MAP_FAILED ||
-	    readonly_page == MAP_FAILED || munmap(unmapped_page, PAGE) || fd < 0 ||
-	    !redu_stats(fd, &before))
-		return 1;
+	return valid_page != MAP_FAILED && unmapped_page != MAP_FAILED &&
+	       readonly_page != MAP_FAILED && !munmap(unmapped_page, PAGE) && fd >= 0 &&
+	       redu_stats(fd, &before);
+}
 
+static bool hostile_calls_follow_the_model(void)
+{
 	for (int op = 0; op < OPS; op++) {
 		switch (rng_below(&rng, 8)) {
 		case 0: case 1: fuzz_factorial(fd, op, &rng); break;
@@ -196,8 +198,15 @@ int main(void)
 		default: fuzz_read_write(fd, op, &rng); break;
 		}
 	}
-	ktap_result(ktap_check(true, failures == 0, "%u of %d calls off the model", failures, OPS),
-		    "every hostile call gets the outcome the ABI documents");
+	ktap_diag("stat fuzz_iterations=%d", OPS);
+	return ktap_check(true, failures == 0, "%u of %d calls off the model", failures, OPS);
+}
+
+static bool device_works_afterwards(void)
+{
+	struct redu_stats after;
+	uint32_t result = 0;
+	bool ok;
 
 	ok = redu_stats(fd, &after) && !redu_factorial(fd, 12, &result);
 	ok = ktap_check(ok, result == 479001600, "12! = %u afterwards", result);
@@ -207,8 +216,20 @@ int main(void)
 			"/%" PRIu64, (uint64_t)after.fact_raised, (uint64_t)after.fact_acked,
 			(uint64_t)after.dma_raised, (uint64_t)after.dma_acked,
 			(uint64_t)after.user_raised, (uint64_t)after.user_acked);
-	ktap_result(ok, "the device works and every interrupt was acknowledged afterwards");
-	ktap_diag("stat fuzz_iterations=%d", OPS);
-	close(fd);
-	return ktap_finish();
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("every hostile call gets the outcome the ABI documents",
+				hostile_calls_follow_the_model),
+		KTAP_CASE_NAMED("the device works and every interrupt was acknowledged afterwards",
+				device_works_afterwards),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
+
+	if (fd >= 0)
+		close(fd);
+	return status;
 }

@@ -11,6 +11,9 @@
 #include <poll.h>
 #include <signal.h>
 
+/* The device, opened by setup(); the cases share it. */
+static int fd = -1;
+
 static bool poll_says(int fd, bool readable)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDNORM | POLLOUT };
@@ -21,7 +24,7 @@ static bool poll_says(int fd, bool readable)
 	return readable ? p.revents == (POLLIN | POLLRDNORM) : p.revents == 0;
 }
 
-static bool every_bit(int fd)
+static bool every_bit(void)
 {
 	struct redu_stats before, after;
 	uint32_t raised = 0, events;
@@ -53,7 +56,7 @@ static bool every_bit(int fd)
 	return ok;
 }
 
-static bool merged_events(int fd)
+static bool merged_events(void)
 {
 	uint32_t a = 0x2, b = 0x4000, events = 0;
 	bool ok = ioctl(fd, REDU_RAISE, &a) == 0 && ioctl(fd, REDU_RAISE, &b) == 0;
@@ -96,7 +99,7 @@ static bool wait_for_waiters(int fd, uint32_t waiters)
 	return false;
 }
 
-static bool reader_woken_by_interrupt(int fd)
+static bool reader_woken_by_interrupt(void)
 {
 	struct reader r = { .fd = fd };
 	uint32_t bits = 0x80;
@@ -115,7 +118,7 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
-static bool reader_woken_by_signal(int fd)
+static bool reader_woken_by_signal(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART */
 	struct reader r = { .fd = fd };
@@ -132,7 +135,7 @@ static bool reader_woken_by_signal(int fd)
 	return ok;
 }
 
-static bool refusals(int fd)
+static bool refusals(void)
 {
 	struct redu_stats before, after;
 	uint32_t events, bits;
@@ -161,7 +164,7 @@ static bool refusals(int fd)
 	return ok;
 }
 
-static bool fdinfo(int fd)
+static bool fdinfo(void)
 {
 	char path[64], text[1024] = "";
 	FILE *f;
@@ -178,19 +181,29 @@ static bool fdinfo(int fd)
 			  "fdinfo: %s", text);
 }
 
+static bool setup(void)
+{
+	fd = redu_open(O_RDWR);
+	return fd >= 0;
+}
+
 int main(void)
 {
-	int fd = redu_open(O_RDWR);
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("each raisable bit is acknowledged once and read once",
+				every_bit),
+		KTAP_CASE_NAMED("bits raised before a read come in one read", merged_events),
+		KTAP_CASE_NAMED("a blocked read(2) is woken by the interrupt",
+				reader_woken_by_interrupt),
+		KTAP_CASE_NAMED("a blocked read(2) fails with EINTR on a signal",
+				reader_woken_by_signal),
+		KTAP_CASE_NAMED("refused calls fail with their documented errors, counters unchanged",
+				refusals),
+		KTAP_CASE_NAMED("fdinfo shows the interrupt mode and counters", fdinfo),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
 
-	ktap_plan(6);
-	if (fd < 0)
-		return 1;
-	ktap_result(every_bit(fd), "each raisable bit is acknowledged once and read once");
-	ktap_result(merged_events(fd), "bits raised before a read come in one read");
-	ktap_result(reader_woken_by_interrupt(fd), "a blocked read(2) is woken by the interrupt");
-	ktap_result(reader_woken_by_signal(fd), "a blocked read(2) fails with EINTR on a signal");
-	ktap_result(refusals(fd), "refused calls fail with their documented errors, counters unchanged");
-	ktap_result(fdinfo(fd), "fdinfo shows the interrupt mode and counters");
-	close(fd);
-	return ktap_finish();
+	if (fd >= 0)
+		close(fd);
+	return status;
 }

@@ -17,8 +17,6 @@
 #include "rphy_test.h"
 #include "rust_vmdio/vmdio.h"
 
-#include <stdarg.h>
-
 #define BMCR 0x00
 #define BMCR_RESET 0x8000
 #define BMCR_PDOWN 0x0800
@@ -29,19 +27,6 @@
 #define VCTRL 0x11
 
 #define GENERIC_DRIVER "Generic PHY"
-
-/* A case name, formatted; valid until the next call. */
-static const char *case_name(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *case_name(const char *fmt, ...)
-{
-	static char name[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	return name;
-}
 
 static bool driver_is(const char *expected)
 {
@@ -215,52 +200,88 @@ static bool vmdio_removed_cleanly(void)
 	return ok;
 }
 
-int main(void)
+/* The kernel log from before the first case on (kmsg_clean()). */
+static int kmsg = -1;
+
+static bool open_kmsg(void)
 {
-	int kmsg = kmsg_open();
-	bool vmdio = false;
-	int err;
+	kmsg = kmsg_open();
+	return true;
+}
 
-	ktap_plan(15);
+static bool vmdio_loads(void)
+{
+	int err = load_module("rust_vmdio");
 
-	err = load_module("rust_vmdio");
-	vmdio = err == 0;
 	if (err)
 		ktap_diag("loading rust_vmdio: %s", strerror(err));
-	ktap_result(vmdio, case_name("rust_vmdio loads next to %s", rphy_module()));
-	if (!vmdio) {
-		/* Every later case needs the fixture. */
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "needs rust_vmdio");
-		return ktap_finish();
-	}
+	return err == 0;
+}
 
-	ktap_result(driver_is(rphy_driver()),
-		    case_name("%s binds the emulated PHY", rphy_module()));
-	ktap_result(vmdio_register(VCTRL) == 0x0012, "probe programs VCTRL (crossover, LEDs)");
-	ktap_result(link_comes_up("up 1000/full"), "link comes up at the best common mode");
-	ktap_result(reset_precedes_aneg(), "access log: soft reset, aneg config, no restart");
-	ktap_result(polled_link_follows_the_cable(), "polled by phylib: link follows the cable");
-	ktap_result(unplug_takes_link_down(), "unplugged cable: link down in bound");
-	ktap_result(replug_brings_link_up(), "replugged cable: link up in bound");
-	ktap_result(partner_100_full_resolves_100_full(), "partner 100/full only resolves 100/full");
-	ktap_result(mac_advertisement_is_honoured(), "config_aneg honours the advertised modes");
-	ktap_result(suspend_resume_keeps_configuration(), "suspend/resume keeps the configuration");
-	ktap_result(attached_driver_cannot_be_removed(),
-		    case_name("rmmod %s refused while attached", rphy_module()));
-	ktap_result(genphy_takes_over_without_rust_phy(),
-		    case_name("%s removed after detach, genphy drives the PHY", rphy_module()));
+static bool driver_binds(void)
+{
+	return driver_is(rphy_driver());
+}
 
-	/* Other order: rust_vmdio goes while rust_phy is loaded, and comes back. */
-	err = load_module(rphy_module());
+static bool probe_programs_vctrl(void)
+{
+	return vmdio_register(VCTRL) == 0x0012;
+}
+
+static bool link_up_at_best_mode(void)
+{
+	return link_comes_up("up 1000/full");
+}
+
+/* Other order: rust_vmdio goes while rust_phy is loaded, and comes back. */
+static bool vmdio_reloaded_under_driver(void)
+{
+	int err = load_module(rphy_module());
+
 	if (err)
 		ktap_diag("loading %s: %s", rphy_module(), strerror(err));
-	ktap_result(err == 0 && vmdio_removed_cleanly() && load_module("rust_vmdio") == 0 &&
-		    driver_is(rphy_driver()) && link_comes_up("up 1000/full"),
-		    case_name("rust_vmdio removed and reloaded with %s loaded", rphy_module()));
+	return err == 0 && vmdio_removed_cleanly() && load_module("rust_vmdio") == 0 &&
+	       driver_is(rphy_driver()) && link_comes_up("up 1000/full");
+}
 
-	ktap_result(vmdio_removed_cleanly() && module_loaded(rphy_module()) && kmsg_clean(kmsg),
-		    "final rmmod rust_vmdio clean, no kernel warning");
+static bool final_rmmod_clean(void)
+{
+	return vmdio_removed_cleanly() && module_loaded(rphy_module()) && kmsg_clean(kmsg);
+}
+
+int main(void)
+{
+	/* Every later case needs the fixture. */
+	const struct ktap_case cases[] = {
+		KTAP_CASE_REQUIRED(ktap_name("rust_vmdio loads next to %s", rphy_module()),
+				   vmdio_loads),
+		KTAP_CASE_NAMED(ktap_name("%s binds the emulated PHY", rphy_module()), driver_binds),
+		KTAP_CASE_NAMED("probe programs VCTRL (crossover, LEDs)", probe_programs_vctrl),
+		KTAP_CASE_NAMED("link comes up at the best common mode", link_up_at_best_mode),
+		KTAP_CASE_NAMED("access log: soft reset, aneg config, no restart",
+				reset_precedes_aneg),
+		KTAP_CASE_NAMED("polled by phylib: link follows the cable",
+				polled_link_follows_the_cable),
+		KTAP_CASE_NAMED("unplugged cable: link down in bound", unplug_takes_link_down),
+		KTAP_CASE_NAMED("replugged cable: link up in bound", replug_brings_link_up),
+		KTAP_CASE_NAMED("partner 100/full only resolves 100/full",
+				partner_100_full_resolves_100_full),
+		KTAP_CASE_NAMED("config_aneg honours the advertised modes",
+				mac_advertisement_is_honoured),
+		KTAP_CASE_NAMED("suspend/resume keeps the configuration",
+				suspend_resume_keeps_configuration),
+		KTAP_CASE_NAMED(ktap_name("rmmod %s refused while attached", rphy_module()),
+				attached_driver_cannot_be_removed),
+		KTAP_CASE_NAMED(ktap_name("%s removed after detach, genphy drives the PHY",
+					  rphy_module()),
+				genphy_takes_over_without_rust_phy),
+		KTAP_CASE_NAMED(ktap_name("rust_vmdio removed and reloaded with %s loaded",
+					  rphy_module()),
+				vmdio_reloaded_under_driver),
+		KTAP_CASE_NAMED("final rmmod rust_vmdio clean, no kernel warning", final_rmmod_clean),
+	};
+	int status = ktap_run_after(open_kmsg, cases, ARRAY_SIZE(cases));
+
 	close(kmsg);
-	return ktap_finish();
+	return status;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the rust_phy test programs (phy_on_vmdio.c, safety/faults.c) know of
+ * What the rust_phy test programs (phy_on_vmdio.c, debug/faults.c) know of
  * the driver under test.
  *
  * Any driver of the RV1000 can be tested instead: the PHY driver's name, as

@@ -419,23 +419,23 @@ static bool fdinfo(void)
 
 int main(void)
 {
-	ktap_plan(15);
-	if (!rpipe_reset())
-		ktap_diag("the pipe could not be reset: later cases may fail");
-	ktap_result(device_node(), "device_node");
-	ktap_result(fifo_order_and_short_reads(), "fifo_order_and_short_reads");
-	ktap_result(zero_length_calls(), "zero_length_calls");
-	ktap_result(write_takes_what_fits(), "write_takes_what_fits");
-	ktap_result(nonblocking_eagain(), "nonblocking_eagain");
-	ktap_result(not_seekable(), "not_seekable");
-	ktap_result(access_modes(), "access_modes");
-	ktap_result(stats_counts(), "stats_counts");
-	ktap_result(set_capacity_bounds(), "set_capacity_bounds");
-	ktap_result(set_capacity_keeps_data(), "set_capacity_keeps_data");
-	ktap_result(clear_drops_bytes(), "clear_drops_bytes");
-	ktap_result(unknown_ioctls(), "unknown_ioctls");
-	ktap_result(bad_pointers_efault(), "bad_pointers_efault");
-	ktap_result(partial_fault_keeps_rest(), "partial_fault_keeps_rest");
-	ktap_result(fdinfo(), "fdinfo");
-	return ktap_finish();
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(device_node),
+		KTAP_CASE(fifo_order_and_short_reads),
+		KTAP_CASE(zero_length_calls),
+		KTAP_CASE(write_takes_what_fits),
+		KTAP_CASE(nonblocking_eagain),
+		KTAP_CASE(not_seekable),
+		KTAP_CASE(access_modes),
+		KTAP_CASE(stats_counts),
+		KTAP_CASE(set_capacity_bounds),
+		KTAP_CASE(set_capacity_keeps_data),
+		KTAP_CASE(clear_drops_bytes),
+		KTAP_CASE(unknown_ioctls),
+		KTAP_CASE(bad_pointers_efault),
+		KTAP_CASE(partial_fault_keeps_rest),
+		KTAP_CASE(fdinfo),
+	};
+
+	return ktap_run_after(rpipe_setup, cases, ARRAY_SIZE(cases));
 }

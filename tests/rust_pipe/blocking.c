@@ -239,19 +239,18 @@ static bool signal_with_sa_restart_restarts_read(void)
 
 int main(void)
 {
-	ktap_plan(10);
-	if (!rpipe_reset())
-		ktap_diag("the pipe could not be reset: later cases may fail");
-	ktap_result(reader_woken_by_writer(), "reader_woken_by_writer");
-	ktap_result(all_blocked_readers_woken(), "all_blocked_readers_woken");
-	ktap_result(writer_woken_by_reader(), "writer_woken_by_reader");
-	ktap_result(all_blocked_writers_woken(), "all_blocked_writers_woken");
-	ktap_result(writer_woken_by_clear(), "writer_woken_by_clear");
-	ktap_result(writer_woken_by_set_capacity(), "writer_woken_by_set_capacity");
-	ktap_result(nonblock_toggled_by_fcntl(), "nonblock_toggled_by_fcntl");
-	ktap_result(signal_interrupts_read(), "signal_interrupts_read");
-	ktap_result(signal_interrupts_write(), "signal_interrupts_write");
-	ktap_result(signal_with_sa_restart_restarts_read(),
-		    "signal_with_sa_restart_restarts_read");
-	return ktap_finish();
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(reader_woken_by_writer),
+		KTAP_CASE(all_blocked_readers_woken),
+		KTAP_CASE(writer_woken_by_reader),
+		KTAP_CASE(all_blocked_writers_woken),
+		KTAP_CASE(writer_woken_by_clear),
+		KTAP_CASE(writer_woken_by_set_capacity),
+		KTAP_CASE(nonblock_toggled_by_fcntl),
+		KTAP_CASE(signal_interrupts_read),
+		KTAP_CASE(signal_interrupts_write),
+		KTAP_CASE(signal_with_sa_restart_restarts_read),
+	};
+
+	return ktap_run_after(rpipe_setup, cases, ARRAY_SIZE(cases));
 }

@@ -158,21 +158,27 @@ static bool stop_reader(struct reader *r)
 	return false;
 }
 
-int main(void)
+/* What the workload left for the cases to judge. */
+static struct rpipe_stats before;
+static unsigned long long order_errors, split_errors, chunks;
+static bool finished = true, conserved = true;
+static int err;
+
+/*
+ * Runs the workload the cases judge: the readers and writers to their end,
+ * what they moved tallied. False when it could not start.
+ */
+static bool run_workload(void)
 {
 	static struct writer writers[WRITERS];
 	static struct reader readers[READERS];
 	struct sigaction sa = { .sa_handler = wake_on_signal };
-	struct rpipe_stats before, after;
 	unsigned long long written[TAGS] = { 0 }, read_bytes[TAGS] = { 0 };
-	unsigned long long order_errors = 0, split_errors = 0, chunks = 0;
 	unsigned long long sum_written = 0, sum_read = 0;
 	long long start, elapsed;
 	struct timespec until;
-	bool setup, finished = true, conserved = true, stats_ok = true;
-	int err = 0;
+	bool setup;
 
-	ktap_plan(3);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	setup = rpipe_reset();
@@ -194,7 +200,7 @@ int main(void)
 	}
 	if (!setup) {
 		ktap_diag("setup failed: %s", strerror(errno));
-		return 1;
+		return false;
 	}
 
 	for (int i = 0; i < WRITERS; i++) {
@@ -248,28 +254,47 @@ int main(void)
 	conserved = ktap_check(conserved, sum_written == TOTAL_BYTES &&
 				sum_read == TOTAL_BYTES,
 			       "%llu written, %llu read", sum_written, sum_read);
-	ktap_result(!err && finished && conserved, "every_byte_read_exactly_once");
+	return true;
+}
 
+static bool every_byte_read_exactly_once(void)
+{
+	return !err && finished && conserved;
+}
+
+static bool write_calls_stay_contiguous_and_in_order(void)
+{
 	ktap_diag("%llu chunks read", chunks);
-	ktap_result(ktap_check(!err && finished,
-			       order_errors == 0 && split_errors == 0,
-			       "%llu out-of-order calls, %llu split calls",
-			       order_errors, split_errors),
-		    "write_calls_stay_contiguous_and_in_order");
+	return ktap_check(!err && finished, order_errors == 0 && split_errors == 0,
+			  "%llu out-of-order calls, %llu split calls", order_errors, split_errors);
+}
 
-	stats_ok = rpipe_stats(fd_read, &after);
-	stats_ok = ktap_check(stats_ok, after.bytes_written - before.bytes_written ==
-				       TOTAL_BYTES, "bytes_written +%llu",
-			      (unsigned long long)(after.bytes_written - before.bytes_written));
-	stats_ok = ktap_check(stats_ok, after.bytes_read - before.bytes_read ==
-				       TOTAL_BYTES, "bytes_read +%llu",
-			      (unsigned long long)(after.bytes_read - before.bytes_read));
-	stats_ok = ktap_check(stats_ok, after.len == 0, "len %llu",
-			      (unsigned long long)after.len);
-	ktap_result(stats_ok, "stats_account_for_every_byte");
+static bool stats_account_for_every_byte(void)
+{
+	struct rpipe_stats after;
+	bool ok;
+
+	ok = rpipe_stats(fd_read, &after);
+	ok = ktap_check(ok, after.bytes_written - before.bytes_written == TOTAL_BYTES,
+			"bytes_written +%llu",
+			(unsigned long long)(after.bytes_written - before.bytes_written));
+	ok = ktap_check(ok, after.bytes_read - before.bytes_read == TOTAL_BYTES,
+			"bytes_read +%llu", (unsigned long long)(after.bytes_read - before.bytes_read));
+	ok = ktap_check(ok, after.len == 0, "len %llu", (unsigned long long)after.len);
+	return ok;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(every_byte_read_exactly_once),
+		KTAP_CASE(write_calls_stay_contiguous_and_in_order),
+		KTAP_CASE(stats_account_for_every_byte),
+	};
+	int status = ktap_run_after(run_workload, cases, ARRAY_SIZE(cases));
 
 	close(fd_write);
 	close(fd_read);
 	rpipe_reset();
-	return ktap_finish();
+	return status;
 }

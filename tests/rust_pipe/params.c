@@ -168,7 +168,17 @@ static bool capacity_accepted(uint64_t capacity)
 	return ok;
 }
 
-static bool default_capacity(void)
+static bool capacity_min_accepted(void)
+{
+	return capacity_accepted(RPIPE_CAPACITY_MIN);
+}
+
+static bool capacity_max_accepted(void)
+{
+	return capacity_accepted(RPIPE_CAPACITY_MAX);
+}
+
+static bool default_capacity_after_reload(void)
 {
 	struct rpipe_stats stats;
 	int fd = rpipe_open(O_RDONLY);
@@ -186,25 +196,34 @@ static bool default_capacity(void)
 	return ok;
 }
 
-int main(void)
+/* The module's path, and the module loaded, as every case starts. */
+static bool setup(void)
 {
 	const char *dir = getenv("RKM_MODULES_DIR");
 
-	ktap_plan(6);
 	snprintf(ko_path, sizeof(ko_path), "%s/%s/%s.ko", dir ? dir : "modules",
 		 rpipe_module(), rpipe_module());
 	if (!module_loaded()) {
 		ktap_diag("%s is not loaded: loading it", rpipe_module());
 		load("");
 	}
-	ktap_result(unload_refused_while_open(), "unload_refused_while_open");
-	ktap_result(unload_and_reload(), "unload_and_reload");
-	ktap_result(invalid_capacity_refused(), "invalid_capacity_refused");
-	ktap_result(capacity_accepted(RPIPE_CAPACITY_MIN), "capacity_min_accepted");
-	ktap_result(capacity_accepted(RPIPE_CAPACITY_MAX), "capacity_max_accepted");
-	ktap_result(default_capacity(), "default_capacity_after_reload");
+	return true;
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(unload_refused_while_open),
+		KTAP_CASE(unload_and_reload),
+		KTAP_CASE(invalid_capacity_refused),
+		KTAP_CASE(capacity_min_accepted),
+		KTAP_CASE(capacity_max_accepted),
+		KTAP_CASE(default_capacity_after_reload),
+	};
+	int status = ktap_run_after(setup, cases, ARRAY_SIZE(cases));
+
 	/* Leave the module loaded, whatever happened. */
 	if (!module_loaded() && load(""))
 		ktap_diag("could not reload %s: %s", rpipe_module(), strerror(errno));
-	return ktap_finish();
+	return status;
 }

@@ -272,17 +272,16 @@ static bool epoll_teardown_orders(void)
 
 int main(void)
 {
-	ktap_plan(8);
-	if (!rpipe_reset())
-		ktap_diag("the pipe could not be reset: later cases may fail");
-	ktap_result(poll_states(), "poll_states");
-	ktap_result(poll_follows_access_mode(), "poll_follows_access_mode");
-	ktap_result(poll_wakes_reader_and_writer(), "poll_wakes_reader_and_writer");
-	ktap_result(select_works(), "select_works");
-	ktap_result(epoll_level_triggered(), "epoll_level_triggered");
-	ktap_result(epoll_edge_triggered_every_change(),
-		    "epoll_edge_triggered_every_change");
-	ktap_result(epoll_writer_woken_by_ioctls(), "epoll_writer_woken_by_ioctls");
-	ktap_result(epoll_teardown_orders(), "epoll_teardown_orders");
-	return ktap_finish();
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(poll_states),
+		KTAP_CASE(poll_follows_access_mode),
+		KTAP_CASE(poll_wakes_reader_and_writer),
+		KTAP_CASE(select_works),
+		KTAP_CASE(epoll_level_triggered),
+		KTAP_CASE(epoll_edge_triggered_every_change),
+		KTAP_CASE(epoll_writer_woken_by_ioctls),
+		KTAP_CASE(epoll_teardown_orders),
+	};
+
+	return ktap_run_after(rpipe_setup, cases, ARRAY_SIZE(cases));
 }

@@ -106,6 +106,17 @@ static inline bool rpipe_reset(void)
 	return ok;
 }
 
+/*
+ * The setup of a program's cases (ktap_run_after()): the pipe as reset. A
+ * failure is told, not fatal: each case resets what it needs again.
+ */
+static inline bool rpipe_setup(void)
+{
+	if (!rpipe_reset())
+		ktap_diag("the pipe could not be reset: later cases may fail");
+	return true;
+}
+
 /* Writes until the pipe is full; @fd must be non-blocking. */
 static inline bool rpipe_fill(int fd)
 {

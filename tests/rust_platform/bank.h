@@ -9,7 +9,7 @@
  *
  * Any driver of these banks can be tested instead, on banks of its own (the
  * same six, with the same properties): the environment names the driver
- * and its banks, rust_platform's are the defaults (tests/twin.h). For
+ * and its banks, rust_platform's are the defaults (tests/lib/twin.h). For
  * c_platform, tests/c_platform/twin.env gives them:
  *
  *   RKM_PLATFORM_DRIVER  the driver: /sys/bus/platform/drivers/<name>, and
@@ -333,6 +333,12 @@ static inline int klog_bugs(void)
 	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 		total += klog_count(markers[i], NULL);
 	return total;
+}
+
+/* A case: no kernel bug reported since boot (see klog_bugs()). */
+static inline bool no_kernel_bug(void)
+{
+	return klog_bugs() == 0;
 }
 
 #endif /* RKM_TESTS_RUST_PLATFORM_BANK_H */

@@ -208,46 +208,76 @@ static bool registers_changed_while_unbound_show_after_bind(const struct bank *a
 	return ok;
 }
 
-int main(void)
+static struct bank a = BANK_A, b = BANK_B;
+
+/* Maps the windows of banks A and B, which must be bound. */
+static bool map_bound_banks(void)
 {
-	struct bank a = BANK_A, b = BANK_B;
 	void *map = MAP_FAILED;
 	int fd;
-
-	ktap_plan(6);
 
 	windows_phys = bank_window(a.index);
 	/* O_SYNC: an uncached mapping, as befits device registers. */
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
-	if (fd >= 0)
+	if (fd >= 0) {
 		map = mmap(NULL, WINDOWS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, windows_phys);
+		close(fd);
+	}
 	if (map == MAP_FAILED) {
 		ktap_diag("cannot map %#lx from /dev/mem: %s", windows_phys, strerror(errno));
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "bank windows mapped through /dev/mem");
-		return ktap_finish();
+		return false;
 	}
 	windows = map;
 	if (!bank_find(&a) || !bank_find(&b) || !bank_bound(&a) || !bank_bound(&b)) {
 		ktap_diag("banks A and B must be bound to run these cases");
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "banks A and B bound");
-		return ktap_finish();
+		return false;
 	}
+	return true;
+}
 
-	ktap_result(sysfs_writes_reach_registers(&a, &b),
-		    "sysfs writes are in each bank's registers, read through /dev/mem");
-	ktap_result(register_writes_show_in_sysfs(&a, &b),
-		    "registers written through /dev/mem show in each bank's sysfs files");
-	ktap_result(field_writes_keep_other_bits(&a),
-		    "enable/mode/channels writes keep register bits only the device knows");
-	ktap_result(rejected_writes_touch_no_register(&a),
-		    "rejected sysfs writes leave every register of the bank unchanged");
-	ktap_result(registers_changed_while_unbound_show_after_bind(&a),
-		    "registers changed while bank A is unbound show after binding it");
-	ktap_result(klog_bugs() == 0, "no kernel warning or bug reported");
+static bool sysfs_writes_reach_both(void)
+{
+	return sysfs_writes_reach_registers(&a, &b);
+}
 
-	munmap(map, WINDOWS_SIZE);
-	close(fd);
-	return ktap_finish();
+static bool register_writes_show_in_both(void)
+{
+	return register_writes_show_in_sysfs(&a, &b);
+}
+
+static bool field_writes_keep_other_bits_of_a(void)
+{
+	return field_writes_keep_other_bits(&a);
+}
+
+static bool rejected_writes_touch_nothing_of_a(void)
+{
+	return rejected_writes_touch_no_register(&a);
+}
+
+static bool changes_while_unbound_show(void)
+{
+	return registers_changed_while_unbound_show_after_bind(&a);
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("sysfs writes are in each bank's registers, read through /dev/mem",
+				sysfs_writes_reach_both),
+		KTAP_CASE_NAMED("registers written through /dev/mem show in each bank's sysfs files",
+				register_writes_show_in_both),
+		KTAP_CASE_NAMED("enable/mode/channels writes keep register bits only the device knows",
+				field_writes_keep_other_bits_of_a),
+		KTAP_CASE_NAMED("rejected sysfs writes leave every register of the bank unchanged",
+				rejected_writes_touch_nothing_of_a),
+		KTAP_CASE_NAMED("registers changed while bank A is unbound show after binding it",
+				changes_while_unbound_show),
+		KTAP_CASE_NAMED("no kernel warning or bug reported", no_kernel_bug),
+	};
+	int status = ktap_run_after(map_bound_banks, cases, ARRAY_SIZE(cases));
+
+	if (windows)
+		munmap((void *)windows, WINDOWS_SIZE);
+	return status;
 }

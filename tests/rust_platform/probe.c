@@ -81,29 +81,56 @@ static bool bad_bank_rejected(struct bank *b, const char *reason)
 	return ok;
 }
 
+static struct bank a = BANK_A, b = BANK_B, missing = BANK_MISSING, bad_mode = BANK_BAD_MODE;
+/* Whether each good bank was found bound: its properties are read only then. */
+static bool a_bound, b_bound;
+
+static bool bank_a_bound(void)
+{
+	a_bound = good_bank_bound(&a);
+	return a_bound;
+}
+
+static bool bank_b_bound(void)
+{
+	b_bound = good_bank_bound(&b);
+	return b_bound;
+}
+
+static bool bank_a_properties(void)
+{
+	return a_bound && properties_shown(&a, "bank-a", "5", "100 200 300");
+}
+
+static bool bank_b_properties(void)
+{
+	return b_bound && properties_shown(&b, "bank-b", "3", "1000 65535");
+}
+
+static bool missing_property_rejected(void)
+{
+	return bad_bank_rejected(&missing, "'rkm,channel-limits' is missing");
+}
+
+static bool out_of_range_property_rejected(void)
+{
+	return bad_bank_rejected(&bad_mode, "'rkm,max-mode' is 99");
+}
+
 int main(void)
 {
-	struct bank a = BANK_A, b = BANK_B, missing = BANK_MISSING, bad_mode = BANK_BAD_MODE;
-	bool a_ok, b_ok;
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("bank A bound with its files, region and mapping", bank_a_bound),
+		KTAP_CASE_NAMED("bank B bound with its files, region and mapping", bank_b_bound),
+		KTAP_CASE_NAMED("bank A shows its firmware label, u32 and u32 array",
+				bank_a_properties),
+		KTAP_CASE_NAMED("bank B shows its own properties and the max-mode default",
+				bank_b_properties),
+		KTAP_CASE_NAMED("missing required property: EINVAL, one dev_err, nothing kept",
+				missing_property_rejected),
+		KTAP_CASE_NAMED("out-of-range property: EINVAL, one dev_err, nothing kept",
+				out_of_range_property_rejected),
+	};
 
-	ktap_plan(6);
-
-	a_ok = ktap_result(good_bank_bound(&a), "bank A bound with its files, region and mapping");
-	b_ok = ktap_result(good_bank_bound(&b), "bank B bound with its files, region and mapping");
-	if (a_ok)
-		ktap_result(properties_shown(&a, "bank-a", "5", "100 200 300"),
-			    "bank A shows its firmware label, u32 and u32 array");
-	else
-		ktap_result(false, "bank A shows its firmware label, u32 and u32 array");
-	if (b_ok)
-		ktap_result(properties_shown(&b, "bank-b", "3", "1000 65535"),
-			    "bank B shows its own properties and the max-mode default");
-	else
-		ktap_result(false, "bank B shows its own properties and the max-mode default");
-	ktap_result(bad_bank_rejected(&missing, "'rkm,channel-limits' is missing"),
-		    "missing required property: EINVAL, one dev_err, nothing kept");
-	ktap_result(bad_bank_rejected(&bad_mode, "'rkm,max-mode' is 99"),
-		    "out-of-range property: EINVAL, one dev_err, nothing kept");
-
-	return ktap_finish();
+	return ktap_run(cases, ARRAY_SIZE(cases));
 }

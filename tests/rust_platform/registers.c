@@ -114,57 +114,79 @@ static bool rebind_shows_device_state(const struct bank *a)
 	return ok;
 }
 
+static const struct bad_write bank_a_writes[] = {
+	{ "scratch", "\n", EINVAL },
+	{ "scratch", "abc", EINVAL },
+	{ "scratch", "-1", EINVAL },
+	{ "scratch", "0x", EINVAL },
+	{ "scratch", "12 13", EINVAL },
+	{ "scratch", "\xff\xfe", EINVAL },
+	{ "scratch", "4294967296", ERANGE },
+	{ "scratch", "0x100000000", ERANGE },
+	{ "enable", "2", EINVAL },
+	{ "enable", "on", EINVAL },
+	{ "mode", "6", ERANGE },
+	{ "mode", "99999999999", ERANGE },
+	{ "mode", "five", EINVAL },
+	{ "channels", "1 2", EINVAL },
+	{ "channels", "1 2 3 4 5 6 7 8 9", EINVAL },
+	{ "channels", "1 two 3", EINVAL },
+	{ "channels", "100 201 300", ERANGE },
+	{ "label", "x", EACCES },
+	{ "max_mode", "1", EACCES },
+	{ "channel_limits", "1 1 1", EACCES },
+};
+static const struct bad_write bank_b_writes[] = {
+	/* Bank B has no rkm,max-mode: the default 3 applies. */
+	{ "mode", "4", ERANGE },
+	{ "channels", "1000 65536", ERANGE },
+	{ "channels", "1 2 3", EINVAL },
+};
+
+static struct bank a = BANK_A, b = BANK_B;
+
+static bool banks_bound(void)
+{
+	if (bank_find(&a) && bank_find(&b) && bank_bound(&a) && bank_bound(&b))
+		return true;
+	ktap_diag("banks A and B must be bound to run these cases");
+	return false;
+}
+
+static bool separate_values(void)
+{
+	return banks_hold_separate_values(&a, &b);
+}
+
+static bool invalid_writes_rejected(void)
+{
+	return bad_writes_rejected(&a, bank_a_writes, ARRAY_SIZE(bank_a_writes)) &&
+	       bad_writes_rejected(&b, bank_b_writes, ARRAY_SIZE(bank_b_writes));
+}
+
+static bool unbind_a_keeps_b(void)
+{
+	return unbind_one_keeps_the_other(&a, &b);
+}
+
+static bool rebind_a_shows_device_state(void)
+{
+	return rebind_shows_device_state(&a);
+}
+
 int main(void)
 {
-	static const struct bad_write bank_a_writes[] = {
-		{ "scratch", "\n", EINVAL },
-		{ "scratch", "abc", EINVAL },
-		{ "scratch", "-1", EINVAL },
-		{ "scratch", "0x", EINVAL },
-		{ "scratch", "12 13", EINVAL },
-		{ "scratch", "\xff\xfe", EINVAL },
-		{ "scratch", "4294967296", ERANGE },
-		{ "scratch", "0x100000000", ERANGE },
-		{ "enable", "2", EINVAL },
-		{ "enable", "on", EINVAL },
-		{ "mode", "6", ERANGE },
-		{ "mode", "99999999999", ERANGE },
-		{ "mode", "five", EINVAL },
-		{ "channels", "1 2", EINVAL },
-		{ "channels", "1 2 3 4 5 6 7 8 9", EINVAL },
-		{ "channels", "1 two 3", EINVAL },
-		{ "channels", "100 201 300", ERANGE },
-		{ "label", "x", EACCES },
-		{ "max_mode", "1", EACCES },
-		{ "channel_limits", "1 1 1", EACCES },
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("each bank reads back its own writes, control fields independent",
+				separate_values),
+		KTAP_CASE_NAMED("invalid writes fail with EINVAL/ERANGE/EACCES and change nothing",
+				invalid_writes_rejected),
+		KTAP_CASE_NAMED("unbinding bank A releases it while bank B keeps working",
+				unbind_a_keeps_b),
+		KTAP_CASE_NAMED("rebinding bank A shows the values the device kept",
+				rebind_a_shows_device_state),
+		KTAP_CASE_NAMED("no kernel warning or bug reported", no_kernel_bug),
 	};
-	static const struct bad_write bank_b_writes[] = {
-		/* Bank B has no rkm,max-mode: the default 3 applies. */
-		{ "mode", "4", ERANGE },
-		{ "channels", "1000 65536", ERANGE },
-		{ "channels", "1 2 3", EINVAL },
-	};
-	struct bank a = BANK_A, b = BANK_B;
 
-	ktap_plan(5);
-	if (!bank_find(&a) || !bank_find(&b) || !bank_bound(&a) || !bank_bound(&b)) {
-		ktap_diag("banks A and B must be bound to run these cases");
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "banks A and B bound");
-		return ktap_finish();
-	}
-
-	ktap_result(banks_hold_separate_values(&a, &b),
-		    "each bank reads back its own writes, control fields independent");
-	ktap_result(bad_writes_rejected(&a, bank_a_writes,
-					sizeof(bank_a_writes) / sizeof(bank_a_writes[0])) &&
-		    bad_writes_rejected(&b, bank_b_writes,
-					sizeof(bank_b_writes) / sizeof(bank_b_writes[0])),
-		    "invalid writes fail with EINVAL/ERANGE/EACCES and change nothing");
-	ktap_result(unbind_one_keeps_the_other(&a, &b),
-		    "unbinding bank A releases it while bank B keeps working");
-	ktap_result(rebind_shows_device_state(&a),
-		    "rebinding bank A shows the values the device kept");
-	ktap_result(klog_bugs() == 0, "no kernel warning or bug reported");
-	return ktap_finish();
+	return ktap_run_after(banks_bound, cases, ARRAY_SIZE(cases));
 }

@@ -107,36 +107,55 @@ static bool too_long_label_is_efbig(const struct bank *b)
 	return ok;
 }
 
-int main(void)
+static struct bank fits = BANK_LABEL_FITS, too_long = BANK_LABEL_TOO_LONG;
+static bool bound;
+/* The kernel log's counts before the cases, to tell the reports they add. */
+static int bugs_before, bad_count_before;
+
+static bool count_reports(void)
 {
-	struct bank fits = BANK_LABEL_FITS, too_long = BANK_LABEL_TOO_LONG;
-	int bugs_before, bad_count_before, bugs, bad_count;
-	bool bound, ok;
-
-	ktap_plan(4);
-
 	bugs_before = klog_bugs();
 	bad_count_before = klog_count("bad count", NULL);
+	return true;
+}
 
-	bound = ktap_result(banks_bound(&fits, &too_long), "both label-limit banks are bound");
-	if (bound) {
-		ktap_result(longest_label_reads_whole(&fits),
-			    "a show of PAGE_SIZE - 1 bytes reads back whole");
-		ktap_result(too_long_label_is_efbig(&too_long),
-			    "a show of PAGE_SIZE bytes fails with EFBIG");
-	} else {
-		ktap_result(false, "a show of PAGE_SIZE - 1 bytes reads back whole");
-		ktap_result(false, "a show of PAGE_SIZE bytes fails with EFBIG");
-	}
+static bool label_banks_bound(void)
+{
+	bound = banks_bound(&fits, &too_long);
+	return bound;
+}
 
-	bugs = klog_bugs();
-	bad_count = klog_count("bad count", NULL);
+static bool longest_label(void)
+{
+	return bound && longest_label_reads_whole(&fits);
+}
+
+static bool too_long_label(void)
+{
+	return bound && too_long_label_is_efbig(&too_long);
+}
+
+static bool no_new_report(void)
+{
+	int bugs = klog_bugs(), bad_count = klog_count("bad count", NULL);
+	bool ok;
+
 	ok = ktap_check(true, bugs_before >= 0 && bad_count_before >= 0 && bugs >= 0 &&
 			bad_count >= 0, "cannot read the kernel log");
 	ok = ktap_check(ok, bugs == bugs_before, "%d new kernel bug reports", bugs - bugs_before);
 	ok = ktap_check(ok, bad_count == bad_count_before, "%d new \"bad count\" lines",
 			bad_count - bad_count_before);
-	ktap_result(ok, "no kernel warning and no \"bad count\" report");
+	return ok;
+}
 
-	return ktap_finish();
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("both label-limit banks are bound", label_banks_bound),
+		KTAP_CASE_NAMED("a show of PAGE_SIZE - 1 bytes reads back whole", longest_label),
+		KTAP_CASE_NAMED("a show of PAGE_SIZE bytes fails with EFBIG", too_long_label),
+		KTAP_CASE_NAMED("no kernel warning and no \"bad count\" report", no_new_report),
+	};
+
+	return ktap_run_after(count_reports, cases, ARRAY_SIZE(cases));
 }

@@ -10,6 +10,7 @@
  * instead of reaching the freed bank.
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -254,29 +255,30 @@ static bool stale_fd_refused(void)
 	return ok;
 }
 
-int main(void)
+static bool banks_ready(void)
 {
-	bool ready;
-
-	ktap_plan(4);
-
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ready = shared != MAP_FAILED && bank_find(&a) && bank_find(&b) &&
-		bank_bound(&a) && bank_bound(&b) &&
-		attr_write(&a, "scratch", "0x5c5c0000") == 0 &&
-		attr_write(&a, "channels", "0 0 0") == 0 &&
-		attr_write(&b, "scratch", B_SCRATCH) == 0;
-	if (!ready) {
-		ktap_diag("banks A and B must be bound and writable to run these cases");
-		while (ktap_number < ktap_planned)
-			ktap_result(false, "banks A and B ready");
-		return ktap_finish();
-	}
+	if (shared != MAP_FAILED && bank_find(&a) && bank_find(&b) &&
+	    bank_bound(&a) && bank_bound(&b) &&
+	    attr_write(&a, "scratch", "0x5c5c0000") == 0 &&
+	    attr_write(&a, "channels", "0 0 0") == 0 &&
+	    attr_write(&b, "scratch", B_SCRATCH) == 0)
+		return true;
+	ktap_diag("banks A and B must be bound and writable to run these cases");
+	return false;
+}
 
-	ktap_result(race_unbind(), "concurrent readers and writers survive repeated unbind/bind");
-	ktap_result(bank_a_intact(), "bank A bound, consistent and working afterwards");
-	ktap_result(stale_fd_refused(), "a file opened before unbind fails with ENODEV after it");
-	ktap_result(klog_bugs() == 0, "no kernel warning or bug reported");
-	return ktap_finish();
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("concurrent readers and writers survive repeated unbind/bind",
+				race_unbind),
+		KTAP_CASE_NAMED("bank A bound, consistent and working afterwards", bank_a_intact),
+		KTAP_CASE_NAMED("a file opened before unbind fails with ENODEV after it",
+				stale_fd_refused),
+		KTAP_CASE_NAMED("no kernel warning or bug reported", no_kernel_bug),
+	};
+
+	return ktap_run_after(banks_ready, cases, ARRAY_SIZE(cases));
 }

@@ -126,23 +126,50 @@ static bool polled_link_follows_changes(void)
 	return vmdio_use_link_irq("mac") && link_comes_up("up 1000/full") && ok;
 }
 
+/* The kernel log from before the first case on (kmsg_clean()). */
+static int kmsg = -1;
+
+static bool open_kmsg(void)
+{
+	kmsg = kmsg_open();
+	return true;
+}
+
+static bool genphy_binds_unless_rust_phy(void)
+{
+	if (module_loaded("rust_phy")) {
+		ktap_case_skip("rust_phy is loaded and drives the PHY");
+		return true;
+	}
+	return genphy_binds();
+}
+
+static bool link_up_at_best_mode(void)
+{
+	return link_comes_up("up 1000/full");
+}
+
+static bool polled_link_and_clean_log(void)
+{
+	return polled_link_follows_changes() && kmsg_clean(kmsg);
+}
+
 int main(void)
 {
-	int kmsg = kmsg_open();
+	static const struct ktap_case cases[] = {
+		KTAP_CASE_NAMED("genphy binds the emulated PHY", genphy_binds_unless_rust_phy),
+		KTAP_CASE_NAMED("link up at the best common mode", link_up_at_best_mode),
+		KTAP_CASE_NAMED("partner change renegotiates", partner_100_half_resolves_100_half),
+		KTAP_CASE_NAMED("unplug and replug the cable", cable_cycle),
+		KTAP_CASE_NAMED("bad debugfs input: EINVAL, nothing changes", bad_input_rejected),
+		KTAP_CASE_NAMED("MAC knobs need the PHY attached", detached_knobs_fail_with_enodev),
+		KTAP_CASE_NAMED("with the MAC's interrupt phylib does not poll",
+				mac_interrupt_replaces_polling),
+		KTAP_CASE_NAMED("polled: link follows partner and cable, the log shows the polls, no kernel warning",
+				polled_link_and_clean_log),
+	};
+	int status = ktap_run_after(open_kmsg, cases, ARRAY_SIZE(cases));
 
-	ktap_plan(8);
-	if (module_loaded("rust_phy"))
-		ktap_skip("rust_phy is loaded and drives the PHY", "genphy binds the emulated PHY");
-	else
-		ktap_result(genphy_binds(), "genphy binds the emulated PHY");
-	ktap_result(link_comes_up("up 1000/full"), "link up at the best common mode");
-	ktap_result(partner_100_half_resolves_100_half(), "partner change renegotiates");
-	ktap_result(cable_cycle(), "unplug and replug the cable");
-	ktap_result(bad_input_rejected(), "bad debugfs input: EINVAL, nothing changes");
-	ktap_result(detached_knobs_fail_with_enodev(), "MAC knobs need the PHY attached");
-	ktap_result(mac_interrupt_replaces_polling(), "with the MAC's interrupt phylib does not poll");
-	ktap_result(polled_link_follows_changes() && kmsg_clean(kmsg),
-		    "polled: link follows partner and cable, the log shows the polls, no kernel warning");
 	close(kmsg);
-	return ktap_finish();
+	return status;
 }

@@ -34,7 +34,7 @@ say "256!: $out (above REDU_FACTORIAL_MAX)"
 echo
 echo "A message into the device buffer by DMA and back, and an interrupt raised"
 out=$(perl -e '
-	# The UAPI numbers in the generic ioctl encoding (see vm/exercise.sh).
+	# The UAPI numbers in the generic ioctl encoding (see tests/rust_edu/debug/exercise.sh).
 	sub ioc { my ($dir, $size, $nr) = @_; ($dir << 30) | ($size << 16) | (0xED << 8) | $nr }
 	sysopen(my $edu, "/dev/rust-edu", 02 | 04000) or die "open: $!\n";
 	my ($out, $back) = ("moved by the device" . "", "\0" x 19);

@@ -6,7 +6,7 @@
 # still works on the open file; after the close rmmod succeeds and the node
 # is gone.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu

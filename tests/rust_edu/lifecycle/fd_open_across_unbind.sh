@@ -7,7 +7,7 @@
 # touching the device; closing it works. A new bind brings a working node
 # back.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu

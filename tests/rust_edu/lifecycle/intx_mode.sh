@@ -6,7 +6,7 @@
 # lists the handler on an IO-APIC line, and factorials, transfers and raised
 # interrupts all complete, each interrupt acknowledged.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu msi=0

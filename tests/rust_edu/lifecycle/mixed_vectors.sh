@@ -22,7 +22,7 @@
 # kernel crate leaves its vectors to the devres core until unbind and dropping
 # them frees nothing: 1 binds and works as 2. Features unknown: 7.3's.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu mix_vectors=1

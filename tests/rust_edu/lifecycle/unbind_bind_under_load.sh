@@ -9,7 +9,7 @@
 # running at an unbind is waited for before the DMA memory is freed. The
 # workers run from before the first unbind until after the last bind.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 CYCLES=4
 # Far beyond the rounds the cycles take (a round moves two transfers, each

@@ -4,7 +4,7 @@
 # An unbind while a read(2) sleeps waiting for the device's interrupt: the
 # unbind completes, and the read ends with ENODEV instead of sleeping on.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 lc_edu_bdf
 lc_insmod rust_edu

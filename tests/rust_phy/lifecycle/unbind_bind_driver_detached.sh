@@ -9,7 +9,7 @@
 # A twin's run (c_phy) has its driver and module instead (LC_PHY_DRIVER,
 # LC_PHY_MODULE), on the same PHY of rust_vmdio.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 DRIVER=$LC_PHY_DRIVER

@@ -1,64 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Part of fuzz.c: what phase 1 predicts the driver against. A model of the
- * FIFO (its bytes and the counters RPIPE_GET_STATS must report), the pool of
- * descriptors the calls pick from with the access each one has, the poll
- * events the model implies, and the check of the driver's counters after
- * every call.
+ * Part of the rust_pipe fuzzer (main.c): what phase 1 predicts the driver
+ * against. A model of the FIFO (its bytes and the counters RPIPE_GET_STATS
+ * must report), the pool of descriptors the calls pick from with the access
+ * each one has, the poll events the model implies, and the check of the
+ * driver's counters after every call.
  */
 #ifndef RKM_TESTS_RUST_PIPE_FUZZ_MODEL_H
 #define RKM_TESTS_RUST_PIPE_FUZZ_MODEL_H
 
 #include "../rpipe_test.h"
 
-#include <poll.h>
-#include <sys/epoll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "fuzz.h"
 #include "expect.h"
 
 #define POOL_FIXED		6
 #define POOL_DYNAMIC		6
+
 /* A descriptor number this program never has open. */
 #define CLOSED_FD		9999
 
-static struct {
+/* The FIFO as phase 1 predicts it. */
+struct fifo_model {
 	uint8_t bytes[RPIPE_CAPACITY_MAX];	/* a ring; capacity never exceeds it */
 	size_t head, len;
 	struct rpipe_stats stats;		/* what RPIPE_GET_STATS must say */
-} model;
+};
 
-static uint8_t scratch[RPIPE_CAPACITY_MAX], expected[RPIPE_CAPACITY_MAX];
+extern struct fifo_model model;
 
-static void model_push(const uint8_t *bytes, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		model.bytes[(model.head + model.len + i) % RPIPE_CAPACITY_MAX] = bytes[i];
-	model.len += n;
-	model.stats.len = model.len;
-	model.stats.bytes_written += n;
-}
+extern uint8_t scratch[RPIPE_CAPACITY_MAX], expected[RPIPE_CAPACITY_MAX];
 
-static void model_pop(uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = model.bytes[(model.head + i) % RPIPE_CAPACITY_MAX];
-	model.head = (model.head + n) % RPIPE_CAPACITY_MAX;
-	model.len -= n;
-	model.stats.len = model.len;
-	model.stats.bytes_read += n;
-}
+void model_push(const uint8_t *bytes, size_t n);
 
-static void model_clear(void)
-{
-	model.head = model.len = 0;
-	model.stats.len = 0;
-}
+void model_pop(uint8_t *out, size_t n);
 
-static size_t model_free(void)
-{
-	return model.stats.capacity - model.len;
-}
+void model_clear(void);
+
+size_t model_free(void);
 
 /* A descriptor the fuzzer uses, and what it refers to. */
 struct fd_entry {
@@ -72,54 +54,19 @@ struct fd_entry {
 };
 
 /* The fixed descriptors, the dynamic ones, and one that is never open. */
-static struct fd_entry pool[POOL_FIXED + POOL_DYNAMIC + 1];
-static struct fd_entry *const stats_fd = &pool[0];
-static struct fd_entry *const closed_fd = &pool[POOL_FIXED + POOL_DYNAMIC];
-static int epoll_fd = -1;
+extern struct fd_entry pool[POOL_FIXED + POOL_DYNAMIC + 1];
 
-static void name_entry(struct fd_entry *f)
-{
-	static const char *const modes[] = { "ro", "wo", "rw", "none" };
+extern struct fd_entry *const stats_fd;
 
-	snprintf(f->name, sizeof(f->name), "%s%s%s", f->flags & O_PATH ? "path-" : "",
-		 modes[f->flags & O_ACCMODE], f->flags & O_NONBLOCK ? "-nb" : "");
-}
+extern struct fd_entry *const closed_fd;
 
-static void set_entry(struct fd_entry *f, int fd, int flags)
-{
-	int mode = flags & O_ACCMODE;
+extern int epoll_fd;
 
-	f->fd = fd;
-	f->open = true;
-	f->driver = !(flags & O_PATH);
-	f->can_read = f->driver && (mode == O_RDONLY || mode == O_RDWR);
-	f->can_write = f->driver && (mode == O_WRONLY || mode == O_RDWR);
-	f->nonblock = flags & O_NONBLOCK;
-	f->epoll_events = 0;
-	f->flags = flags;
-	name_entry(f);
-}
+void name_entry(struct fd_entry *f);
 
-static bool setup_pool(void)
-{
-	static const int fixed[POOL_FIXED] = {
-		O_RDWR | O_NONBLOCK, O_RDWR, O_RDONLY | O_NONBLOCK, O_WRONLY | O_NONBLOCK,
-		O_ACCMODE | O_NONBLOCK, O_PATH | O_RDWR,
-	};
+void set_entry(struct fd_entry *f, int fd, int flags);
 
-	for (int i = 0; i < POOL_FIXED; i++) {
-		int fd = rpipe_open(fixed[i]);
-
-		if (fd < 0)
-			return false;
-		set_entry(&pool[i], fd, fixed[i]);
-	}
-	closed_fd->fd = CLOSED_FD;
-	closed_fd->open = true;
-	snprintf(closed_fd->name, sizeof(closed_fd->name), "closed");
-	epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	return epoll_fd >= 0;
-}
+bool setup_pool(void);
 
 /*
  * A descriptor from the pool, or the closed one. Calls that need read or
@@ -128,44 +75,13 @@ static bool setup_pool(void)
  */
 enum fd_need { ANY_FD, READER_FD, WRITER_FD };
 
-static struct fd_entry *pick_fd(uint64_t *rng, enum fd_need need)
-{
-	bool insist = need != ANY_FD && rng_below(rng, 8);
-	struct fd_entry *f;
+struct fd_entry *pick_fd(uint64_t *rng, enum fd_need need);
 
-	if (!insist && rng_below(rng, 30) == 0)
-		return closed_fd;
-	do
-		f = &pool[rng_below(rng, POOL_FIXED + POOL_DYNAMIC)];
-	while (!f->open ||
-	       (insist && !(need == READER_FD ? f->can_read : f->can_write)));
-	return f;
-}
+uint32_t model_events(const struct fd_entry *f);
 
-/* The poll events the driver reports for @f, per the model. */
-static uint32_t model_events(const struct fd_entry *f)
-{
-	uint32_t events = 0;
+bool get_stats(int fd, struct rpipe_stats *stats);
 
-	if (f->can_read && model.len)
-		events |= POLLIN | POLLRDNORM;
-	if (f->can_write && model_free())
-		events |= POLLOUT | POLLWRNORM;
-	return events;
-}
-
-static bool get_stats(int fd, struct rpipe_stats *stats)
-{
-	count_call();
-	return ioctl(fd, RPIPE_GET_STATS, stats) == 0;
-}
-
-static bool stats_equal(const struct rpipe_stats *a, const struct rpipe_stats *b)
-{
-	return a->capacity == b->capacity && a->len == b->len &&
-	       a->bytes_written == b->bytes_written && a->bytes_read == b->bytes_read &&
-	       a->readers == b->readers && a->writers == b->writers;
-}
+bool stats_equal(const struct rpipe_stats *a, const struct rpipe_stats *b);
 
 #define STATS_FMT "capacity %llu len %llu written %llu read %llu readers %u writers %u"
 #define STATS_ARGS(s)                                                              \
@@ -173,27 +89,6 @@ static bool stats_equal(const struct rpipe_stats *a, const struct rpipe_stats *b
 		(unsigned long long)(s).bytes_written, (unsigned long long)(s).bytes_read, \
 		(s).readers, (s).writers
 
-/*
- * Compares the driver's counters with the model after op @op. On a mismatch
- * the model adopts the driver's view, and both are emptied so that later
- * content checks are meaningful again.
- */
-static void check_state(enum test_case c, long op, const char *call)
-{
-	struct rpipe_stats now;
-
-	if (!get_stats(stats_fd->fd, &now)) {
-		fail(c, "op %ld: RPIPE_GET_STATS after %s: %s", op, call, strerror(errno));
-		return;
-	}
-	if (stats_equal(&now, &model.stats))
-		return;
-	fail(c, "op %ld: after %s: " STATS_FMT ", the model says " STATS_FMT, op, call,
-	     STATS_ARGS(now), STATS_ARGS(model.stats));
-	count_call();
-	ioctl(stats_fd->fd, RPIPE_CLEAR);
-	model.stats = now;
-	model_clear();
-}
+void check_state(enum test_case c, long op, const char *call);
 
 #endif /* RKM_TESTS_RUST_PIPE_FUZZ_MODEL_H */

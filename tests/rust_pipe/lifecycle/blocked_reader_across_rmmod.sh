@@ -7,7 +7,7 @@
 # have closed, rmmod succeeds. A twin's run (c_pipe) has its device and
 # module instead (LC_PIPE_DEVICE, LC_PIPE_MODULE).
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 DEV=$LC_PIPE_DEVICE
 MOD=$LC_PIPE_MODULE

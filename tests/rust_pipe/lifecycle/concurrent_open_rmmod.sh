@@ -14,7 +14,7 @@
 # (c_pipe) has its device and module instead (LC_PIPE_DEVICE,
 # LC_PIPE_MODULE).
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 PINNED_SECONDS=2
 ATTEMPT_SECONDS=8

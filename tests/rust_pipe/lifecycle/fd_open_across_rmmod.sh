@@ -10,7 +10,7 @@
 # device and module instead (LC_PIPE_DEVICE, LC_PIPE_MODULE), and the same
 # ioctl (uapi/rust_pipe.h) and fdinfo keys.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 DEV=$LC_PIPE_DEVICE
 MOD=$LC_PIPE_MODULE

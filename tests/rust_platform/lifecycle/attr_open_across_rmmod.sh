@@ -9,7 +9,7 @@
 # registers holding what was written before the unload. A twin's run
 # (c_platform) has its driver, module and banks instead (LC_PLATFORM_*).
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 DRIVER=$LC_PLATFORM_DRIVER_NAME
 MOD=$LC_PLATFORM_MODULE

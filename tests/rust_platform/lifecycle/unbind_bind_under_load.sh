@@ -11,7 +11,7 @@
 # first. A twin's run (c_platform) has its driver, module and banks instead
 # (LC_PLATFORM_*), with the same properties.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 
 DRIVER=$LC_PLATFORM_DRIVER_NAME
 MOD=$LC_PLATFORM_MODULE

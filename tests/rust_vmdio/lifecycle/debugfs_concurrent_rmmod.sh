@@ -12,7 +12,7 @@
 # ATTEMPT_SECONDS; if it never got in between the workers, they are stopped
 # and rmmod must succeed then.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 PINNED_SECONDS=2

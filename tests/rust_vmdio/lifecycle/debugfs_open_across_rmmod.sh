@@ -13,7 +13,7 @@
 # rmmod rust_vmdio; exec 3<&-` oopsed in full_proxy_release() when the
 # files did not pin the module.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 # The files of the module docs, with their modes and what a read shows.

@@ -12,7 +12,7 @@
 # Reproduces review round 2: three such cycles, then rmmod rust_vmdio, gave
 # "WARNING: drivers/net/phy/phy.c:1671 at phy_stop".
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod rust_phy

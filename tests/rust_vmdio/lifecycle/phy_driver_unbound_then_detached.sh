@@ -8,7 +8,7 @@
 # attaching again (attached=1) then binds the generic PHY driver, on which
 # the link comes up; rmmod rust_vmdio removes the PHY.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod rust_phy

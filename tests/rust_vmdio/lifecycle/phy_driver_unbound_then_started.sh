@@ -12,7 +12,7 @@
 # drivers/net/phy/phy.c:1718 at phy_start ... called from state DOWN", and
 # the following rmmod a NULL dereference in _phy_state_machine.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod rust_phy

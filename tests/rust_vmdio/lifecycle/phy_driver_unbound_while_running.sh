@@ -13,7 +13,7 @@
 # running): running=1 then reached phy_error()'s WARN and the rmmod a NULL
 # dereference in _phy_state_machine.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod rust_phy

@@ -14,7 +14,7 @@
 # started" and skipped phy_stop(), so a run of the state machine still
 # queued could call phy_link_change after phy_detach() cleared it.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod "$LC_PHY_MODULE"

@@ -8,7 +8,7 @@
 # driver, and started (running=1) the link comes up on it. rmmod rust_vmdio
 # then removes the PHY.
 
-source "${0%/*}/../../lifecycle.sh"
+source "${0%/*}/../../lib/lifecycle.sh"
 lc_need_debugfs
 
 lc_insmod rust_phy
