@@ -15,9 +15,9 @@ import unittest
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import plan
 from judge.cli import main
 from judge.compose import compose
-import plan
 from judge.expected import expected_from_plan
 from judge.kernel import Kernel
 from judge.outcome import failures

@@ -14,11 +14,16 @@ class ExpectedProgramsTest(RunFixtureCase):
 
 	def test_program_without_status_did_not_run(self):
 		raw = self.run.module('m')
-		self.run.sources('m', 'ran.c', 'lost.c', 'script.sh')
+		# A program of several files is its folder (its main.c); a folder
+		# without one (lifecycle/) is none.
+		self.run.sources('m', 'ran.c', 'lost.c', 'script.sh', 'folder/main.c', 'folder/part.c',
+				 'lost_folder/main.c', 'lifecycle/helper.c')
+		self.run.program(raw, 'folder', PROGRAM_OK, 0)
 		self.run.program(raw, 'ran', PROGRAM_OK, 0)
 		self.run.program(raw, 'script.sh', PROGRAM_OK, 0)
 		test = self.run.parse(['m'])
-		self.assertEqual([f.split('.', 1)[1] for f in failures(test)], ['m.lost'])
+		self.assertEqual([f.split('.', 1)[1] for f in failures(test)],
+				 ['m.lost', 'm.lost_folder'])
 		self.assertIn('# did not run', [line.strip() for line in self.run.document(['m'])])
 
 	def test_program_not_built_fails(self):

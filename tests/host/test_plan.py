@@ -27,8 +27,8 @@ class PlanTest(unittest.TestCase):
 		self.tmp = tempfile.TemporaryDirectory()
 		self.root = tree(Path(self.tmp.name), [
 			'modules/drv/Kbuild', 'modules/twin/Kbuild', 'modules/other/Kbuild',
-			'tests/drv/basic.c', 'tests/drv/script.sh', 'tests/drv/debug/faults.c',
-			'tests/drv/fuzz/main.c', 'tests/drv/fuzz/model.c', 'tests/drv/lifecycle/helper.c',
+			'tests/drv/basic.c', 'tests/drv/script.sh', 'tests/drv/debug/faults.c', 'tests/drv/fuzz/main.c', 'tests/drv/fuzz/model.c',
+			'tests/drv/lifecycle/helper.c',
 			'tests/drv/lifecycle/reload.sh', 'tests/twin/twin.env'])
 		(self.root / 'modules/drv/drv.rs').write_text('#[kunit_tests(drv_suite)]\n')
 		(self.root / 'tests/twin/twin.env').write_text('# the ABI of drv\nTWIN_OF=drv\n'
@@ -46,9 +46,11 @@ class PlanTest(unittest.TestCase):
 		self.assertIn(f'module twin {root}/modules/twin/twin.ko', lines)
 		self.assertIn('env twin NAME=twin device', lines)
 		self.assertIn(f'program twin basic {root}/.build/tests/drv/basic', lines)
-		# A program of several files is its folder (its main.c); lifecycle/ is none.
+		# A program of several files is its folder (its main.c); a folder
+		# without one (lifecycle/) is none.
 		self.assertIn(f'program twin fuzz {root}/.build/tests/drv/fuzz', lines)
-		self.assertEqual(len([line for line in lines if line.startswith('program twin')]), 3)
+		self.assertEqual([line.split(' ')[2] for line in lines if line.startswith('program twin')],
+				 ['basic', 'fuzz', 'script.sh'])
 		self.assertIn(f'program twin script.sh {root}/tests/drv/script.sh', lines)
 		self.assertIn(f'lifecycle twin reload {root}/tests/drv/lifecycle/reload.sh', lines)
 		self.assertIn('suite drv drv_suite', lines)
@@ -73,8 +75,7 @@ class PlanTest(unittest.TestCase):
 		expected = expected_from_plan(self.root / 'plan')
 		self.assertEqual(expected.modules, ('drv', 'twin'))
 		self.assertEqual(expected.suites, {'drv': ['drv_suite'], 'twin': []})
-		self.assertEqual(expected.programs['twin'],
-				 ['basic', 'debug-faults', 'fuzz', 'modload', 'script.sh'])
+		self.assertEqual(expected.programs['twin'], ['basic', 'debug-faults', 'fuzz', 'modload', 'script.sh'])
 		self.assertEqual(expected.lifecycle_cases, {'drv': ['reload'], 'twin': ['reload']})
 
 	def test_a_name_with_a_space_is_refused(self):
