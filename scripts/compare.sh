@@ -21,6 +21,17 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 mapfile -t modules < <(python3 "$TOP/scripts/compare.py" --modules)
 
+# Another tree of the project (a flavour such as inline-helpers) is measured
+# for what its configuration changes: config-diff says how it differs from
+# the default tree's (scripts/diffconfig; options that are only newly
+# visible and off are left out).
+default_kdir=$("$TOP/scripts/kernel.sh" kdir 2>/dev/null || true)
+if [ -f "$default_kdir/.config" ] && [ "$(realpath "$KDIR")" != "$(realpath "$default_kdir")" ]; then
+	"$KDIR/source/scripts/diffconfig" "$default_kdir/.config" "$KDIR/.config" |
+		grep -v '^+.* n$' >"$OUT/config-diff" || true
+	note "the tree's configuration against the default tree's: $(tr '\n' ';' <"$OUT/config-diff")"
+fi
+
 WITHOUT_KUNIT=$TOP/.build/without-kunit
 "$TOP/scripts/without-kunit.sh" "$WITHOUT_KUNIT"
 note "clock: instruction count (QEMU -icount shift=3,sleep=off): memory, then the benchmarks"
