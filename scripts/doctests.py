@@ -26,12 +26,12 @@ in tests/compile-fail/). Blocks in another language ("text", "c") are left
 alone. Each file is checked once, in the crate of the first module given
 that includes it.
 
-    scripts/doctests.py generate OUT MODULE...
-        writes OUT/<module>_doctests.rs (and its line map) for each module
-        that has examples to check, and prints those modules
-    scripts/doctests.py compile CRATE -- COMMAND...
-        runs COMMAND (the compiler, given CRATE), with the lines of its
-        diagnostics mapped back to the examples' files
+	scripts/doctests.py generate OUT MODULE...
+		writes OUT/<module>_doctests.rs (and its line map) for each module
+		that has examples to check, and prints those modules
+	scripts/doctests.py compile CRATE -- COMMAND...
+		runs COMMAND (the compiler, given CRATE), with the lines of its
+		diagnostics mapped back to the examples' files
 """
 
 import json
@@ -58,177 +58,182 @@ LOCATION = re.compile(r'(?P<arrow>-->\s+)(?P<path>\S+\.rs):(?P<line>\d+):(?P<col
 
 
 class ExampleError(Exception):
-    """An example this script refuses: its file and line, and why."""
+	"""An example this script refuses: its file and line, and why."""
 
 
 @dataclass
 class Example:
-    """A Rust code block of a file's docs."""
-    path: Path
-    line: int
-    # Each line of code with its line number in the file and the column
-    # (0-based) its code starts at.
-    lines: List[Tuple[str, int, int]]
+	"""A Rust code block of a file's docs."""
+	path: Path
+	line: int
+	# Each line of code with its line number in the file and the column
+	# (0-based) its code starts at.
+	lines: List[Tuple[str, int, int]]
 
 
 def examples(path: Path) -> List[Example]:
-    """The Rust code blocks of the doc comments of path."""
-    found = []
-    block = None
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        doc = DOC_LINE.match(line)
-        if block is None:
-            fence = FENCE.match(doc.group('text')) if doc else None
-            if not fence:
-                continue
-            tokens = {token.strip() for token in fence.group('info').split(',')}
-            refused = tokens & REFUSED_TOKENS
-            if refused:
-                raise ExampleError(f'{path.relative_to(TOP)}:{number}: a ```{sorted(refused)[0]} '
-                                   'example: examples must compile (a case rustc must refuse '
-                                   'goes in tests/compile-fail/)')
-            rust = tokens <= RUST_TOKENS or 'rust' in tokens
-            block = (fence.group('fence'), rust, Example(path, number, []))
-            continue
-        fence, rust, example = block
-        if not doc:
-            raise ExampleError(f'{path.relative_to(TOP)}:{example.line}: the code block has no '
-                               'closing fence in its comment')
-        text = doc.group('text')
-        if text.strip() == fence:
-            if rust:
-                found.append(example)
-            block = None
-            continue
-        column = len(doc.group('prefix'))
-        # rustdoc's hidden lines: "# code" is compiled but not shown, "##" is a shown "#".
-        stripped = text.lstrip()
-        indent = len(text) - len(stripped)
-        if stripped == '#' or stripped.startswith('# '):
-            text = stripped[2:]
-            column += indent + 2
-        elif stripped.startswith('##'):
-            text = text[:indent] + stripped[1:]
-            column += 1
-        example.lines.append((text, number, column))
-    return found
+	"""The Rust code blocks of the doc comments of path."""
+	found = []
+	block = None
+	for number, line in enumerate(path.read_text().splitlines(), 1):
+		doc = DOC_LINE.match(line)
+		if block is None:
+			fence = FENCE.match(doc.group('text')) if doc else None
+			if not fence:
+				continue
+			tokens = {token.strip() for token in fence.group('info').split(',')}
+			refused = tokens & REFUSED_TOKENS
+			if refused:
+				raise ExampleError(
+					f'{path.relative_to(TOP)}:{number}: a ```{sorted(refused)[0]} example: '
+					'examples must compile (a case rustc must refuse goes in tests/compile-fail/)')
+			rust = tokens <= RUST_TOKENS or 'rust' in tokens
+			block = (fence.group('fence'), rust, Example(path, number, []))
+			continue
+		fence, rust, example = block
+		if not doc:
+			raise ExampleError(
+				f'{path.relative_to(TOP)}:{example.line}: the code block has no closing fence '
+				'in its comment')
+		text = doc.group('text')
+		if text.strip() == fence:
+			if rust:
+				found.append(example)
+			block = None
+			continue
+		column = len(doc.group('prefix'))
+		# rustdoc's hidden lines: "# code" is compiled but not shown, "##" is a shown "#".
+		stripped = text.lstrip()
+		indent = len(text) - len(stripped)
+		if stripped == '#' or stripped.startswith('# '):
+			text = stripped[2:]
+			column += indent + 2
+		elif stripped.startswith('##'):
+			text = text[:indent] + stripped[1:]
+			column += 1
+		example.lines.append((text, number, column))
+	return found
 
 
 def includes(module: str) -> List[Tuple[str, str, str]]:
-    """The files of modules/common/ the crate of module includes: each with
-    the attributes and the name of its mod item."""
-    root = TOP / 'modules' / module / f'{module}.rs'
-    found = []
-    for item in COMMON_MOD.finditer(root.read_text()):
-        attributes, name = item.group(1), item.group(2)
-        path = COMMON_PATH.search(attributes)
-        if path:
-            found.append((path.group(1), COMMON_PATH.sub('', attributes).strip(), name))
-    return found
+	"""The files of modules/common/ the crate of module includes: each with
+	the attributes and the name of its mod item."""
+	root = TOP / 'modules' / module / f'{module}.rs'
+	found = []
+	for item in COMMON_MOD.finditer(root.read_text()):
+		attributes, name = item.group(1), item.group(2)
+		path = COMMON_PATH.search(attributes)
+		if path:
+			found.append((path.group(1), COMMON_PATH.sub('', attributes).strip(), name))
+	return found
 
 
 def generate(out: Path, modules: Sequence[str]) -> List[str]:
-    """Writes the crate of each module that has examples of its own to check."""
-    checked = set()
-    generated = []
-    out.mkdir(parents=True, exist_ok=True)
-    for module in modules:
-        included = includes(module)
-        mine = [(file, examples(TOP / 'modules/common' / file))
-                for file, _, _ in included if file not in checked]
-        checked.update(file for file, _ in mine)
-        if not any(found for _, found in mine):
-            continue
-        crate = out / f'{module}_doctests.rs'
-        lines = [
-            '// SPDX-License-Identifier: GPL-2.0',
-            '',
-            f'//! The examples of modules/common/ that {module} includes, each the body of a',
-            '//! function (generated by scripts/doctests.py: do not edit).',
-            '',
-            'use kernel::prelude::*;',
-            '',
-            'module! {',
-            '    type: Doctests,',
-            f'    name: "{module}_doctests",',
-            '    authors: ["Rust kernel module collection contributors"],',
-            '    description: "The examples of modules/common/, compiled",',
-            '    license: "GPL",',
-            '}',
-            '',
-            'struct Doctests;',
-            '',
-            'impl kernel::Module for Doctests {',
-            '    fn init(_module: &\'static ThisModule) -> Result<Self> {',
-            '        Ok(Self)',
-            '    }',
-            '}',
-            '',
-        ]
-        for file, attributes, name in included:
-            if attributes:
-                lines.append(attributes)
-            lines += [f'#[path = "{TOP}/modules/common/{file}"]',
-                      '#[allow(unused, reason = "the examples use some parts")]',
-                      f'mod {name};']
-        # The place in an example's file of each line of the crate.
-        places: Dict[int, Tuple[str, int, int]] = {}
-        for file, found in mine:
-            for example in found:
-                code = [text for text, _, _ in example.lines]
-                last = next((text.strip() for text in reversed(code) if text.strip()), '')
-                returns = ' -> core::result::Result<(), impl core::fmt::Debug>' \
-                    if last.endswith('(())') else ''
-                symbol = re.sub(r'\W', '_', f'{file}_{example.line}')
-                # A module of its own, so that the example sees only what it imports.
-                lines += ['', f'// modules/common/{file}:{example.line}',
-                          '#[deny(unsafe_code)]',
-                          '#[allow(dead_code, reason = "an example is compiled, not called")]',
-                          f'mod example_{symbol} {{',
-                          f'    fn example(){returns} {{']
-                for text, number, column in example.lines:
-                    lines.append(f'        {text}' if text else '')
-                    places[len(lines)] = (f'modules/common/{file}', number, column - 8)
-                lines += ['    }', '}']
-        crate.write_text('\n'.join(lines) + '\n')
-        crate.with_suffix('.json').write_text(json.dumps(
-            {str(line): place for line, place in places.items()}))
-        generated.append(module)
-    return generated
+	"""Writes the crate of each module that has examples of its own to check."""
+	checked = set()
+	generated = []
+	out.mkdir(parents=True, exist_ok=True)
+	for module in modules:
+		included = includes(module)
+		mine = [(file, examples(TOP / 'modules/common' / file))
+				for file, _, _ in included if file not in checked]
+		checked.update(file for file, _ in mine)
+		if not any(found for _, found in mine):
+			continue
+		crate = out / f'{module}_doctests.rs'
+		lines = [
+			'// SPDX-License-Identifier: GPL-2.0',
+			'',
+			f'//! The examples of modules/common/ that {module} includes, each the body of a',
+			'//! function (generated by scripts/doctests.py: do not edit).',
+			'',
+			'use kernel::prelude::*;',
+			'',
+			'module! {',
+			'    type: Doctests,',
+			f'    name: "{module}_doctests",',
+			'    authors: ["Rust kernel module collection contributors"],',
+			'    description: "The examples of modules/common/, compiled",',
+			'    license: "GPL",',
+			'}',
+			'',
+			'struct Doctests;',
+			'',
+			'impl kernel::Module for Doctests {',
+			'    fn init(_module: &\'static ThisModule) -> Result<Self> {',
+			'        Ok(Self)',
+			'    }',
+			'}',
+			'',
+		]
+		for file, attributes, name in included:
+			if attributes:
+				lines.append(attributes)
+			lines += [
+				f'#[path = "{TOP}/modules/common/{file}"]',
+				'#[allow(unused, reason = "the examples use some parts")]',
+				f'mod {name};',
+			]
+		# The place in an example's file of each line of the crate.
+		places: Dict[int, Tuple[str, int, int]] = {}
+		for file, found in mine:
+			for example in found:
+				code = [text for text, _, _ in example.lines]
+				last = next((text.strip() for text in reversed(code) if text.strip()), '')
+				returns = ' -> core::result::Result<(), impl core::fmt::Debug>' \
+					if last.endswith('(())') else ''
+				symbol = re.sub(r'\W', '_', f'{file}_{example.line}')
+				# A module of its own, so that the example sees only what it imports.
+				lines += [
+					'',
+					f'// modules/common/{file}:{example.line}',
+					'#[deny(unsafe_code)]',
+					'#[allow(dead_code, reason = "an example is compiled, not called")]',
+					f'mod example_{symbol} {{',
+					f'    fn example(){returns} {{',
+				]
+				for text, number, column in example.lines:
+					lines.append(f'        {text}' if text else '')
+					places[len(lines)] = (f'modules/common/{file}', number, column - 8)
+				lines += ['    }', '}']
+		crate.write_text('\n'.join(lines) + '\n')
+		crate.with_suffix('.json').write_text(json.dumps(
+			{str(line): place for line, place in places.items()}))
+		generated.append(module)
+	return generated
 
 
 def compile_crate(crate: Path, command: Sequence[str]) -> int:
-    """Runs command, pointing its diagnostics at the examples' own lines."""
-    places = json.loads(crate.with_suffix('.json').read_text())
+	"""Runs command, pointing its diagnostics at the examples' own lines."""
+	places = json.loads(crate.with_suffix('.json').read_text())
 
-    def to_example(location):
-        place = places.get(location.group('line'))
-        if not location.group('path').endswith(crate.name) or place is None:
-            return location.group(0)
-        path, line, shift = place
-        column = int(location.group('column')) + shift
-        return f'{location.group("arrow")}{path}:{line}:{column}'
+	def to_example(location):
+		place = places.get(location.group('line'))
+		if not location.group('path').endswith(crate.name) or place is None:
+			return location.group(0)
+		path, line, shift = place
+		column = int(location.group('column')) + shift
+		return f'{location.group("arrow")}{path}:{line}:{column}'
 
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    sys.stderr.write(LOCATION.sub(to_example, result.stdout))
-    return result.returncode
+	result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+	sys.stderr.write(LOCATION.sub(to_example, result.stdout))
+	return result.returncode
 
 
 def main(argv: Sequence[str]) -> int:
-    if len(argv) >= 2 and argv[0] == 'generate':
-        try:
-            for module in generate(Path(argv[1]), argv[2:]):
-                print(module)
-        except ExampleError as error:
-            print(error, file=sys.stderr)
-            return 1
-        return 0
-    if len(argv) >= 4 and argv[0] == 'compile' and argv[2] == '--':
-        return compile_crate(Path(argv[1]), argv[3:])
-    print('usage: doctests.py generate OUT MODULE... | compile CRATE -- COMMAND...',
-          file=sys.stderr)
-    return 2
+	if len(argv) >= 2 and argv[0] == 'generate':
+		try:
+			for module in generate(Path(argv[1]), argv[2:]):
+				print(module)
+		except ExampleError as error:
+			print(error, file=sys.stderr)
+			return 1
+		return 0
+	if len(argv) >= 4 and argv[0] == 'compile' and argv[2] == '--':
+		return compile_crate(Path(argv[1]), argv[3:])
+	print('usage: doctests.py generate OUT MODULE... | compile CRATE -- COMMAND...', file=sys.stderr)
+	return 2
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+	sys.exit(main(sys.argv[1:]))
