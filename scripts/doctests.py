@@ -55,6 +55,8 @@ COMMON_MOD = re.compile(r'^((?:[ \t]*#\[.*\]\n)+)[ \t]*mod (\w+);', re.MULTILINE
 COMMON_PATH = re.compile(r'#\[path = "\.\./common/(\w+\.rs)"\]')
 # rustc's pointer to a place in a file: "--> path:line:column".
 LOCATION = re.compile(r'(?P<arrow>-->\s+)(?P<path>\S+\.rs):(?P<line>\d+):(?P<column>\d+)')
+# A line rustc quotes: " 98 |     code".
+GUTTER = re.compile(r'^(?P<indent>\s*)(?P<line>\d+)(?P<rest> \|.*)$', re.DOTALL)
 
 
 class ExampleError(Exception):
@@ -215,8 +217,24 @@ def compile_crate(crate: Path, command: Sequence[str]) -> int:
 		column = int(location.group('column')) + shift
 		return f'{location.group("arrow")}{path}:{line}:{column}'
 
+	def to_example_gutter(gutter):
+		place = places.get(gutter.group('line'))
+		if place is None:
+			return gutter.group(0)
+		width = len(gutter.group('line'))
+		return f'{gutter.group("indent")}{place[1]:>{width}}{gutter.group("rest")}'
+
 	result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-	sys.stderr.write(LOCATION.sub(to_example, result.stdout))
+	# The numbers of the lines rustc quotes after pointing at the crate.
+	in_crate = False
+	for line in result.stdout.splitlines(keepends=True):
+		location = LOCATION.search(line)
+		if location:
+			in_crate = location.group('path').endswith(crate.name)
+			line = LOCATION.sub(to_example, line)
+		elif in_crate:
+			line = GUTTER.sub(to_example_gutter, line)
+		sys.stderr.write(line)
 	return result.returncode
 
 

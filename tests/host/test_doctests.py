@@ -119,19 +119,22 @@ class DoctestsTest(unittest.TestCase):
 		self.doctests('generate', str(self.out), 'm1')
 		crate = self.out / 'm1_doctests.rs'
 		# The crate's line of "assert_eq!(answer()?, 42);", shown at line 11 of
-		# shared.rs, where the code starts at column 5 ("//! " is 4 wide).
+		# shared.rs, where the code starts at column 5 ("//! " is 4 wide); the
+		# numbers of the lines rustc quotes from the crate are mapped too.
 		line = crate.read_text().splitlines().index('        assert_eq!(answer()?, 42);') + 1
 		self.assertEqual(json.loads(crate.with_suffix('.json').read_text())[str(line)],
 				 ['modules/common/shared.rs', 11, -4])
 		compiler = ('import sys; print("error[E0599]: no method"); '
-			    f'print("  --> {crate}:{line}:20"); '
-			    'print("  --> modules/common/shared.rs:3:1"); sys.exit(1)')
+			    f'print("  --> {crate}:{line}:20"); print("{line} |     code"); '
+			    'print("  --> modules/common/shared.rs:3:1"); print("3 | //! A"); sys.exit(1)')
 		result = self.doctests('compile', str(crate), '--', sys.executable, '-c', compiler)
 		self.assertEqual(result.returncode, 1)
 		self.assertEqual(result.stderr.splitlines(), [
 			'error[E0599]: no method',
 			'  --> modules/common/shared.rs:11:16',
-			'  --> modules/common/shared.rs:3:1'])
+			'11 |     code',
+			'  --> modules/common/shared.rs:3:1',
+			'3 | //! A'])
 
 	def test_bad_arguments_are_refused(self):
 		result = self.doctests('compile', 'x.rs')
