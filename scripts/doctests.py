@@ -24,7 +24,8 @@ A code block is compiled when its info string is empty or names Rust
 "test_harness" are refused: an example must compile (compile-fail cases live
 in tests/compile-fail/). Blocks in another language ("text", "c") are left
 alone. Each file is checked once, in the crate of the first module given
-that includes it.
+that includes it, and must have an example. A module's own files, which no
+generated crate includes, must have none.
 
 	scripts/doctests.py generate OUT MODULE...
 		writes OUT/<module>_doctests.rs (and its line map) for each module
@@ -136,9 +137,20 @@ def generate(out: Path, modules: Sequence[str]) -> List[str]:
 	generated = []
 	out.mkdir(parents=True, exist_ok=True)
 	for module in modules:
+		for path in sorted((TOP / 'modules' / module).glob('*.rs')):
+			found = examples(path)
+			if found:
+				raise ExampleError(
+					f'{path.relative_to(TOP)}:{found[0].line}: an example in a module\'s own '
+					'file: only those of modules/common/ are compiled (mark it ```text)')
 		included = includes(module)
 		mine = [(file, examples(TOP / 'modules/common' / file))
-				for file, _, _ in included if file not in checked]
+			for file, _, _ in included if file not in checked]
+		for file, found in mine:
+			if not found:
+				raise ExampleError(
+					f'modules/common/{file}: no example: each abstraction has an # Examples '
+					'section')
 		checked.update(file for file, _ in mine)
 		if not any(found for _, found in mine):
 			continue

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of scripts/doctests.py: the examples of modules/common/ turned into
 a module crate (each example in a function, hidden lines compiled), each file
-checked once, refused kinds of examples, and the compiler's diagnostics
+checked once, refused kinds of examples, files of modules/common/ without one
+and modules' own files with one refused, and the compiler's diagnostics
 pointed back at the example's own line."""
 
 import json
@@ -114,6 +115,19 @@ class DoctestsTest(unittest.TestCase):
 		result = self.doctests('generate', str(self.out), 'm1')
 		self.assertEqual(result.returncode, 1)
 		self.assertIn('shared.rs:21: the code block has no closing fence', result.stderr)
+
+	def test_file_without_example_is_refused(self):
+		(self.top / 'modules/common/shared.rs').write_text('//! A shared file.\n')
+		result = self.doctests('generate', str(self.out), 'm1')
+		self.assertEqual(result.returncode, 1)
+		self.assertEqual(result.stderr, 'modules/common/shared.rs: no example: each abstraction '
+				 'has an # Examples section\n')
+
+	def test_example_in_a_module_file_is_refused(self):
+		(self.top / 'modules/m1/own.rs').write_text('//! Own.\n//!\n//! ```\n//! let x = 1;\n//! ```\n')
+		result = self.doctests('generate', str(self.out), 'm1')
+		self.assertEqual(result.returncode, 1)
+		self.assertIn('modules/m1/own.rs:3: an example in a module\'s own file', result.stderr)
 
 	def test_diagnostics_point_at_the_example(self):
 		self.doctests('generate', str(self.out), 'm1')
