@@ -10,6 +10,10 @@
 # rustdoc warning does: kbuild's -Dwarnings is among the flags), and the
 # kernel crate's items link to its own documentation.
 #
+# The examples of the modules/common/ files are compiled too, with the same
+# command (scripts/doctests.py says how): an example that does not build,
+# or warns, fails.
+#
 #   scripts/rustdoc.sh MODULE...
 
 set -euo pipefail
@@ -17,12 +21,14 @@ source "$(dirname "$0")/lib.sh"
 
 [ $# -gt 0 ] || die "usage: $0 MODULE... (Rust modules, built)"
 OUT=$TOP/.build/rustdoc
+DOCTESTS=$TOP/.build/doctests
 # The kernel crate's documentation, as the kernel project publishes it.
 KERNEL_DOCS=https://rust.docs.kernel.org/
 
-# document MODULE: rustdoc with the arguments of MODULE's last compilation.
+# document MODULE: rustdoc with the arguments of MODULE's last compilation;
+# then the examples that are MODULE's to check, with the compilation itself.
 document() {
-	local module=$1 cmd_file words=() env_vars=() args=() word skip=0
+	local module=$1 cmd_file words=() env_vars=() args=() word skip=0 compiler source
 	cmd_file=$TOP/modules/$module/.$module.o.cmd
 	[ -f "$cmd_file" ] || die "$cmd_file is missing: build the module first (make LLVM=1)"
 	cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$cmd_file")
@@ -36,7 +42,10 @@ document() {
 			continue
 		fi
 		case $word in
-		rustc | clippy-driver | */rustc | */clippy-driver) args+=(rustdoc) ;;
+		rustc | clippy-driver | */rustc | */clippy-driver)
+			compiler=$word
+			args+=(rustdoc)
+			;;
 		--emit=* | -Zbinary_dep_depinfo=*) ;;
 		--out-dir) skip=1 ;;
 		-*) args+=("$word") ;;
@@ -50,12 +59,20 @@ document() {
 		--document-private-items -Drustdoc::broken_intra_doc_links \
 		-Arustdoc::private_intra_doc_links \
 		--extern-html-root-url kernel=$KERNEL_DOCS --extern-html-root-url pin_init=$KERNEL_DOCS)
+	[ -f "$DOCTESTS/${module}_doctests.rs" ] || return 0
+	source=modules/$module/$module.rs
+	[ "${args[-1]}" = "$source" ] || die "$cmd_file: the command does not end in $source"
+	(cd "$TOP" && "$TOP/scripts/doctests.py" compile "$DOCTESTS/${module}_doctests.rs" -- \
+		env RUSTC_BOOTSTRAP=1 "${env_vars[@]}" "$compiler" "${args[@]:1:${#args[@]}-2}" \
+		--out-dir "$DOCTESTS" --emit=obj "$DOCTESTS/${module}_doctests.rs")
 }
 
 mkdir -p "$OUT"
+rm -rf "$DOCTESTS"
+"$TOP/scripts/doctests.py" generate "$DOCTESTS" "$@" >/dev/null
 # Two at a time: rustdoc is single-threaded, and make lint waits for it.
 export -f document die
-export OUT TOP KERNEL_DOCS
+export OUT DOCTESTS TOP KERNEL_DOCS
 printf '%s\n' "$@" | xargs -P 2 -I{} bash -c 'document "$1"' _ {}
 for module in "$@"; do
 	echo "$OUT/$module/$module/index.html"

@@ -9,6 +9,48 @@
 //!
 //! Drivers use these items instead of the kernel crate's; a crate includes this file by
 //! `#[path]`, as the other files of `modules/common/`, and uses the parts it needs.
+//!
+//! # Examples
+//!
+//! A counter that an interrupt handler increments and process context reads and resets, under a
+//! [`SpinLockIrq`] (`kernel::sync::SpinLockIrq` where the kernel crate has one), so that the
+//! handler cannot interrupt the reader on its CPU while it holds the lock:
+//!
+//! ```
+//! use crate::compat::{
+//!     new_spinlock_irq,
+//!     SpinLockIrq, //
+//! };
+//! use kernel::prelude::*;
+//!
+//! #[pin_data]
+//! struct Events {
+//!     #[pin]
+//!     count: SpinLockIrq<u64>,
+//! }
+//!
+//! impl Events {
+//!     fn new() -> impl PinInit<Self> {
+//!         pin_init!(Self {
+//!             count <- new_spinlock_irq!(0, "Events::count"),
+//!         })
+//!     }
+//!
+//!     /// In the interrupt handler.
+//!     fn record(&self) {
+//!         let mut count = self.count.lock();
+//!         *count = count.wrapping_add(1);
+//!     }
+//!
+//!     /// In process context: the events since the last call.
+//!     fn take(&self) -> u64 {
+//!         core::mem::take(&mut *self.count.lock())
+//!     }
+//! }
+//! ```
+//!
+//! [`compat::device_table!`](device_table) is used as the kernel crate's macros are: see
+//! `pci_setup.rs`'s example.
 
 #![allow(
     dead_code,

@@ -21,6 +21,65 @@
 //! a driver-defined identifier, as with `sysfs.rs`'s attributes: [`DebugfsFiles::show`]
 //! formats a file's contents, [`DebugfsFiles::store`] parses what was written to it.
 //!
+//! # Examples
+//!
+//! `/sys/kernel/debug/counter/count`, a number root can read and set, for as long as the
+//! directory is kept:
+//!
+//! ```
+//! use crate::debugfs::{
+//!     Access,
+//!     DebugfsFiles,
+//!     Directory,
+//!     FileDesc, //
+//! };
+//! use core::fmt;
+//! use kernel::{
+//!     new_mutex,
+//!     prelude::*,
+//!     sync::Mutex, //
+//! };
+//!
+//! #[derive(Clone, Copy)]
+//! enum File {
+//!     Count,
+//! }
+//!
+//! #[pin_data]
+//! struct Counter {
+//!     #[pin]
+//!     count: Mutex<u64>,
+//! }
+//!
+//! impl DebugfsFiles for Counter {
+//!     type Id = File;
+//!
+//!     const FILES: &'static [FileDesc<File>] =
+//!         &[FileDesc::new(c"count", Access::ReadWrite, File::Count)];
+//!
+//!     fn show(&self, id: File, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+//!         match id {
+//!             File::Count => writeln!(f, "{}", *self.count.lock()),
+//!         }
+//!     }
+//!
+//!     fn store(&self, id: File, input: &str) -> Result {
+//!         match id {
+//!             File::Count => *self.count.lock() = input.parse().map_err(|_| EINVAL)?,
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let counter = KBox::pin_init(
+//!     Directory::new(c"counter", try_pin_init!(Counter { count <- new_mutex!(0) })),
+//!     GFP_KERNEL,
+//! )?;
+//! // Dropping the directory removes its files; the module stays pinned while one is open.
+//! drop(counter);
+//! # Ok::<(), Error>(())
+//! ```
+//!
 //! # Errors seen by userspace
 //!
 //! - A `write(2)` of more than [`MAX_WRITE`] bytes, or of text that is not UTF-8, fails with

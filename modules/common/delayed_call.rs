@@ -10,6 +10,43 @@
 //! and dropping it cancels a pending call and waits for one that is running
 //! (`cancel_delayed_work_sync()`).
 //!
+//! # Examples
+//!
+//! A message one second after `arm`, unless the call is dropped first:
+//!
+//! ```
+//! use crate::delayed_call::{
+//!     DelayedCall,
+//!     DelayedTarget, //
+//! };
+//! use kernel::{
+//!     prelude::*,
+//!     static_lock_class,
+//!     sync::Arc, //
+//! };
+//!
+//! struct Reminder;
+//!
+//! impl DelayedTarget for Reminder {
+//!     fn run(&self) {
+//!         pr_info!("one second has passed\n");
+//!     }
+//! }
+//!
+//! let call = KBox::pin_init(
+//!     DelayedCall::new(
+//!         Arc::new(Reminder, GFP_KERNEL)?,
+//!         static_lock_class!(),
+//!         static_lock_class!(),
+//!     ),
+//!     GFP_KERNEL,
+//! )?;
+//! call.arm(1000);
+//! // Cancels the call if it is still pending, or waits for it if it is running.
+//! drop(call);
+//! # Ok::<(), Error>(())
+//! ```
+//!
 //! # Soundness
 //!
 //! - The `delayed_work` is pinned inside the [`DelayedCall`], which is only built in place

@@ -11,6 +11,40 @@
 //! [`crate::phy_attach::StandalonePhy`], which is where phylib's link-change callback finds it.
 //!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
+//!
+//! # Examples
+//!
+//! A bus with nothing on it (every address reads `0xffff`, as pull-ups make it read), shown in
+//! `/sys/class/mdio_bus/empty-mdio/` until the registration is dropped:
+//!
+//! ```
+//! use crate::mdio::{
+//!     MdioBusOps,
+//!     Registration, //
+//! };
+//! use kernel::{
+//!     prelude::*,
+//!     sync::Arc, //
+//! };
+//!
+//! struct EmptyBus;
+//!
+//! impl MdioBusOps for EmptyBus {
+//!     fn read(&self, _addr: u8, _regnum: u8) -> Result<u16> {
+//!         Ok(0xffff)
+//!     }
+//!
+//!     fn write(&self, _addr: u8, _regnum: u8, _val: u16) -> Result {
+//!         Ok(())
+//!     }
+//! }
+//!
+//! // Scans the bus (and finds no PHY) before it returns.
+//! let bus = Registration::register(c"empty", c"empty-mdio", Arc::new(EmptyBus, GFP_KERNEL)?)?;
+//! // Unregisters and frees the bus.
+//! drop(bus);
+//! # Ok::<(), Error>(())
+//! ```
 
 use core::ptr::{
     null_mut,

@@ -6,6 +6,22 @@
 //!
 //! The kernel crate's `uapi` bindings give these as `u32`; a PHY driver and a PHY model
 //! both need them as register values. The RV1000's own registers are in `rv1000.rs`.
+//!
+//! # Examples
+//!
+//! The modes in an ADVERTISE (or LPA) register value, and back:
+//!
+//! ```
+//! use crate::{
+//!     mii,
+//!     phy_modes::LinkModes, //
+//! };
+//!
+//! let advertise = mii::ADVERTISE_100FULL | mii::ADVERTISE_10HALF | mii::ADVERTISE_CSMA;
+//! let modes = mii::modes_of(advertise, &mii::BASE_PAGE_BITS);
+//! assert_eq!(modes, LinkModes::BASET100_FULL.union(LinkModes::BASET10_HALF));
+//! assert_eq!(mii::bits_of(modes, &mii::BASE_PAGE_BITS), advertise & !mii::ADVERTISE_CSMA);
+//! ```
 
 use kernel::uapi;
 

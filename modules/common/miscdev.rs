@@ -21,6 +21,56 @@
 //! - 32-bit callers reach [`StreamMiscDevice::ioctl`] through `compat_ptr_ioctl()`, so the ioctl
 //!   arguments must have the same layout for 32-bit and 64-bit userspace.
 //!
+//! # Examples
+//!
+//! `/dev/hello`, whose reads return `hello` lines for ever, registered for as long as the module
+//! is loaded (a crate includes this file as `#[path = "../common/miscdev.rs"] mod miscdev;`):
+//!
+//! ```
+//! use crate::miscdev::{
+//!     AccessMode,
+//!     IoMode,
+//!     MiscDeviceRegistration,
+//!     StreamMiscDevice, //
+//! };
+//! use kernel::{
+//!     iov::IovIterDest,
+//!     prelude::*, //
+//! };
+//!
+//! struct Hello;
+//!
+//! #[vtable]
+//! impl StreamMiscDevice for Hello {
+//!     // No per-open state, and nothing shared.
+//!     type Ptr = ();
+//!     type RegistrationData = ();
+//!
+//!     fn open(_misc: &MiscDeviceRegistration<Self>, _access: AccessMode) -> Result {
+//!         Ok(())
+//!     }
+//!
+//!     fn read_iter(_file: (), iov: &mut IovIterDest<'_>, _mode: IoMode) -> Result<usize> {
+//!         Ok(iov.copy_to_iter(b"hello\n"))
+//!     }
+//! }
+//!
+//! // The module's state: unloading the module drops it, which deregisters the device.
+//! #[pin_data]
+//! struct HelloModule {
+//!     #[pin]
+//!     hello: MiscDeviceRegistration<Hello>,
+//! }
+//!
+//! impl kernel::InPlaceModule for HelloModule {
+//!     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+//!         try_pin_init!(Self {
+//!             hello <- MiscDeviceRegistration::register(c"hello", ()),
+//!         })
+//!     }
+//! }
+//! ```
+//!
 //! # Soundness
 //!
 //! The C side calls the functions of [`MiscdeviceVTable`] only for files opened through the

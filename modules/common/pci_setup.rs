@@ -28,6 +28,76 @@
 //!   [`Driver::probe`] returns on it before the driver's private data is initialised; the
 //!   driver gets nothing it could leak.
 //!
+//! # Examples
+//!
+//! A driver for QEMU's `edu` device that only binds: by the time its `probe` runs, the device is
+//! enabled, its DMA mask is set and one interrupt vector is allocated; its handler is requested
+//! when `probe` returns, and freed at unbind. A module registers it with
+//! `kernel::module_pci_driver!`, naming `pci_setup::Adapter<Edu>` as its `type`.
+//!
+//! ```
+//! use crate::{
+//!     compat,
+//!     pci_setup::{
+//!         self,
+//!         Vector,
+//!         VectorKind, //
+//!     },
+//! };
+//! use kernel::{
+//!     device::Core,
+//!     dma::DmaMask,
+//!     irq::IrqReturn,
+//!     pci,
+//!     prelude::*, //
+//! };
+//!
+//! struct Irq(VectorKind);
+//!
+//! impl pci_setup::InterruptHandler for Irq {
+//!     fn handle(&self) -> IrqReturn {
+//!         match self.0 {
+//!             // An MSI is the device's own.
+//!             VectorKind::Msi => IrqReturn::Handled,
+//!             // A shared pin: this driver never makes its device interrupt, so it was another's.
+//!             VectorKind::Intx => IrqReturn::None,
+//!         }
+//!     }
+//! }
+//!
+//! struct Edu;
+//!
+//! compat::device_table!(
+//!     pci,
+//!     PCI_TABLE,
+//!     <Edu as pci_setup::Driver>::IdInfo,
+//!     [(pci_setup::device_id(0x1234, 0x11e8), ())]
+//! );
+//!
+//! impl pci_setup::Driver for Edu {
+//!     type IdInfo = ();
+//!     type Data<'bound> = ();
+//!     type Handler = Irq;
+//!
+//!     const ID_TABLE: pci::IdTable<()> = &PCI_TABLE;
+//!     const DMA_MASK: DmaMask = DmaMask::new::<28>();
+//!     const IRQ_NAME: &'static CStr = c"edu";
+//!
+//!     fn vector() -> Vector {
+//!         Vector::MsiOrIntx
+//!     }
+//!
+//!     fn probe<'bound>(
+//!         pdev: &'bound pci::Device<Core<'_>>,
+//!         _id_info: Option<&'bound ()>,
+//!         kind: VectorKind,
+//!     ) -> Result<(Irq, impl PinInit<(), Error> + 'bound)> {
+//!         dev_info!(pdev, "bound, with an {kind:?} vector\n");
+//!         Ok((Irq(kind), Ok::<_, Error>(())))
+//!     }
+//! }
+//! ```
+//!
 //! # Soundness
 //!
 //! Premises about the kernel crate and C name their source, checked against 7.3.4.

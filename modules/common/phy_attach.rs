@@ -15,6 +15,50 @@
 //! line does (`PHY_MAC_INTERRUPT`, then [`StandalonePhy::mac_interrupt`] on each change).
 //!
 //! C header: [`include/linux/phy.h`](srctree/include/linux/phy.h)
+//!
+//! # Examples
+//!
+//! Attaching the PHY at address 1 of a bus and starting phylib's state machine, which polls the
+//! link once a second and logs its changes; dropping the attachment stops and detaches the PHY:
+//!
+//! ```
+//! use crate::{
+//!     mdio::{
+//!         LinkObserver,
+//!         LinkState,
+//!         MdioBusOps,
+//!         Registration, //
+//!     },
+//!     phy_attach::{
+//!         LinkChanges,
+//!         StandalonePhy, //
+//!     },
+//! };
+//! use kernel::{
+//!     prelude::*,
+//!     sync::Arc, //
+//! };
+//!
+//! struct LinkLog;
+//!
+//! impl LinkObserver for LinkLog {
+//!     fn link_changed(&self, addr: u8, state: LinkState) {
+//!         match state.mode {
+//!             Some(mode) if state.up => {
+//!                 pr_info!("PHY {addr}: up, {} Mb/s\n", mode.speed.mbps())
+//!             }
+//!             _ => pr_info!("PHY {addr}: down\n"),
+//!         }
+//!     }
+//! }
+//!
+//! fn bring_up<T: MdioBusOps>(bus: &Arc<Registration<T>>) -> Result<StandalonePhy<T>> {
+//!     let observer = Arc::new(LinkLog, GFP_KERNEL)?;
+//!     let mut phy = StandalonePhy::attach(bus, 1, observer, LinkChanges::Polled)?;
+//!     phy.start()?;
+//!     Ok(phy)
+//! }
+//! ```
 
 use core::ptr::{
     null_mut,

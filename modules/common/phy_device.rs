@@ -10,6 +10,65 @@
 //! as the methods of [`kernel::net::phy::Device`]. They are generic and belong there: this file
 //! is meant to go away once they are upstream.
 //!
+//! # Examples
+//!
+//! A 10/100 PHY driver that does auto-negotiation with the clause-22 registers only:
+//! `config_aneg` advertises what phylib asks for, `read_status` reports the link and the mode
+//! negotiated:
+//!
+//! ```
+//! use crate::{
+//!     mii,
+//!     phy_device::PhyDeviceExt, //
+//! };
+//! use kernel::{
+//!     net::phy::{
+//!         self,
+//!         reg::C22,
+//!         DeviceId,
+//!         DuplexMode, //
+//!     },
+//!     prelude::*,
+//! };
+//!
+//! struct Sample;
+//!
+//! #[vtable]
+//! impl phy::Driver for Sample {
+//!     const NAME: &'static CStr = c"Sample 10/100 PHY";
+//!     const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(0x0123_4560);
+//!
+//!     fn config_aneg(dev: &mut phy::Device) -> Result {
+//!         let advertise = mii::bits_of(dev.advertising(), &mii::BASE_PAGE_BITS);
+//!         dev.write(C22::ADVERTISE, advertise | mii::ADVERTISE_CSMA)?;
+//!         dev.write(C22::BMCR, mii::BMCR_ANENABLE | mii::BMCR_ANRESTART)
+//!     }
+//!
+//!     fn read_status(dev: &mut phy::Device) -> Result<u16> {
+//!         // BMSR's link bit latches low: the second read is the link now.
+//!         dev.read(C22::BMSR)?;
+//!         let bmsr = dev.read(C22::BMSR)?;
+//!         let complete = bmsr & mii::BMSR_ANEGCOMPLETE != 0;
+//!         dev.set_link(bmsr & mii::BMSR_LSTATUS != 0);
+//!         dev.set_autoneg_complete(complete);
+//!         if complete {
+//!             let partner = mii::modes_of(dev.read(C22::LPA)?, &mii::BASE_PAGE_BITS);
+//!             if let Some(mode) = dev.advertising().intersection(partner).best() {
+//!                 dev.set_speed(mode.speed.mbps());
+//!                 dev.set_duplex(if mode.full_duplex {
+//!                     DuplexMode::Full
+//!                 } else {
+//!                     DuplexMode::Half
+//!                 });
+//!             }
+//!             dev.genphy_read_lpa()?;
+//!             dev.resolve_aneg_pause();
+//!         }
+//!         Ok(0)
+//!     }
+//! }
+//! ```
+//!
 //! # Soundness
 //!
 //! Each premise about phylib or the kernel crate names the source it was checked against

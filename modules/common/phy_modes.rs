@@ -7,6 +7,25 @@
 //! twisted-pair modes of 10/100/1000BASE-T and the two pause bits, so they use the small value
 //! types here and convert at the boundary with [`LinkModes::from_ethtool`] and
 //! [`LinkModes::to_ethtool`].
+//!
+//! # Examples
+//!
+//! Auto-negotiation's outcome: the best mode both sides advertise.
+//!
+//! ```
+//! use crate::phy_modes::{
+//!     LinkModes,
+//!     Mode,
+//!     Speed, //
+//! };
+//!
+//! let local = LinkModes::ALL_BASET;
+//! let partner = LinkModes::BASET100_FULL.union(LinkModes::BASET10_HALF);
+//! let mode = local.intersection(partner).best();
+//! assert_eq!(mode, Some(Mode::new(Speed::Mbps100, true)));
+//! assert_eq!(mode.map(|mode| mode.speed.mbps()), Some(100));
+//! assert_eq!(LinkModes::BASET1000_HALF.intersection(partner).best(), None);
+//! ```
 
 use kernel::{
     bindings,

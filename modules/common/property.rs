@@ -15,6 +15,36 @@
 //! the kernel crate's (`fwnode_property_read_string()` on the node, then a copy), returning the
 //! error without logging. A `PropertyGuard::into_result()` (the error, no log) in the kernel crate
 //! would make this file unnecessary.
+//!
+//! # Examples
+//!
+//! A driver's probe reading an optional `label` property, reporting a bad one in a line of its
+//! own and running out of memory as `ENOMEM`:
+//!
+//! ```
+//! use crate::property;
+//! use kernel::{
+//!     device::{
+//!         property::FwNode,
+//!         Bound,
+//!         Device, //
+//!     },
+//!     prelude::*,
+//!     str::CString, //
+//! };
+//!
+//! fn label(dev: &Device<Bound>, node: &FwNode) -> Result<Option<CString>> {
+//!     match property::read_string(node, c"label") {
+//!         Ok(label) => Ok(Some(label)),
+//!         Err(e) if e == ENOMEM => Err(e),
+//!         Err(e) if e == EINVAL => Ok(None),
+//!         Err(e) => {
+//!             dev_err!(dev, "invalid 'label' property: {e:?}\n");
+//!             Err(e)
+//!         }
+//!     }
+//! }
+//! ```
 
 use core::ptr;
 

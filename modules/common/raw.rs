@@ -9,6 +9,24 @@
 //! mutates these structs through the raw pointers as usual (they are behind `Opaque`).
 //!
 //! TODO: use the wrappers' `as_raw()` once the kernel crate exports it.
+//!
+//! # Examples
+//!
+//! The pointers are for C calls, in the `unsafe` code of an abstraction (`property.rs` passes
+//! [`fwnode`]'s to `fwnode_property_read_string()`); without `unsafe`, code can only compare
+//! them, e.g. to tell whether two references are to one device:
+//!
+//! ```
+//! use crate::raw;
+//! use kernel::device::{
+//!     Bound,
+//!     Device, //
+//! };
+//!
+//! fn same_device(a: &Device<Bound>, b: &Device<Bound>) -> bool {
+//!     core::ptr::eq(raw::device(a), raw::device(b))
+//! }
+//! ```
 
 use core::ptr;
 

@@ -7,6 +7,43 @@
 //! Each side's KUnit suite also checks the values it depends on against literal numbers from the
 //! datasheet, so a wrong value here fails a test instead of being agreed on by both.
 //!
+//! # Examples
+//!
+//! The mode an RV1000 reports in PHYSTS:
+//!
+//! ```
+//! use crate::{
+//!     phy_modes::{
+//!         Mode,
+//!         Speed, //
+//!     },
+//!     rv1000::{
+//!         PHYSTS_DUPLEX,
+//!         PHYSTS_LINK,
+//!         PHYSTS_RESOLVED,
+//!         PHYSTS_SPEED_MASK,
+//!         PHYSTS_SPEED_SHIFT, //
+//!     },
+//! };
+//!
+//! /// `None` while the link is down or its mode not resolved.
+//! fn resolved_mode(physts: u16) -> Option<Mode> {
+//!     if physts & PHYSTS_LINK == 0 || physts & PHYSTS_RESOLVED == 0 {
+//!         return None;
+//!     }
+//!     let speed = match (physts & PHYSTS_SPEED_MASK) >> PHYSTS_SPEED_SHIFT {
+//!         0b00 => Speed::Mbps10,
+//!         0b01 => Speed::Mbps100,
+//!         0b10 => Speed::Mbps1000,
+//!         _ => return None,
+//!     };
+//!     Some(Mode::new(speed, physts & PHYSTS_DUPLEX != 0))
+//! }
+//!
+//! assert_eq!(resolved_mode(0xac00), Some(Mode::new(Speed::Mbps1000, true)));
+//! assert_eq!(resolved_mode(0x0000), None);
+//! ```
+//!
 //! # Datasheet
 //!
 //! ## Identification

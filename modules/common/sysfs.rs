@@ -21,6 +21,86 @@
 //! in an open file's state, say) loses its files at the unbind and keeps its data: dropping it
 //! later only drops the data.
 //!
+//! # Examples
+//!
+//! A `threshold` file, read-write, and a `name` file, read-only, in the sysfs directory of a bound
+//! device, kept in the driver's private data:
+//!
+//! ```
+//! use crate::sysfs::{
+//!     self,
+//!     Attribute,
+//!     AttributeGroup,
+//!     DeviceAttributes,
+//!     ShowBuffer, //
+//! };
+//! use kernel::{
+//!     device::{
+//!         Bound,
+//!         Device, //
+//!     },
+//!     new_mutex,
+//!     prelude::*,
+//!     sync::Mutex, //
+//! };
+//!
+//! #[derive(Clone, Copy)]
+//! enum Attr {
+//!     Name,
+//!     Threshold,
+//! }
+//!
+//! #[pin_data]
+//! struct Limits {
+//!     #[pin]
+//!     threshold: Mutex<u32>,
+//! }
+//!
+//! impl DeviceAttributes for Limits {
+//!     type Id = Attr;
+//!
+//!     const ATTRIBUTES: &'static [Attribute<Attr>] = &[
+//!         Attribute::read_only(c"name", Attr::Name),
+//!         Attribute::read_write(c"threshold", Attr::Threshold),
+//!     ];
+//!
+//!     fn show(&self, id: Attr, out: &mut ShowBuffer<'_>) -> Result {
+//!         match id {
+//!             Attr::Name => writeln!(out, "limits"),
+//!             Attr::Threshold => writeln!(out, "{}", *self.threshold.lock()),
+//!         }
+//!     }
+//!
+//!     fn store(&self, id: Attr, input: &str) -> Result {
+//!         match id {
+//!             Attr::Threshold => *self.threshold.lock() = sysfs::parse(input)?,
+//!             // Read-only files have no `store`: sysfs never gets here for them.
+//!             Attr::Name => return Err(EIO),
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! /// The files of a device being probed: part of its private data, so that they exist exactly
+//! /// as long as the device is bound.
+//! #[pin_data]
+//! struct Private {
+//!     #[pin]
+//!     limits: AttributeGroup<Limits>,
+//! }
+//!
+//! fn private_data(dev: &Device<Bound>) -> impl PinInit<Private, Error> + '_ {
+//!     try_pin_init!(Private {
+//!         limits <- AttributeGroup::new(
+//!             dev,
+//!             try_pin_init!(Limits {
+//!                 threshold <- new_mutex!(10),
+//!             }),
+//!         ),
+//!     })
+//! }
+//! ```
+//!
 //! # Errors seen by userspace
 //!
 //! - A `read(2)` fails with whatever error `show` returns, or with `EFBIG` when the text does not
@@ -285,6 +365,17 @@ impl_parse_int!(u8, u16, u32, u64);
 ///
 /// - `EINVAL` if `input` is not such a number.
 /// - `ERANGE` if the number does not fit into `T`.
+///
+/// # Examples
+///
+/// ```
+/// use crate::sysfs::parse;
+/// use kernel::prelude::*;
+///
+/// assert_eq!(parse::<u8>(" 0x2a\n"), Ok(42));
+/// assert_eq!(parse::<u8>("256"), Err(ERANGE));
+/// assert_eq!(parse::<u8>("-1"), Err(EINVAL));
+/// ```
 pub(crate) fn parse<T: ParseInt>(input: &str) -> Result<T> {
     // The digits are parsed once, as the widest type, and only the narrowing is generic: one
     // copy of the parser in the module, whatever the types its attributes use.
