@@ -83,6 +83,12 @@ check() {
 	dir=$(ensure)
 	note "lint: clippy and rustc $(config_value CONFIG_RUSTC_VERSION_TEXT | awk '{print $2}') with -Dwarnings, rustfmt"
 	lint >/dev/null
+	# The whole collection's check has the packages' group too.
+	if [ $# -eq 0 ]; then
+		deb >/dev/null
+		packages_check "$BASE/packages-check-$RKM_STOCK"
+		export RKM_EXTRA_TESTS=$BASE/packages-check-$RKM_STOCK/debian-packages.ktap
+	fi
 	vm_prepare "$dir"
 	note "booting Debian's $RELEASE (stock vmlinuz and modules)"
 	in_view "$TOP/scripts/check.sh" "$@"
@@ -97,6 +103,14 @@ run() {
 }
 
 vm() {
+	case ${RKM_ROOT:-} in
+	"") ;;
+	debian)
+		root_vm "$@"
+		return
+		;;
+	*) die "ROOT=$RKM_ROOT: the only root on offer is ROOT=debian (a throwaway root of $RELEASE's Debian release)" ;;
+	esac
 	local dir
 	dir=$(ensure)
 	build_modules >/dev/null
