@@ -14,8 +14,8 @@
 #      module by name (with those its programs need), its userspace test
 #      programs, modprobe -r;
 #   4. the kernel log since the start holds no report;
-#   5. apt purge of both and autoremove: their files are gone, depmod ran
-#      again, the root's files are those from before.
+#   5. apt purge of both: their files are gone, depmod ran again, nothing
+#      is left but what the headers (which apt keeps) declare.
 # Writes OUT/debian-packages.ktap (one case a step) and .status (0: all
 # passed), the form scripts/check.sh hands the judge.
 #
@@ -78,7 +78,8 @@ changed_since() {
 		prune+=(-path "$dir" -o)
 	done
 	mapfile -t dirs < <(find / -xdev \( "${prune[@]}" -false \) -prune -o -type d -newer "$m" -print)
-	[ ${#dirs[@]} -eq 0 ] || find "${dirs[@]}" -mindepth 1 -maxdepth 1 -newer "$m" | LC_ALL=C sort -u
+	[ ${#dirs[@]} -eq 0 ] || find "${dirs[@]}" -mindepth 1 -maxdepth 1 -newer "$m" |
+		grep -Ev "^($(printf '%s|' "${EXCLUDED[@]}" | sed 's/|$//'))(/|\$)" | LC_ALL=C sort -u
 }
 packages() {
 	dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" {print $2}' | sort
@@ -234,31 +235,36 @@ else
 fi
 
 # ---- 5. removal ----------------------------------------------------------------
-step "apt purge $MODULES $LIBRUST; apt autoremove --purge"
-apt-get purge -y "$MODULES" "$LIBRUST" && apt-get autoremove --purge -y
+# (apt never autoremoves kernel packages, so the headers stay: what they
+# pulled in is theirs, not the packages'.)
+step "apt purge $MODULES $LIBRUST"
+apt-get purge -y "$MODULES" "$LIBRUST"
 left=$(cat /tmp/librust.files /tmp/modules.files | while read -r path; do
-	[ -f "$path" ] || [ -L "$path" ] && echo "$path"
+	if [ -f "$path" ] || [ -L "$path" ]; then echo "$path"; fi
 done)
-if [ -z "$left" ]; then
-	result 1 "apt purge removes every file of both packages"
+if [ -z "$left" ] && ! dpkg -s "$MODULES" "$LIBRUST" >/dev/null 2>&1; then
+	result 1 "apt purge removes both packages and every file of theirs"
 else
 	echo "$left" | sed 's/^/    left: /'
-	result 0 "apt purge removes every file of both packages" "$(echo "$left" | grep -c .) left"
+	result 0 "apt purge removes both packages and every file of theirs" "$(echo "$left" | grep -c .) files left"
 fi
 if ! grep -q rust-kernel-modules "/lib/modules/$RELEASE/modules.dep" && ! modprobe -n rust_pipe 2>/dev/null; then
 	result 1 "depmod ran again: modprobe no longer finds rust_pipe"
 else
 	result 0 "depmod ran again: modprobe no longer finds rust_pipe"
 fi
-left=$(changed_since librust | while read -r path; do
-	[ -e "$path" ] || [ -L "$path" ] && echo "$path"
-done | grep -Ev "$STATE_FILES")
-if [ -z "$left" ] && [ "$(packages)" = "$(cat $MARKS/librust.packages)" ]; then
-	result 1 "after removal the root holds the packages and files it held before"
+# Whatever is new since the first install and not state must belong to the
+# packages it pulled in that are still installed (the headers).
+stayed=$(comm -12 <(comm -13 "$MARKS/librust.packages" "$MARKS/modules.packages") <(packages))
+left=$(LC_ALL=C comm -23 <(changed_since librust) <(echo "$stayed" | xargs -r dpkg -L | LC_ALL=C sort -u) |
+	while read -r path; do
+		if [ -e "$path" ] || [ -L "$path" ]; then echo "$path"; fi
+	done | grep -Ev "$STATE_FILES")
+if [ -z "$left" ]; then
+	result 1 "nothing left behind but the packages apt keeps ($(echo "$stayed" | paste -sd' '))"
 else
-	echo "$left" | head -n 20 | sed 's/^/    new or changed: /'
-	comm -3 $MARKS/librust.packages <(packages) | sed 's/^/    package: /'
-	result 0 "after removal the root holds the packages and files it held before"
+	echo "$left" | head -n 20 | sed 's/^/    left: /'
+	result 0 "nothing left behind but the packages apt keeps" "$(echo "$left" | grep -c .) paths"
 fi
 
 {
