@@ -193,6 +193,14 @@ else
 	result 0 "depmod indexed the ${#kos[@]} modules"
 fi
 
+# The programs that reload their module (finit_module) read
+# $RKM_MODULES_DIR/<module>/<module>.ko: the package's, decompressed.
+export RKM_MODULES_DIR=/tmp/rkm-modules
+for ko in "${kos[@]}"; do
+	module=$(basename "$ko" .ko.xz)
+	mkdir -p "$RKM_MODULES_DIR/$module"
+	xz -dc "$ko" >"$RKM_MODULES_DIR/$module/$module.ko"
+done
 for ko in "${kos[@]}"; do
 	module=$(basename "$ko" .ko.xz)
 	twin_of "$module"
