@@ -96,7 +96,7 @@ stage_librust() {
 	done
 	# The proc macros' symbol tables are all rustc needs of them (Ubuntu strips
 	# libmacros.so likewise).
-	in_chroot --bind "$dir" -- bash -c "strip --strip-unneeded '$dir$src'/rust/lib*.so"
+	in_chroot --bind "$dir" -- bash -c "strip --strip-unneeded --remove-section=.comment '$dir$src'/rust/lib*.so"
 	# What the proc macros link (libc, libgcc), by dpkg-shlibdeps's reckoning.
 	local shlibs
 	shlibs=$(in_chroot --bind "$dir" -- bash -euc "cd \$(mktemp -d) && mkdir debian &&
