@@ -35,6 +35,10 @@ else ifneq ($(KERNEL),)
 $(error KERNEL=$(KERNEL) is not known: the stock kernels are $(STOCK_KERNELS))
 else # no KERNEL
 
+ifeq ($(origin ROOT),command line)
+$(error ROOT=$(ROOT) is a Debian root for a stock kernel: use it with KERNEL=$(firstword $(STOCK_KERNELS)) (or $(lastword $(STOCK_KERNELS))))
+endif
+
 ifneq ($(filter $(TREE_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(LLVM),1)
 $(error Rust kernel modules are built with the LLVM toolchain: run make LLVM=1 $(MAKECMDGOALS))
