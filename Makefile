@@ -35,6 +35,10 @@ else ifneq ($(KERNEL),)
 $(error KERNEL=$(KERNEL) is not known: the stock kernels are $(STOCK_KERNELS))
 else # no KERNEL
 
+ifeq ($(origin ROOT),command line)
+$(error ROOT=$(ROOT) is a Debian root for a stock kernel: use it with KERNEL=$(firstword $(STOCK_KERNELS)) (or $(lastword $(STOCK_KERNELS))))
+endif
+
 ifneq ($(filter $(TREE_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(LLVM),1)
 $(error Rust kernel modules are built with the LLVM toolchain: run make LLVM=1 $(MAKECMDGOALS))
@@ -265,7 +269,8 @@ help:
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
 	@echo '  make verdict RESULTS=dir     judge a saved check run again (its summary), no boot'
 	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'
-	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install]'
+	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install|deb|check-packages]'
+	@echo '  make KERNEL=debian vm ROOT=debian   the VM on a throwaway Debian root, with dist/ installed'
 	@echo 'Set-up (done on demand by the targets above):'
 	@echo '  make toolchain               install missing tools'
 	@echo '  make kernel                  build the default kernel tree'

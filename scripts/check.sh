@@ -58,6 +58,14 @@ if ! flock -n 8; then
 fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/modules" "$RESULTS/host"
+# Test groups run before this script, each NAME.ktap with NAME.status beside
+# it (scripts/distro/debian.sh: the Debian packages'): judged as host-side
+# tests are.
+extra_tests=()
+for ktap in ${RKM_EXTRA_TESTS:-}; do
+	cp "$ktap" "${ktap%.ktap}.status" "$RESULTS/host/"
+	extra_tests+=(--host-tests "@RESULTS@/host/${ktap##*/}")
+done
 
 # The host's side of the timeline (scripts/timeline.py): "<ms> start|end
 # <lane>", wall clock.
@@ -213,7 +221,8 @@ wait "${pids[@]}"
 [ -z "${RKM_TARGET:-}" ] || cp "$RKM_TARGET" "$RESULTS/target.json"
 {
 	printf '%s\n' --kunit-tool "$KUNIT_TOOL" \
-		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap
+		--host-tests @RESULTS@/host/host-scripts.ktap --host-tests @RESULTS@/host/compile-fail.ktap \
+		"${extra_tests[@]}"
 	[ -z "${RKM_TARGET:-}" ] || printf '%s\n' --target @RESULTS@/target.json
 } >"$RESULTS/verdict.args"
 

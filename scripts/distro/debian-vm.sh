@@ -88,6 +88,18 @@ check() {
 	in_view "$TOP/scripts/check.sh" "$@"
 }
 
+# make KERNEL=... check-packages: the whole collection's check, and the
+# packages' group beside it (a VM of its own on a throwaway Debian root,
+# about half an hour under TCG: not part of check, nor of CI).
+check-packages() {
+	[ $# -eq 0 ] || die "check-packages tests the whole collection: MODULES is not for it"
+	ensure >/dev/null
+	deb >/dev/null
+	packages_check "$BASE/packages-check-$RKM_STOCK"
+	export RKM_EXTRA_TESTS=$BASE/packages-check-$RKM_STOCK/debian-packages.ktap
+	check
+}
+
 run() {
 	local dir
 	dir=$(ensure)
@@ -97,6 +109,14 @@ run() {
 }
 
 vm() {
+	case ${RKM_ROOT:-} in
+	"") ;;
+	debian)
+		root_vm "$@"
+		return
+		;;
+	*) die "ROOT=$RKM_ROOT: the only root on offer is ROOT=debian (a throwaway root of $RELEASE's Debian release)" ;;
+	esac
 	local dir
 	dir=$(ensure)
 	build_modules >/dev/null

@@ -10,9 +10,12 @@
 #   scripts/distro/debian.sh modules          build every module into .build/debian/
 #   scripts/distro/debian.sh lint             the same through clippy, warnings as errors
 #   scripts/distro/debian.sh modules_install  install them (INSTALL_MOD_PATH)
+#   scripts/distro/debian.sh deb              dist/: linux-librust-<abi> and the modules' package
 #   scripts/distro/debian.sh check [MODULE...]   lint, then every test in the VM
 #   scripts/distro/debian.sh run              the demos in the VM
 #   scripts/distro/debian.sh vm [--command 'CMD']  a shell (or one command) in the VM
+#   RKM_ROOT=debian scripts/distro/debian.sh vm [ARGS]  the same on a throwaway Debian
+#                                             root with dist/'s packages (debian-root.sh)
 #   scripts/distro/debian.sh info             versions, paths and state
 #   RKM_EXTERNAL="DIR..." scripts/distro/debian.sh check|vm [ARGS]|modules
 #                                             your own module folders instead
@@ -128,6 +131,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/debian-tree.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-build.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-vm.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-external.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/debian-deb.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/debian-root.sh"
 
 # ---- The set-up ------------------------------------------------------------
 
@@ -183,7 +188,7 @@ if [ -n "${RKM_EXTERNAL:-}" ] && [ "${1:-}" != kbuild-external ]; then
 	exit
 fi
 case ${1:-} in
-ensure | modules | lint | modules_install | check | run | vm | info)
+ensure | modules | lint | modules_install | deb | check | check-packages | run | vm | info)
 	cmd=$1
 	shift
 	case $cmd in
@@ -216,5 +221,5 @@ kbuild-external)
 	shift
 	kbuild_external "$@"
 	;;
-*) die "usage: $0 ensure|modules|lint|modules_install|check [MODULE...]|run|vm [ARGS]|info|fetch|chroot|tree" ;;
+*) die "usage: $0 ensure|modules|lint|modules_install|deb|check [MODULE...]|run|vm [ARGS]|info|fetch|chroot|tree" ;;
 esac
