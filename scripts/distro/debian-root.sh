@@ -153,6 +153,10 @@ packages_check() {
 	rm -rf "$out"
 	mkdir -p "$out"
 	cp "$OUT/kernel-features" "$out/kernel-features"
+	# What each module runs, as make check decides it (the modules' .ko
+	# are the package's: the guest takes only names and programs from it).
+	python3 "$TOP/scripts/plan.py" --tree "$TOP" --checkout "$TOP" \
+		$(source "$TOP/scripts/collection.sh" && collection_modules) >"$out/plan"
 	note "the packages on a throwaway Debian root: apt, the plain kbuild, modprobe (log: $out/console.log)"
 	RKM_ROOT_MKDIR=$out root_vm --bare --timeout 2400 --rwdir "$out=$out" --console-log "$out/console.log" \
 		--script "$TOP/scripts/guest/deb-packages.sh" "$out" || true

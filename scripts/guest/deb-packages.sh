@@ -11,8 +11,8 @@
 #      tree by the plain make -C /lib/modules/<abi>/build M=..., the root's
 #      rustc; insmod, their log lines, the misc device's node and ioctls;
 #   3. apt install rust-kernel-modules-<abi>: the same audit; modprobe each
-#      module by name (with those its programs need), its userspace test
-#      programs, modprobe -r;
+#      module by name, the programs its run plan (OUT/plan, scripts/plan.py
+#      on the host) gives it, modprobe -r;
 #   4. the kernel log since the start holds no report;
 #   5. apt purge of both: their files are gone, depmod ran again, nothing
 #      is left but what the headers (which apt keeps) declare.
@@ -25,19 +25,17 @@ set -uo pipefail
 
 source "$(dirname "$0")/lib.sh"
 OUT=${1:?usage: deb-packages.sh OUT}
-TREE=$TOP
-source "$TOP/scripts/collection.sh"
 RELEASE=$(uname -r)
 export DEBIAN_FRONTEND=noninteractive
 LIBRUST=linux-librust-$RELEASE
 MODULES=rust-kernel-modules-$RELEASE
 export RKM_KERNEL_FEATURES
 RKM_KERNEL_FEATURES=$(cat "$OUT/kernel-features")
-# What apt and dpkg write besides the packages' files, and what depmod writes.
-STATE_FILES="^/(var/lib/(dpkg|apt)|var/cache|var/log|etc/ld\.so\.cache$)|^/usr/lib/modules/$RELEASE/modules\."
-# The kernel's reports (scripts/results_kernel_log.py reads more; these are
-# the ones a module or a package could cause).
-REPORTS='BUG:|WARNING:|Oops|Call Trace|general protection|Kernel panic|UBSAN|refcount_t:|list_(add|del) corruption|stack-protector|INFO: task .* blocked'
+# What apt and dpkg write besides the packages' files, and what depmod writes
+# (the release as a regex: its "+" and "." are literal).
+STATE_FILES="^/(var/lib/(dpkg|apt)|var/cache|var/log|etc/ld\.so\.cache$)|^/usr/lib/modules/$(sed 's/[.+]/\\&/g' <<<"$RELEASE")/modules\."
+# The kernel's reports: the one list the judge reads too.
+REPORTS=$(grep -v '^#' "$TOP/tests/lib/kernel-reports.txt" | grep . | paste -sd'|')
 
 cases=()
 failed=0
@@ -201,34 +199,31 @@ for ko in "${kos[@]}"; do
 	mkdir -p "$RKM_MODULES_DIR/$module"
 	xz -dc "$ko" >"$RKM_MODULES_DIR/$module/$module.ko"
 done
+# Each module by name, and the programs and environment its run plan gives
+# it (scripts/plan.py, written on the host); a program loads what its
+# module needs (tests/<m>/needs) itself, from RKM_MODULES_DIR, as under
+# make check.
 for ko in "${kos[@]}"; do
 	module=$(basename "$ko" .ko.xz)
-	twin_of "$module"
-	needs=()
-	[ ! -f "$TOP/tests/$programs_of/needs" ] || mapfile -t needs < <(grep -v '^#' "$TOP/tests/$programs_of/needs")
-	step "modprobe ${needs[*]} $module; its programs (tests/$programs_of)"
+	mapfile -t programs < <(sed -n "s/^program $module //p" "$OUT/plan")
+	mapfile -t environment < <(sed -n "s/^env $module //p" "$OUT/plan")
+	step "modprobe $module; its programs"
 	loaded=1
-	for m in "${needs[@]}" "$module"; do
-		modprobe "$m" || loaded=0
-	done
+	modprobe "$module" || loaded=0
 	[ "$(cat "/sys/module/$module/initstate" 2>/dev/null)" = live ] || loaded=0
 	result $loaded "modprobe $module"
 	[ $loaded = 1 ] || continue
-	for src in "$TOP/tests/$programs_of"/*.c "$TOP/tests/$programs_of"/*.sh; do
-		[ -e "$src" ] || continue
-		name=${src##*/}
-		program=$TOP/.build/tests/$programs_of/${name%.c}
-		[ "${name%.sh}" = "$name" ] || program=$src
-		echo "    ${name%.c}"
+	for entry in "${programs[@]}"; do
+		name=${entry%% *}
+		echo "    $name"
 		status=0
-		env "${TWIN_ENV[@]}" timeout "${RKM_TEST_TIMEOUT:-300}" "$program" >"/tmp/program.out" 2>&1 || status=$?
+		env "${environment[@]}" timeout "${RKM_TEST_TIMEOUT:-300}" "${entry#* }" >"/tmp/program.out" 2>&1 ||
+			status=$?
 		sed 's/^/        /' /tmp/program.out
-		result $((status == 0)) "$module: ${name%.c}" "exit status $status"
+		result $((status == 0)) "$module: $name" "exit status $status"
 	done
 	unloaded=1
-	for m in "$module" "${needs[@]}"; do
-		modprobe -r "$m" || unloaded=0
-	done
+	modprobe -r "$module" || unloaded=0
 	result $unloaded "modprobe -r $module"
 done
 
