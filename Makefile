@@ -252,7 +252,7 @@ help:
 	@echo '  make LLVM=1 checkpatch       checkpatch --strict on the C modules and demos'
 	@echo '  make LLVM=1 compile-fail     soundness bounds: tests/compile-fail/ must be refused by rustc'
 	@echo '  make LLVM=1 rust-analyzer    write rust-project.json for editors'
-	@echo '  make LLVM=1 rustdoc          HTML docs of the modules and modules/common/ (.build/rustdoc/)'
+	@echo '  make LLVM=1 rustdoc          HTML docs of the modules and modules/common/ (.build/rustdoc/), examples compiled'
 	@echo '  make LLVM=1 modules_install  install (honours INSTALL_MOD_PATH)'
 	@echo '  make rustfmt | rustfmtcheck  format / check with the kernel rustfmt rules'
 	@echo '  make clean'
