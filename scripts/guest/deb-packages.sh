@@ -113,16 +113,20 @@ new_log() {
 	dmesg | tail -n +$(($1 + 1))
 }
 
+# install_package MARK PACKAGE: apt install of dist/'s PACKAGE, a case; the audit of
+# what it wrote, another; its files in /tmp/MARK.files.
+install_package() {
+	local m=$1 package=$2 status=0
+	mark "$m"
+	step "apt install ./dist/${package}_*.deb"
+	apt-get install -y "$TOP"/dist/"$package"_*.deb || status=$?
+	result $((status == 0)) "apt install $package" "apt-get exit status $status"
+	audit "$m" "apt install $package"
+	dpkg -L "$package" | LC_ALL=C sort >"/tmp/$m.files"
+}
+
 # ---- 1. linux-librust ------------------------------------------------------
-mark librust
-step "apt install ./dist/${LIBRUST}_*.deb"
-if apt-get install -y "$TOP"/dist/"$LIBRUST"_*.deb; then
-	result 1 "apt install $LIBRUST"
-else
-	result 0 "apt install $LIBRUST" "apt-get exit status $?"
-fi
-audit librust "apt install $LIBRUST"
-dpkg -L "$LIBRUST" | LC_ALL=C sort >/tmp/librust.files
+install_package librust "$LIBRUST"
 
 # ---- 2. the kernel's samples, built the plain way ------------------------------
 step "make -C /lib/modules/$RELEASE/build M=/root/samples ($(rustc --version))"
@@ -175,15 +179,7 @@ else
 fi
 
 # ---- 3. the collection's modules -----------------------------------------------
-mark modules
-step "apt install ./dist/${MODULES}_*.deb"
-if apt-get install -y "$TOP"/dist/"$MODULES"_*.deb; then
-	result 1 "apt install $MODULES"
-else
-	result 0 "apt install $MODULES" "apt-get exit status $?"
-fi
-audit modules "apt install $MODULES"
-dpkg -L "$MODULES" | LC_ALL=C sort >/tmp/modules.files
+install_package modules "$MODULES"
 mapfile -t kos < <(grep '\.ko\.xz$' /tmp/modules.files)
 if [ ${#kos[@]} -gt 0 ] && grep -q "updates/rust-kernel-modules/rust_pipe.ko.xz" "/lib/modules/$RELEASE/modules.dep"; then
 	result 1 "depmod indexed the ${#kos[@]} modules"
