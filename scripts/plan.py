@@ -76,6 +76,11 @@ def collection(tree: Path) -> List[str]:
 	return sorted(kbuild.parent.name for kbuild in (tree / 'modules').glob('*/Kbuild'))
 
 
+# The kinds of line that name a program of the module phase (the judge
+# expects each under its NAME).
+PROGRAM_KINDS = ('program', 'injection', 'load-cycles')
+
+
 def compiled(folder: Path) -> List[str]:
 	"""The programs of @folder as scripts/build-tests.sh builds them, in the
 	order of their names: <name>.c, or a folder <name>/ with a main.c."""

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+from plan import PROGRAM_KINDS
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -19,11 +21,6 @@ class Expected:
 	suites: Dict[str, List[str]]
 	programs: Dict[str, List[str]]
 	lifecycle_cases: Dict[str, List[str]]
-
-
-# The plan's lines that name a program of the module phase: NAME is the
-# second word after the kind.
-PROGRAM_KINDS = ('program', 'injection', 'load-cycles')
 
 
 def expected_from_plan(plan: Path) -> Expected:
