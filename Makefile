@@ -269,7 +269,7 @@ help:
 	@echo '  make LLVM=1 bug-classes      memory-safety bug classes: KASAN/KCSAN in C, rustc in Rust'
 	@echo '  make verdict RESULTS=dir     judge a saved check run again (its summary), no boot'
 	@echo 'Debian stock kernels (KERNEL=debian, KERNEL=debian-sid; no LLVM=1 needed):'
-	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install|deb|check-packages]'
+	@echo '  make KERNEL=debian [check|lint|run|vm|modules_install|deb]'
 	@echo '  make KERNEL=debian vm ROOT=debian   the VM on a throwaway Debian root, with dist/ installed'
 	@echo 'Set-up (done on demand by the targets above):'
 	@echo '  make toolchain               install missing tools'

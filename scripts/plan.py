@@ -14,6 +14,7 @@ the lines.
 	collection MODULE             every module of the tree (unloaded between lifecycle cases)
 	module MODULE KO              a module tested, and its .ko
 	env MODULE KEY=VALUE          its programs' and cases' environment (a twin's twin.env)
+	twin MODULE OTHER             MODULE twins OTHER: both drive the same devices
 	suite MODULE SUITE            a KUnit suite its load must report
 	program MODULE NAME PATH      a test program run with it loaded, recorded as NAME
 	injection MODULE NAME PATH    debug: a fault injection program, run with it loaded
@@ -131,6 +132,8 @@ def plan(tree: Path, top: Path, flavour: str, modules: List[str]) -> List[str]:
 	for module in modules:
 		of = programs_of(tests, module)
 		lines.append(f'module {module} {tree / "modules" / module / module}.ko')
+		if of != module:
+			lines.append(f'twin {module} {of}')
 		lines += [f'env {module} {key}={value}' for key, value in twin_env(tests, module).items()
 			  if key != 'TWIN_OF']
 		lines += [f'suite {module} {suite}' for suite in declared_suites(tree / 'modules' / module)]

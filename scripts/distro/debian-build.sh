@@ -35,8 +35,13 @@ kbuild_modules() {
 	local dir=$1
 	shift
 	mkdir -p "$OUT"
-	exec 7>"$OUT.lock"
-	flock 7
+	# One build of OUT at a time, held to the end of the command (which may
+	# build again, in a subshell that inherits the lock).
+	if [ -z "${OUT_LOCKED:-}" ]; then
+		exec 7>"$OUT.lock"
+		flock 7
+		OUT_LOCKED=1
+	fi
 	source_view
 	local binds=(--bind "$(src_dir)" --bind "$dir" --bind-to "$VIEW" "$TOP" --bind "$OUT" "${extra_binds[@]}")
 	local features

@@ -174,6 +174,16 @@ stage_modules() {
 	in_chroot --bind "$dir" -- bash -euc "cd '$dir$dest' && for ko in *.ko; do
 		strip --strip-debug \"\$ko\" && xz --check=crc32 --lzma2=dict=1MiB \"\$ko\"; done"
 	doc_common "$dir" "$MODULES_PACKAGE" "$version" changelog
+	# A twin drives the devices its Rust module drives: were both loaded for
+	# a device's alias, whichever probed first would bind it.
+	local conf=$dir/usr/lib/modprobe.d/$MODULES_PACKAGE.conf programs_of
+	mkdir -p "${conf%/*}"
+	echo "# The C twins load only when named (modprobe c_pipe), never for a device." >"$conf"
+	for ko in "$OUT"/modules/*/*.ko; do
+		m=$(basename "$ko" .ko)
+		twin_of "$m"
+		[ "$programs_of" = "$m" ] || echo "blacklist $m" >>"$conf"
+	done
 	local script
 	for script in postinst postrm; do
 		cat >"$dir/DEBIAN/$script" <<-EOF
@@ -242,9 +252,10 @@ deb() {
 		debs+=("$(ls "$DIST/${p}_"*.deb)")
 	done
 	note "lintian (the $TOOL_SUITE chroot's)"
-	# (As nobody: lintian warns when run as root.)
-	in_chroot --bind "$DIST" -- setpriv --reuid=nobody --regid=nogroup \
-		--clear-groups env HOME=/tmp lintian --fail-on error,warning "${debs[@]}" >&2 ||
+	# (As nobody, who may not read every folder above DIST: lintian warns
+	# when run as root.)
+	in_chroot --bind-to "$DIST" /srv/rkm-dist -- setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups env HOME=/tmp lintian --fail-on error,warning "${debs[@]/#"$DIST"//srv/rkm-dist}" >&2 ||
 		die "lintian found errors in ${debs[*]}"
 	(cd "$DIST" && sha256sum "${debs[@]##*/}" && du -h "${debs[@]##*/}")
 }

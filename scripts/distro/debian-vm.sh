@@ -78,26 +78,23 @@ vm_prepare() {
 	export KDIR=$dir
 }
 
+# make KERNEL=... check [MODULE...]: the collection's check on the stock
+# kernel; for the whole collection, with the packages' group (debian-root.sh,
+# packages_check) in its summary.
 check() {
-	local dir
+	local dir packages=$BASE/packages-check-$RKM_STOCK
 	dir=$(ensure)
 	note "lint: clippy and rustc $(config_value CONFIG_RUSTC_VERSION_TEXT | awk '{print $2}') with -Dwarnings, rustfmt"
 	lint >/dev/null
+	if [ $# -eq 0 ]; then
+		packages_check "$packages"
+		export RKM_EXTRA_TESTS=$packages/debian-packages.ktap
+	else
+		note "the packages' group tests the whole collection: not run with MODULES"
+	fi
 	vm_prepare "$dir"
 	note "booting Debian's $RELEASE (stock vmlinuz and modules)"
 	in_view "$TOP/scripts/check.sh" "$@"
-}
-
-# make KERNEL=... check-packages: the whole collection's check, and the
-# packages' group beside it (a VM of its own on a throwaway Debian root,
-# about half an hour under TCG: not part of check, nor of CI).
-check-packages() {
-	[ $# -eq 0 ] || die "check-packages tests the whole collection: MODULES is not for it"
-	ensure >/dev/null
-	deb >/dev/null
-	packages_check "$BASE/packages-check-$RKM_STOCK"
-	export RKM_EXTRA_TESTS=$BASE/packages-check-$RKM_STOCK/debian-packages.ktap
-	check
 }
 
 run() {

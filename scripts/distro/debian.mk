@@ -8,7 +8,7 @@
 # Included by the Makefile in place of the default tree's targets.
 
 DEBIAN_SH := RKM_STOCK=$(KERNEL) RKM_EXTERNAL="$(EXTERNAL)" $(SCRIPTS)/distro/debian.sh
-DEBIAN_TARGETS := all modules lint tests vm run check check-packages modules_install deb
+DEBIAN_TARGETS := all modules lint tests vm run check modules_install deb
 DEBIAN_UNSUPPORTED := $(filter-out $(DEBIAN_TARGETS),$(TREE_TARGETS))
 
 ifneq ($(filter $(DEBIAN_TARGETS) $(DEBIAN_UNSUPPORTED),$(or $(MAKECMDGOALS),all)),)
@@ -24,7 +24,7 @@ endif
 
 all: modules
 
-modules lint check check-packages run modules_install deb:
+modules lint check run modules_install deb:
 	@INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" $(DEBIAN_SH) $@
 
 # ROOT=debian: on a throwaway root of the kernel's Debian release, with the

@@ -125,6 +125,7 @@ logged() {
 
 # The set-up's three steps, then building and the VM, each in a file beside
 # this one: sourced here, after the pins and paths they read.
+source "$TOP/scripts/collection.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-fetch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-chroot.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/debian-tree.sh"
@@ -188,7 +189,7 @@ if [ -n "${RKM_EXTERNAL:-}" ] && [ "${1:-}" != kbuild-external ]; then
 	exit
 fi
 case ${1:-} in
-ensure | modules | lint | modules_install | deb | check | check-packages | run | vm | info)
+ensure | modules | lint | modules_install | deb | check | run | vm | info)
 	cmd=$1
 	shift
 	case $cmd in

@@ -45,6 +45,7 @@ class PlanTest(unittest.TestCase):
 		root = self.root
 		self.assertIn(f'module twin {root}/modules/twin/twin.ko', lines)
 		self.assertIn('env twin NAME=twin device', lines)
+		self.assertIn('twin twin drv', lines)
 		self.assertIn(f'program twin basic {root}/.build/tests/drv/basic', lines)
 		# A program of several files is its folder (its main.c); a folder
 		# without one (lifecycle/) is none.
@@ -56,6 +57,7 @@ class PlanTest(unittest.TestCase):
 		self.assertIn('suite drv drv_suite', lines)
 		self.assertFalse([line for line in lines if line.startswith('suite twin')])
 		self.assertFalse([line for line in lines if line.startswith('env drv')])
+		self.assertFalse([line for line in lines if line.startswith('twin drv')])
 
 	def test_fault_injection_only_in_the_debug_flavour(self):
 		self.assertFalse([line for line in self.lines() if line.startswith(('injection', 'load-cycles'))])
