@@ -7,7 +7,8 @@
 #                                the headers lack (Ubuntu's linux-lib-rust)
 #   rust-kernel-modules-<abi>    the collection's modules, for linux-image-<abi>
 # Built by dpkg-deb in the suite's chroot, byte-identical for the same inputs
-# (SOURCE_DATE_EPOCH: the last commit's time unless given), then checked by
+# (SOURCE_DATE_EPOCH: the kernel's build date for linux-librust; for the
+# modules, the last commit's time unless given), then checked by
 # that suite's lintian. Documentation/debian-packages.md explains them.
 
 # shellcheck shell=bash
@@ -230,6 +231,22 @@ ensure_packaging_tools() {
 		die "apt-get install ${PACKAGING_TOOLS[*]} in $(chroot_dir) failed: $BASE/packaging-tools-$TOOL_SUITE.log"
 }
 
+# kernel_epoch: the stock kernel's build date (its Debian changelog's, which
+# its version string gives), as seconds since the epoch.
+kernel_epoch() {
+	local day
+	day=$(grep -ao "Debian $KVERSION ([0-9-]*)" "$VMLINUZ" | head -n 1 | sed 's/.*(\(.*\))/\1/')
+	[ -n "$day" ] || die "$VMLINUZ's version string has no build date"
+	date -u -d "$day" +%s
+}
+
+# epoch_of PACKAGE: the time of its files and changelog. linux-librust holds
+# the kernel's files, not the collection's: whatever commit makes it, the
+# same kernel gives the same package, as one version must.
+epoch_of() {
+	if [ "$1" = "$LIBRUST_PACKAGE" ]; then kernel_epoch; else echo "$SOURCE_DATE_EPOCH"; fi
+}
+
 deb() {
 	local tree version stage
 	tree=$(ensure)
@@ -241,12 +258,12 @@ deb() {
 	stage=$OUT/deb
 	rm -rf "$stage"
 	mkdir -p "$stage" "$DIST"
-	stage_librust "$tree" "$stage/$LIBRUST_PACKAGE"
+	SOURCE_DATE_EPOCH=$(epoch_of "$LIBRUST_PACKAGE") stage_librust "$tree" "$stage/$LIBRUST_PACKAGE"
 	stage_modules "$stage/$MODULES_PACKAGE" "$version"
 	local p debs=()
 	for p in "$LIBRUST_PACKAGE" "$MODULES_PACKAGE"; do
 		rm -f "$DIST/${p}_"*.deb
-		in_chroot --bind "$stage" --bind "$DIST" -- env SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" \
+		in_chroot --bind "$stage" --bind "$DIST" -- env SOURCE_DATE_EPOCH="$(epoch_of "$p")" \
 			dpkg-deb --root-owner-group -Zxz --build "$stage/$p" "$DIST" >/dev/null ||
 			die "dpkg-deb --build $stage/$p failed"
 		debs+=("$(ls "$DIST/${p}_"*.deb)")
