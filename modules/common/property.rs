@@ -56,6 +56,30 @@ use kernel::{
     str::CString, //
 };
 
+/// Reads the u32 array property `name` of `fwnode` into `values`: its first `values.len()`
+/// entries, without allocating (`fwnode_property_read_u32_array()`).
+///
+/// # Errors
+///
+/// The error of `fwnode_property_read_u32_array()` when the property is absent, not an array of
+/// u32 or has fewer entries than `values` (`EINVAL`, `ENODATA`, `EPROTO` or `EOVERFLOW`,
+/// depending on the firmware); `values` may then have been written.
+pub(crate) fn read_u32_array(fwnode: &FwNode, name: &CStr, values: &mut [u32]) -> Result {
+    let raw = crate::raw::fwnode(fwnode);
+    // SAFETY: `raw` points to a valid `struct fwnode_handle` for the duration of the call
+    // (`fwnode` is borrowed), `name` is NUL-terminated, and `values` is valid for writes of
+    // `values.len()` u32 values, at most as many as the function writes
+    // (drivers/base/property.c: fwnode_property_read_u32_array(), checked against 7.3.4).
+    to_result(unsafe {
+        bindings::fwnode_property_read_u32_array(
+            raw,
+            name.as_char_ptr(),
+            values.as_mut_ptr(),
+            values.len(),
+        )
+    })
+}
+
 /// Reads the string property `name` of `fwnode` into a new `CString`.
 ///
 /// # Errors

@@ -52,7 +52,7 @@ pub(crate) struct FirmwareProperties {
     pub(crate) max_mode: FwValue<u32>,
     /// `rkm,channel-limits`: required, 1 to [`MAX_CHANNELS`] entries (see
     /// [`check_channel_count`]).
-    pub(crate) channel_limits: FwValue<KVec<u32>>,
+    pub(crate) channel_limits: FwValue<PerChannel>,
 }
 
 /// Why a firmware description was rejected.
@@ -99,18 +99,52 @@ pub(crate) fn check_channel_count(count: usize) -> Result<usize, ConfigError> {
     }
 }
 
+/// One value per channel of a bank: the limits of its channels, or their levels.
+///
+/// # Invariants
+///
+/// `1 <= count <= MAX_CHANNELS`; only the first `count` entries of `values` are used.
+pub(crate) struct PerChannel {
+    values: [u32; MAX_CHANNELS],
+    count: usize,
+}
+
+impl PerChannel {
+    /// A zero for each of `count` channels, to be filled in through [`PerChannel::as_mut_slice`].
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::ChannelCount`] unless `1 <= count <= MAX_CHANNELS`.
+    pub(crate) fn zeroed(count: usize) -> Result<Self, ConfigError> {
+        let count = check_channel_count(count)?;
+        // INVARIANT: Checked above.
+        Ok(Self {
+            values: [0; MAX_CHANNELS],
+            count,
+        })
+    }
+
+    /// The value of each channel.
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        self.values.get(..self.count).unwrap_or_default()
+    }
+
+    /// The value of each channel, to be changed.
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [u32] {
+        self.values.get_mut(..self.count).unwrap_or_default()
+    }
+}
+
 /// Validated configuration of one bank.
 ///
 /// # Invariants
 ///
 /// - `label` is not empty.
 /// - `max_mode <= MODE_FIELD_MAX`.
-/// - `1 <= channels <= MAX_CHANNELS`; only the first `channels` entries of `limits` are used.
 pub(crate) struct Config {
     label: CString,
     max_mode: u32,
-    limits: [u32; MAX_CHANNELS],
-    channels: usize,
+    limits: PerChannel,
 }
 
 impl Config {
@@ -141,25 +175,18 @@ impl Config {
             FwValue::Invalid(err) => return Err(err),
         };
 
-        let given = match props.channel_limits {
+        let limits = match props.channel_limits {
             FwValue::Absent => return Err(ConfigError::Missing(PROP_CHANNEL_LIMITS)),
             FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_CHANNEL_LIMITS)),
             FwValue::Present(limits) => limits,
             FwValue::Invalid(err) => return Err(err),
         };
-        let channels = check_channel_count(given.len())?;
-        let mut limits = [0; MAX_CHANNELS];
-        limits
-            .get_mut(..channels)
-            .ok_or(ConfigError::ChannelCount(channels))?
-            .copy_from_slice(&given);
 
         // INVARIANT: Checked above.
         Ok(Self {
             label,
             max_mode,
             limits,
-            channels,
         })
     }
 
@@ -175,20 +202,7 @@ impl Config {
 
     /// The upper limit of each implemented channel.
     pub(crate) fn channel_limits(&self) -> &[u32] {
-        self.limits.get(..self.channels).unwrap_or_default()
-    }
-}
-
-/// Channel levels read from a bank at one point in time.
-pub(crate) struct Levels {
-    values: [u32; MAX_CHANNELS],
-    count: usize,
-}
-
-impl Levels {
-    /// The level of each implemented channel.
-    pub(crate) fn as_slice(&self) -> &[u32] {
-        self.values.get(..self.count).unwrap_or_default()
+        self.limits.as_slice()
     }
 }
 
@@ -290,13 +304,14 @@ impl<R: Registers> Bank<R> {
     ///
     /// `ENODEV` if the registers are no longer accessible. (`EINVAL` for a channel index cannot
     /// happen: the configuration guarantees valid indices.)
-    pub(crate) fn levels(&self) -> Result<Levels> {
-        let mut levels = Levels {
+    pub(crate) fn levels(&self) -> Result<PerChannel> {
+        // INVARIANT: The count of the limits, which keep the invariant.
+        let mut levels = PerChannel {
             values: [0; MAX_CHANNELS],
-            count: self.config.channels,
+            count: self.config.limits.count,
         };
         let regs = self.regs.lock();
-        for (index, value) in levels.values.iter_mut().take(levels.count).enumerate() {
+        for (index, value) in levels.as_mut_slice().iter_mut().enumerate() {
             *value = regs.channel(index)?.level().get();
         }
         Ok(levels)

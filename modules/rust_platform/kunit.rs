@@ -29,6 +29,7 @@ mod tests {
             ConfigError,
             FirmwareProperties,
             FwValue,
+            PerChannel,
             DEFAULT_MAX_MODE,
             PROP_CHANNEL_LIMITS,
             PROP_LABEL,
@@ -158,17 +159,24 @@ mod tests {
         }
     }
 
-    fn vec(values: &[u32]) -> Result<KVec<u32>> {
-        let mut vec = KVec::with_capacity(values.len(), GFP_KERNEL)?;
-        vec.extend_from_slice(values, GFP_KERNEL)?;
-        Ok(vec)
+    /// `rkm,channel-limits` as the driver reads it from firmware giving `values`.
+    fn channel_limits(values: &[u32]) -> FwValue<PerChannel> {
+        match PerChannel::zeroed(values.len()) {
+            Ok(mut limits) => {
+                for (limit, &value) in limits.as_mut_slice().iter_mut().zip(values) {
+                    *limit = value;
+                }
+                FwValue::Present(limits)
+            }
+            Err(err) => FwValue::Invalid(err),
+        }
     }
 
     fn properties(label: &CStr, max_mode: u32, limits: &[u32]) -> Result<FirmwareProperties> {
         Ok(FirmwareProperties {
             label: FwValue::Present(CString::try_from(label)?),
             max_mode: FwValue::Present(max_mode),
-            channel_limits: FwValue::Present(vec(limits)?),
+            channel_limits: channel_limits(limits),
         })
     }
 
@@ -225,7 +233,7 @@ mod tests {
         let props = FirmwareProperties {
             label: FwValue::Absent,
             max_mode: FwValue::Absent,
-            channel_limits: FwValue::Present(vec(&[7])?),
+            channel_limits: channel_limits(&[7]),
         };
         let config = Config::new(props, CString::try_from(c"RKMP0001:00")?).map_err(|_| EINVAL)?;
         assert_eq!(config.label(), c"RKMP0001:00");
