@@ -340,6 +340,7 @@ impl ShowBuffer<'_> {
     /// # Errors
     ///
     /// As [`ShowBuffer::write_bytes`].
+    #[inline]
     pub(crate) fn write_str(&mut self, text: &str) -> Result {
         self.write_bytes(text.as_bytes())
     }
@@ -458,6 +459,7 @@ fn parse_u64(input: &str) -> Result<u64> {
 /// # Errors
 ///
 /// `EINVAL` for any other input.
+#[inline]
 pub(crate) fn parse_bool(input: &str) -> Result<bool> {
     match input.trim_ascii() {
         "0" => Ok(false),
@@ -529,21 +531,21 @@ impl<T: DeviceAttributes> Tables<T> {
                 attr.__bindgen_anon_2.store = Some(store_callback::<T>);
             }
             // INVARIANT: `attr` is set up as documented on `Slot`; `data` is the group's data.
-            slots.push(
-                Slot {
-                    attr,
-                    data,
-                    id: desc.id,
-                },
-                GFP_KERNEL,
-            )?;
+            // Within the capacity reserved above: no reallocation, and no error.
+            slots.push_within_capacity(Slot {
+                attr,
+                data,
+                id: desc.id,
+            })?;
         }
 
-        let mut pointers = KVec::with_capacity(slots.len() + 1, GFP_KERNEL)?;
+        // One pointer an attribute and the terminating null pointer; the sum of constants cannot
+        // overflow at run time.
+        let mut pointers = KVec::with_capacity(T::ATTRIBUTES.len() + 1, GFP_KERNEL)?;
         for slot in slots.iter_mut() {
-            pointers.push(&raw mut slot.attr.attr, GFP_KERNEL)?;
+            pointers.push_within_capacity(&raw mut slot.attr.attr)?;
         }
-        pointers.push(ptr::null_mut(), GFP_KERNEL)?;
+        pointers.push_within_capacity(ptr::null_mut())?;
 
         let mut group = KBox::new(bindings::attribute_group::default(), GFP_KERNEL)?;
         group.__bindgen_anon_2.attrs = pointers.as_mut_ptr();
@@ -600,6 +602,7 @@ unsafe impl Send for Registration {}
 unsafe impl Sync for Registration {}
 
 impl Drop for Registration {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: By the type invariants `group` is registered on `dev`'s kobject and valid.
         // `sysfs_remove_group()` returns only after every running callback has returned, and no

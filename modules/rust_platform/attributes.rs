@@ -68,6 +68,7 @@ pub(crate) enum BankAttr {
 }
 
 /// Writes `values` in decimal, space separated.
+#[inline]
 fn write_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
     for (index, &value) in values.iter().enumerate() {
         if index > 0 {
@@ -83,6 +84,7 @@ fn write_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
 /// # Errors
 ///
 /// `EINVAL` for more than [`MAX_CHANNELS`] values, else the errors of [`sysfs::parse`].
+#[inline]
 fn parse_levels(input: &str, levels: &mut [u32; MAX_CHANNELS]) -> Result<usize> {
     let mut count = 0;
     for word in input.split_ascii_whitespace() {
