@@ -495,8 +495,10 @@ struct Slot<T: DeviceAttributes> {
 
 /// The C tables describing the files of one [`AttributeGroup`].
 ///
-/// They are heap allocated and never resized, so the pointers between them and the pointers
-/// sysfs keeps stay valid when the owning group is moved into place.
+/// The slots and the pointers to them are heap allocated and never resized, so the pointers
+/// between them stay valid when the tables are moved into the group. `group` moves with the
+/// tables: its address is taken only once the tables are in place in the pinned
+/// [`AttributeGroup`] (`AttributeGroup::register`), which does not move again.
 ///
 /// # Invariants
 ///
@@ -508,7 +510,7 @@ struct Tables<T: DeviceAttributes> {
     _slots: KVec<Slot<T>>,
     /// Read by sysfs through `group`.
     _pointers: KVec<*mut bindings::attribute>,
-    group: KBox<bindings::attribute_group>,
+    group: bindings::attribute_group,
 }
 
 impl<T: DeviceAttributes> Tables<T> {
@@ -547,7 +549,7 @@ impl<T: DeviceAttributes> Tables<T> {
         }
         pointers.push_within_capacity(ptr::null_mut())?;
 
-        let mut group = KBox::new(bindings::attribute_group::default(), GFP_KERNEL)?;
+        let mut group = bindings::attribute_group::default();
         group.__bindgen_anon_2.attrs = pointers.as_mut_ptr();
 
         // INVARIANT: `pointers` and `group` are set up as documented above.
@@ -612,7 +614,8 @@ impl Drop for Registration {
 }
 
 // SAFETY: The raw pointers in `tables` only point into memory owned by the group itself (its
-// heap tables and its pinned `data`), so sending the group sends everything they reach. `T` and
+// heap tables, its own `tables.group` and its pinned `data`), so sending the group sends
+// everything they reach. `T` and
 // `T::Id` are `Send`; `Devres<Registration>` is `Send`.
 unsafe impl<T: DeviceAttributes + Send> Send for AttributeGroup<T> {}
 
@@ -676,7 +679,7 @@ impl<T: DeviceAttributes> AttributeGroup<T> {
     unsafe fn register(dev: &Device<Bound>, this: *const Self) -> Result<Devres<Registration>> {
         // SAFETY: By the safety requirements, `tables` is initialised and not otherwise borrowed.
         let tables = unsafe { &(*this).tables };
-        let group = &raw const *tables.group;
+        let group = &raw const tables.group;
 
         // SAFETY: `group` and the tables it points to are valid and outlive the registration
         // (see the invariants of `Tables` and `Self`); `kobject()` is valid.
