@@ -365,15 +365,16 @@ impl ShowBuffer<'_> {
         self.write_bytes(text::hex_08(value).as_bytes())
     }
 
-    /// Appends `bytes` with every byte that is not printable ASCII written as `\xNN`, as the
+    /// Appends `text` with every byte that is not printable ASCII written as `\xNN`, as the
     /// kernel prints a C string.
     ///
     /// # Errors
     ///
     /// `EFBIG` if the text does not fit; the buffer then holds the text of the bytes that fitted.
     #[inline(never)]
-    pub(crate) fn write_escaped(&mut self, bytes: &[u8]) -> Result {
-        for &byte in bytes {
+    pub(crate) fn write_escaped(&mut self, text: &CStr) -> Result {
+        // The bytes up to the NUL, without `CStr::to_bytes()`'s length arithmetic and its panic.
+        for &byte in text.to_bytes_with_nul().iter().take_while(|&&byte| byte != 0) {
             self.write_bytes(text::escaped(byte).as_bytes())?;
         }
         Ok(())

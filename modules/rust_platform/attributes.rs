@@ -110,7 +110,7 @@ impl<R: Registers + Send> DeviceAttributes for Bank<R> {
 
     fn show(&self, id: BankAttr, out: &mut ShowBuffer<'_>) -> Result {
         match id {
-            BankAttr::Label => out.write_escaped(self.config().label().to_bytes())?,
+            BankAttr::Label => out.write_escaped(self.config().label())?,
             BankAttr::Scratch => out.write_hex_u32(self.scratch()?)?,
             BankAttr::Enable => out.write_u32(self.enabled()?.into())?,
             BankAttr::Mode => out.write_u32(self.mode()?)?,

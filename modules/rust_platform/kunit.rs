@@ -608,14 +608,14 @@ mod tests {
     fn show_buffer_escapes_bytes_that_are_not_printable() {
         let mut page = [0u8; 6];
         let mut out = ShowBuffer::new(&mut page);
-        assert_eq!(out.write_escaped(b"a\x01~"), Ok(()));
+        assert_eq!(out.write_escaped(c"a\x01~"), Ok(()));
         assert_eq!(out.as_bytes(), b"a\\x01~");
-        assert_eq!(out.write_escaped(b"\x7f"), Err(EFBIG));
+        assert_eq!(out.write_escaped(c"\x7f"), Err(EFBIG));
 
         // What fits of an escaped text is kept, each byte's text whole.
         let mut page = [0u8; 5];
         let mut out = ShowBuffer::new(&mut page);
-        assert_eq!(out.write_escaped(b"ab\xff"), Err(EFBIG));
+        assert_eq!(out.write_escaped(c"ab\xff"), Err(EFBIG));
         assert_eq!(out.as_bytes(), b"ab");
     }
 }
