@@ -78,7 +78,13 @@ pub(crate) fn decimal(mut value: u32) -> Text<10> {
 /// `value` as `0x` and eight lowercase hexadecimal digits, with leading zeros: C's `0x%08x`.
 pub(crate) fn hex_08(mut value: u32) -> Text<10> {
     let mut bytes = *b"0x00000000";
-    for slot in bytes.iter_mut().skip(2).rev() {
+    // The digits of `value` over the zeros, from the last byte back: a `u32` has at most eight,
+    // so the loop ends, by `value == 0`, before it reaches `0x`. (It stays a loop: eight fixed
+    // iterations would be unrolled into eight copies of its body.)
+    for slot in bytes.iter_mut().rev() {
+        if value == 0 {
+            break;
+        }
         *slot = nibble(value);
         value >>= 4;
     }
