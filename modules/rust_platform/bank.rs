@@ -5,7 +5,7 @@
 #![deny(unsafe_code)]
 
 use kernel::{
-    fmt,
+    device::Device,
     new_mutex,
     prelude::*,
     str::CString,
@@ -70,18 +70,31 @@ pub(crate) enum ConfigError {
     ChannelCount(usize),
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Missing(name) => f.write_fmt(fmt!("required property '{name}' is missing")),
-            Self::Unreadable(name) => f.write_fmt(fmt!("property '{name}' has the wrong type")),
-            Self::EmptyLabel => f.write_fmt(fmt!("property '{PROP_LABEL}' is empty")),
-            Self::MaxModeTooLarge(mode) => f.write_fmt(fmt!(
-                "property '{PROP_MAX_MODE}' is {mode}, must be at most {MODE_FIELD_MAX}"
-            )),
-            Self::ChannelCount(count) => f.write_fmt(fmt!(
-                "property '{PROP_CHANNEL_LIMITS}' has {count} entries, must have 1 to {MAX_CHANNELS}"
-            )),
+impl ConfigError {
+    /// Logs the error as the one line of a rejected description: "invalid firmware description: "
+    /// and what is wrong, as `c_platform` words it.
+    ///
+    /// One `dev_err!` a kind of error, as C writes it, rather than a `Display` implementation: its
+    /// formatting code is an out-of-line function of its own, which the module carries for this
+    /// one line.
+    pub(crate) fn log(&self, dev: &Device) {
+        let prefix = "invalid firmware description";
+        match *self {
+            Self::Missing(name) => {
+                dev_err!(dev, "{prefix}: required property '{name}' is missing\n")
+            }
+            Self::Unreadable(name) => {
+                dev_err!(dev, "{prefix}: property '{name}' has the wrong type\n")
+            }
+            Self::EmptyLabel => dev_err!(dev, "{prefix}: property '{PROP_LABEL}' is empty\n"),
+            Self::MaxModeTooLarge(mode) => dev_err!(
+                dev,
+                "{prefix}: property '{PROP_MAX_MODE}' is {mode}, must be at most {MODE_FIELD_MAX}\n"
+            ),
+            Self::ChannelCount(count) => dev_err!(
+                dev,
+                "{prefix}: property '{PROP_CHANNEL_LIMITS}' has {count} entries, must have 1 to {MAX_CHANNELS}\n"
+            ),
         }
     }
 }

@@ -129,7 +129,7 @@ fn firmware_config(dev: &device::Device) -> Result<Config> {
     let default_label = CString::try_from(dev.name())?;
 
     Config::new(props, default_label).map_err(|err| {
-        dev_err!(dev, "invalid firmware description: {err}\n");
+        err.log(dev);
         EINVAL
     })
 }
