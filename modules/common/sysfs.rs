@@ -374,7 +374,11 @@ impl ShowBuffer<'_> {
     #[inline(never)]
     pub(crate) fn write_escaped(&mut self, text: &CStr) -> Result {
         // The bytes up to the NUL, without `CStr::to_bytes()`'s length arithmetic and its panic.
-        for &byte in text.to_bytes_with_nul().iter().take_while(|&&byte| byte != 0) {
+        let bytes = text
+            .to_bytes_with_nul()
+            .iter()
+            .take_while(|&&byte| byte != 0);
+        for &byte in bytes {
             self.write_bytes(text::escaped(byte).as_bytes())?;
         }
         Ok(())
@@ -534,7 +538,7 @@ impl<T: DeviceAttributes> Tables<T> {
                 attr.__bindgen_anon_2.store = Some(store_callback::<T>);
             }
             // INVARIANT: `attr` is set up as documented on `Slot`; `data` is the group's data.
-            // Within the capacity reserved above: no reallocation, and no error.
+            // Within the capacity reserved above: it cannot fail, and there is no reallocation.
             slots.push_within_capacity(Slot {
                 attr,
                 data,
@@ -542,8 +546,8 @@ impl<T: DeviceAttributes> Tables<T> {
             })?;
         }
 
-        // One pointer an attribute and the terminating null pointer; the sum of constants cannot
-        // overflow at run time.
+        // One pointer an attribute and the terminating null pointer (`T::ATTRIBUTES` is a
+        // constant: the compiler computes the sum).
         let mut pointers = KVec::with_capacity(T::ATTRIBUTES.len() + 1, GFP_KERNEL)?;
         for slot in slots.iter_mut() {
             pointers.push_within_capacity(&raw mut slot.attr.attr)?;
@@ -616,8 +620,7 @@ impl Drop for Registration {
 
 // SAFETY: The raw pointers in `tables` only point into memory owned by the group itself (its
 // heap tables, its own `tables.group` and its pinned `data`), so sending the group sends
-// everything they reach. `T` and
-// `T::Id` are `Send`; `Devres<Registration>` is `Send`.
+// everything they reach. `T` and `T::Id` are `Send`; `Devres<Registration>` is `Send`.
 unsafe impl<T: DeviceAttributes + Send> Send for AttributeGroup<T> {}
 
 // SAFETY: Through `&AttributeGroup` only `&T` is handed out, and `T: Sync`; the tables are never

@@ -135,8 +135,8 @@ fn mapped(window: &Window) -> Result<DevresGuard<'_, ExclusiveIoMem<'static, WIN
 /// time.
 ///
 /// The accesses are not inlined: each is an RCU read-side section, a check of the revocation and
-/// the MMIO access, and inlined into the bank's operations (whose channel loops the compiler
-/// unrolls) they were two dozen copies of that sequence, a quarter of the module's code.
+/// the MMIO access, which inlined into the bank's operations (whose channel loops the compiler
+/// unrolls) would be copied once per use and per channel.
 impl Registers for Window {
     #[inline(never)]
     fn scratch(&self) -> Result<SCRATCH> {
