@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! String properties of a firmware node, with the cause of a failed read and no log line.
+//! String properties of a firmware node, with the cause of a failed read and no log line, and
+//! u32 arrays read into the caller's array.
 //!
 //! C header: [`include/linux/property.h`](srctree/include/linux/property.h)
 //!
@@ -14,7 +15,11 @@
 //! `optional()` turns `ENOMEM` into an invalid description. [`read_string`] is the same read as
 //! the kernel crate's (`fwnode_property_read_string()` on the node, then a copy), returning the
 //! error without logging. A `PropertyGuard::into_result()` (the error, no log) in the kernel crate
-//! would make this file unnecessary.
+//! would make that function unnecessary.
+//!
+//! The kernel crate reads an integer array of a length known only at run time into a new `KVec`
+//! (`FwNode::property_read_array_vec`), which allocates where C reads into the driver's own array
+//! (`fwnode_property_read_u32_array()`). [`read_u32_array`] is that C read, into a slice.
 //!
 //! # Examples
 //!
@@ -43,6 +48,23 @@
 //!             Err(e)
 //!         }
 //!     }
+//! }
+//! ```
+//!
+//! Up to four `u32` thresholds, as many as the property has, read without allocating:
+//!
+//! ```
+//! use crate::property;
+//! use kernel::{
+//!     device::property::FwNode,
+//!     prelude::*, //
+//! };
+//!
+//! fn thresholds(node: &FwNode, out: &mut [u32; 4]) -> Result<usize> {
+//!     let count = node.property_count_elem::<u32>(c"thresholds")?;
+//!     let given = out.get_mut(..count).ok_or(EINVAL)?;
+//!     property::read_u32_array(node, c"thresholds", given)?;
+//!     Ok(count)
 //! }
 //! ```
 
