@@ -52,7 +52,7 @@ pub(crate) struct Text<const N: usize> {
 impl<const N: usize> Text<N> {
     /// The text.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        // `start <= N` by the type invariant: the slice is never empty by error.
+        // `get` cannot fail: `start <= N` by the type invariant.
         self.bytes.get(self.start..).unwrap_or_default()
     }
 }
