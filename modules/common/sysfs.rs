@@ -10,8 +10,9 @@
 //! - the driver lists its attributes once, in a constant table ([`DeviceAttributes::ATTRIBUTES`]),
 //!   each tagged with a driver-defined identifier (usually a fieldless `enum`);
 //! - [`DeviceAttributes::show`] and [`DeviceAttributes::store`] receive `&self`, the data the
-//!   files belong to, and that identifier; they format into a bounded [`ShowBuffer`] with
-//!   [`write!`] and parse the written text with [`parse`];
+//!   files belong to, and that identifier; they write text into a bounded [`ShowBuffer`] (strings,
+//!   and numbers in the fixed formats of `text.rs`, without `core::fmt`) and parse the written
+//!   text with [`parse`];
 //! - [`AttributeGroup`] owns that data and the files: creating it publishes the files; they are
 //!   removed when it is dropped or when the device is unbound, whichever comes first, and the data
 //!   is dropped with the group, after the files are gone.
@@ -66,9 +67,10 @@
 //!
 //!     fn show(&self, id: Attr, out: &mut ShowBuffer<'_>) -> Result {
 //!         match id {
-//!             Attr::Name => writeln!(out, "limits"),
-//!             Attr::Threshold => writeln!(out, "{}", *self.threshold.lock()),
+//!             Attr::Name => out.write_str("limits")?,
+//!             Attr::Threshold => out.write_u32(*self.threshold.lock())?,
 //!         }
+//!         out.write_str("\n")
 //!     }
 //!
 //!     fn store(&self, id: Attr, input: &str) -> Result {
@@ -192,7 +194,6 @@
 //! driver's module goes).
 
 use core::{
-    fmt,
     marker::PhantomPinned,
     ptr, //
 };
@@ -209,6 +210,8 @@ use kernel::{
     prelude::*,
     sync::aref::ARef, //
 };
+
+use crate::text;
 
 /// Access permissions of an attribute file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,7 +269,7 @@ pub(crate) trait DeviceAttributes: Sync {
     /// The attributes, in the order they are created.
     const ATTRIBUTES: &'static [Attribute<Self::Id>];
 
-    /// Formats the value of attribute `id` into `out`.
+    /// Writes the text of attribute `id` into `out`.
     ///
     /// # Errors
     ///
@@ -287,7 +290,7 @@ pub(crate) trait DeviceAttributes: Sync {
     fn store(&self, id: Self::Id, input: &str) -> Result;
 }
 
-/// The page a `show` callback formats into.
+/// The page a `show` callback writes its text into.
 ///
 /// sysfs hands `show` a page but accepts at most `PAGE_SIZE - 1` bytes back (it keeps room for
 /// the terminating NUL, as `sysfs_emit()` does, and WARNs "OOB write or bad count" otherwise:
@@ -317,23 +320,67 @@ impl<'a> ShowBuffer<'a> {
 }
 
 impl ShowBuffer<'_> {
-    /// Appends formatted text; this is what [`write!`] and [`writeln!`] call.
+    /// Appends `bytes`, all of them or, if they do not fit, none.
     ///
     /// # Errors
     ///
-    /// `EFBIG` if the text does not fit; the buffer then holds what fitted.
-    pub(crate) fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> Result {
-        fmt::Write::write_fmt(self, args).map_err(|_| EFBIG)
-    }
-}
-
-impl fmt::Write for ShowBuffer<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
-        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
+    /// `EFBIG` if `bytes` do not fit; the buffer then holds what it held.
+    #[inline(never)]
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> Result {
+        let end = self.len.checked_add(bytes.len()).ok_or(EFBIG)?;
+        let dst = self.buf.get_mut(self.len..end).ok_or(EFBIG)?;
+        dst.copy_from_slice(bytes);
         // INVARIANT: `dst` exists, so `end <= buf.len()`.
         self.len = end;
+        Ok(())
+    }
+
+    /// Appends `text`, all of it or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`ShowBuffer::write_bytes`].
+    #[inline]
+    pub(crate) fn write_str(&mut self, text: &str) -> Result {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Appends `value` in decimal (C's `%u`), all of it or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`ShowBuffer::write_bytes`].
+    #[inline(never)]
+    pub(crate) fn write_u32(&mut self, value: u32) -> Result {
+        self.write_bytes(text::decimal(value).as_bytes())
+    }
+
+    /// Appends `value` as `0x` and eight hexadecimal digits (C's `0x%08x`), all of it or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`ShowBuffer::write_bytes`].
+    #[inline(never)]
+    pub(crate) fn write_hex_u32(&mut self, value: u32) -> Result {
+        self.write_bytes(text::hex_08(value).as_bytes())
+    }
+
+    /// Appends `text` with every byte that is not printable ASCII written as `\xNN`, as the
+    /// kernel prints a C string.
+    ///
+    /// # Errors
+    ///
+    /// `EFBIG` if the text does not fit; the buffer then holds the text of the bytes that fitted.
+    #[inline(never)]
+    pub(crate) fn write_escaped(&mut self, text: &CStr) -> Result {
+        // The bytes up to the NUL, without `CStr::to_bytes()`'s length arithmetic and its panic.
+        let bytes = text
+            .to_bytes_with_nul()
+            .iter()
+            .take_while(|&&byte| byte != 0);
+        for &byte in bytes {
+            self.write_bytes(text::escaped(byte).as_bytes())?;
+        }
         Ok(())
     }
 }
@@ -393,15 +440,21 @@ fn parse_u64(input: &str) -> Result<u64> {
         None => (input, 10),
     };
 
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    if digits.is_empty() {
         return Err(EINVAL);
     }
 
-    // Every character is a digit of `radix`: the only possible failure is overflow.
-    u64::from_str_radix(digits, radix).map_err(|e| match e.kind() {
-        core::num::IntErrorKind::PosOverflow => ERANGE,
-        _ => EINVAL,
-    })
+    // One pass: a character that is not a digit of `radix` is `EINVAL` wherever it is, even after
+    // the value overflowed (`None`), which is `ERANGE`.
+    let mut value = Some(0u64);
+    for byte in digits.bytes() {
+        // A byte of a non-ASCII character is no digit either.
+        let digit = char::from(byte).to_digit(radix).ok_or(EINVAL)?;
+        value = value
+            .and_then(|value| value.checked_mul(radix.into()))
+            .and_then(|value| value.checked_add(digit.into()));
+    }
+    value.ok_or(ERANGE)
 }
 
 /// Parses a boolean written as `0` or `1`.
@@ -411,6 +464,7 @@ fn parse_u64(input: &str) -> Result<u64> {
 /// # Errors
 ///
 /// `EINVAL` for any other input.
+#[inline]
 pub(crate) fn parse_bool(input: &str) -> Result<bool> {
     match input.trim_ascii() {
         "0" => Ok(false),
@@ -446,8 +500,10 @@ struct Slot<T: DeviceAttributes> {
 
 /// The C tables describing the files of one [`AttributeGroup`].
 ///
-/// They are heap allocated and never resized, so the pointers between them and the pointers
-/// sysfs keeps stay valid when the owning group is moved into place.
+/// The slots and the pointers to them are heap allocated and never resized, so the pointers
+/// between them stay valid when the tables are moved into the group. `group` moves with the
+/// tables: its address is taken only once the tables are in place in the pinned
+/// [`AttributeGroup`] (`AttributeGroup::register`), which does not move again.
 ///
 /// # Invariants
 ///
@@ -459,7 +515,7 @@ struct Tables<T: DeviceAttributes> {
     _slots: KVec<Slot<T>>,
     /// Read by sysfs through `group`.
     _pointers: KVec<*mut bindings::attribute>,
-    group: KBox<bindings::attribute_group>,
+    group: bindings::attribute_group,
 }
 
 impl<T: DeviceAttributes> Tables<T> {
@@ -482,23 +538,23 @@ impl<T: DeviceAttributes> Tables<T> {
                 attr.__bindgen_anon_2.store = Some(store_callback::<T>);
             }
             // INVARIANT: `attr` is set up as documented on `Slot`; `data` is the group's data.
-            slots.push(
-                Slot {
-                    attr,
-                    data,
-                    id: desc.id,
-                },
-                GFP_KERNEL,
-            )?;
+            // Within the capacity reserved above: it cannot fail, and there is no reallocation.
+            slots.push_within_capacity(Slot {
+                attr,
+                data,
+                id: desc.id,
+            })?;
         }
 
-        let mut pointers = KVec::with_capacity(slots.len() + 1, GFP_KERNEL)?;
+        // One pointer an attribute and the terminating null pointer (`T::ATTRIBUTES` is a
+        // constant: the compiler computes the sum).
+        let mut pointers = KVec::with_capacity(T::ATTRIBUTES.len() + 1, GFP_KERNEL)?;
         for slot in slots.iter_mut() {
-            pointers.push(&raw mut slot.attr.attr, GFP_KERNEL)?;
+            pointers.push_within_capacity(&raw mut slot.attr.attr)?;
         }
-        pointers.push(ptr::null_mut(), GFP_KERNEL)?;
+        pointers.push_within_capacity(ptr::null_mut())?;
 
-        let mut group = KBox::new(bindings::attribute_group::default(), GFP_KERNEL)?;
+        let mut group = bindings::attribute_group::default();
         group.__bindgen_anon_2.attrs = pointers.as_mut_ptr();
 
         // INVARIANT: `pointers` and `group` are set up as documented above.
@@ -553,6 +609,7 @@ unsafe impl Send for Registration {}
 unsafe impl Sync for Registration {}
 
 impl Drop for Registration {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: By the type invariants `group` is registered on `dev`'s kobject and valid.
         // `sysfs_remove_group()` returns only after every running callback has returned, and no
@@ -562,8 +619,8 @@ impl Drop for Registration {
 }
 
 // SAFETY: The raw pointers in `tables` only point into memory owned by the group itself (its
-// heap tables and its pinned `data`), so sending the group sends everything they reach. `T` and
-// `T::Id` are `Send`; `Devres<Registration>` is `Send`.
+// heap tables, its own `tables.group` and its pinned `data`), so sending the group sends
+// everything they reach. `T` and `T::Id` are `Send`; `Devres<Registration>` is `Send`.
 unsafe impl<T: DeviceAttributes + Send> Send for AttributeGroup<T> {}
 
 // SAFETY: Through `&AttributeGroup` only `&T` is handed out, and `T: Sync`; the tables are never
@@ -626,7 +683,7 @@ impl<T: DeviceAttributes> AttributeGroup<T> {
     unsafe fn register(dev: &Device<Bound>, this: *const Self) -> Result<Devres<Registration>> {
         // SAFETY: By the safety requirements, `tables` is initialised and not otherwise borrowed.
         let tables = unsafe { &(*this).tables };
-        let group = &raw const *tables.group;
+        let group = &raw const tables.group;
 
         // SAFETY: `group` and the tables it points to are valid and outlive the registration
         // (see the invariants of `Tables` and `Self`); `kobject()` is valid.
@@ -779,7 +836,8 @@ mod tests {
         ];
 
         fn show(&self, _id: CountedAttr, out: &mut ShowBuffer<'_>) -> Result {
-            writeln!(out, "{}", self.drops.load(Relaxed))
+            out.write_u32(self.drops.load(Relaxed))?;
+            out.write_str("\n")
         }
 
         fn store(&self, _id: CountedAttr, _input: &str) -> Result {

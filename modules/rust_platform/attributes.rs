@@ -67,13 +67,16 @@ pub(crate) enum BankAttr {
     ChannelLimits,
 }
 
-/// Writes `values` space separated, followed by a newline.
-fn show_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
-    for (index, value) in values.iter().enumerate() {
-        let separator = if index == 0 { "" } else { " " };
-        write!(out, "{separator}{value}")?;
+/// Writes `values` in decimal, space separated.
+#[inline]
+fn write_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
+    for (index, &value) in values.iter().enumerate() {
+        if index > 0 {
+            out.write_str(" ")?;
+        }
+        out.write_u32(value)?;
     }
-    writeln!(out)
+    Ok(())
 }
 
 /// Parses one level per channel into `levels`, returning how many were given.
@@ -81,6 +84,7 @@ fn show_list(out: &mut ShowBuffer<'_>, values: &[u32]) -> Result {
 /// # Errors
 ///
 /// `EINVAL` for more than [`MAX_CHANNELS`] values, else the errors of [`sysfs::parse`].
+#[inline]
 fn parse_levels(input: &str, levels: &mut [u32; MAX_CHANNELS]) -> Result<usize> {
     let mut count = 0;
     for word in input.split_ascii_whitespace() {
@@ -106,16 +110,15 @@ impl<R: Registers + Send> DeviceAttributes for Bank<R> {
 
     fn show(&self, id: BankAttr, out: &mut ShowBuffer<'_>) -> Result {
         match id {
-            // A `CStr` only has the kernel's `Display`, which `fmt!` uses (printable ASCII as it
-            // is, other bytes as `\xNN`); `core::fmt::Arguments` passes it on to `writeln!`.
-            BankAttr::Label => writeln!(out, "{}", fmt!("{}", self.config().label())),
-            BankAttr::Scratch => writeln!(out, "{:#010x}", self.scratch()?),
-            BankAttr::Enable => writeln!(out, "{}", u32::from(self.enabled()?)),
-            BankAttr::Mode => writeln!(out, "{}", self.mode()?),
-            BankAttr::MaxMode => writeln!(out, "{}", self.config().max_mode()),
-            BankAttr::Channels => show_list(out, self.levels()?.as_slice()),
-            BankAttr::ChannelLimits => show_list(out, self.config().channel_limits()),
+            BankAttr::Label => out.write_escaped(self.config().label())?,
+            BankAttr::Scratch => out.write_hex_u32(self.scratch()?)?,
+            BankAttr::Enable => out.write_u32(self.enabled()?.into())?,
+            BankAttr::Mode => out.write_u32(self.mode()?)?,
+            BankAttr::MaxMode => out.write_u32(self.config().max_mode())?,
+            BankAttr::Channels => write_list(out, self.levels()?.as_slice())?,
+            BankAttr::ChannelLimits => write_list(out, self.config().channel_limits())?,
         }
+        out.write_str("\n")
     }
 
     fn store(&self, id: BankAttr, input: &str) -> Result {

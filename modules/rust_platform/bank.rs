@@ -5,7 +5,7 @@
 #![deny(unsafe_code)]
 
 use kernel::{
-    fmt,
+    device::Device,
     new_mutex,
     prelude::*,
     str::CString,
@@ -52,7 +52,7 @@ pub(crate) struct FirmwareProperties {
     pub(crate) max_mode: FwValue<u32>,
     /// `rkm,channel-limits`: required, 1 to [`MAX_CHANNELS`] entries (see
     /// [`check_channel_count`]).
-    pub(crate) channel_limits: FwValue<KVec<u32>>,
+    pub(crate) channel_limits: FwValue<PerChannel>,
 }
 
 /// Why a firmware description was rejected.
@@ -70,18 +70,31 @@ pub(crate) enum ConfigError {
     ChannelCount(usize),
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Missing(name) => f.write_fmt(fmt!("required property '{name}' is missing")),
-            Self::Unreadable(name) => f.write_fmt(fmt!("property '{name}' has the wrong type")),
-            Self::EmptyLabel => f.write_fmt(fmt!("property '{PROP_LABEL}' is empty")),
-            Self::MaxModeTooLarge(mode) => f.write_fmt(fmt!(
-                "property '{PROP_MAX_MODE}' is {mode}, must be at most {MODE_FIELD_MAX}"
-            )),
-            Self::ChannelCount(count) => f.write_fmt(fmt!(
-                "property '{PROP_CHANNEL_LIMITS}' has {count} entries, must have 1 to {MAX_CHANNELS}"
-            )),
+impl ConfigError {
+    /// Logs the error as the one line of a rejected description: "invalid firmware description: "
+    /// and what is wrong, as `c_platform` words it.
+    ///
+    /// One `dev_err!` a kind of error, as C writes it, rather than a `Display` implementation: its
+    /// formatting code is an out-of-line function of its own, which the module carries for this
+    /// one line.
+    pub(crate) fn log(&self, dev: &Device) {
+        let prefix = "invalid firmware description";
+        match *self {
+            Self::Missing(name) => {
+                dev_err!(dev, "{prefix}: required property '{name}' is missing\n")
+            }
+            Self::Unreadable(name) => {
+                dev_err!(dev, "{prefix}: property '{name}' has the wrong type\n")
+            }
+            Self::EmptyLabel => dev_err!(dev, "{prefix}: property '{PROP_LABEL}' is empty\n"),
+            Self::MaxModeTooLarge(mode) => dev_err!(
+                dev,
+                "{prefix}: property '{PROP_MAX_MODE}' is {mode}, must be at most {MODE_FIELD_MAX}\n"
+            ),
+            Self::ChannelCount(count) => dev_err!(
+                dev,
+                "{prefix}: property '{PROP_CHANNEL_LIMITS}' has {count} entries, must have 1 to {MAX_CHANNELS}\n"
+            ),
         }
     }
 }
@@ -99,18 +112,52 @@ pub(crate) fn check_channel_count(count: usize) -> Result<usize, ConfigError> {
     }
 }
 
+/// One value per channel of a bank: the limits of its channels, or their levels.
+///
+/// # Invariants
+///
+/// `1 <= count <= MAX_CHANNELS`; only the first `count` entries of `values` are used.
+pub(crate) struct PerChannel {
+    values: [u32; MAX_CHANNELS],
+    count: usize,
+}
+
+impl PerChannel {
+    /// A zero for each of `count` channels, to be filled in through [`PerChannel::as_mut_slice`].
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::ChannelCount`] unless `1 <= count <= MAX_CHANNELS`.
+    pub(crate) fn zeroed(count: usize) -> Result<Self, ConfigError> {
+        let count = check_channel_count(count)?;
+        // INVARIANT: Checked above.
+        Ok(Self {
+            values: [0; MAX_CHANNELS],
+            count,
+        })
+    }
+
+    /// The value of each channel.
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        self.values.get(..self.count).unwrap_or_default()
+    }
+
+    /// The value of each channel, to be changed.
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [u32] {
+        self.values.get_mut(..self.count).unwrap_or_default()
+    }
+}
+
 /// Validated configuration of one bank.
 ///
 /// # Invariants
 ///
 /// - `label` is not empty.
 /// - `max_mode <= MODE_FIELD_MAX`.
-/// - `1 <= channels <= MAX_CHANNELS`; only the first `channels` entries of `limits` are used.
 pub(crate) struct Config {
     label: CString,
     max_mode: u32,
-    limits: [u32; MAX_CHANNELS],
-    channels: usize,
+    limits: PerChannel,
 }
 
 impl Config {
@@ -141,25 +188,18 @@ impl Config {
             FwValue::Invalid(err) => return Err(err),
         };
 
-        let given = match props.channel_limits {
+        let limits = match props.channel_limits {
             FwValue::Absent => return Err(ConfigError::Missing(PROP_CHANNEL_LIMITS)),
             FwValue::Unreadable => return Err(ConfigError::Unreadable(PROP_CHANNEL_LIMITS)),
             FwValue::Present(limits) => limits,
             FwValue::Invalid(err) => return Err(err),
         };
-        let channels = check_channel_count(given.len())?;
-        let mut limits = [0; MAX_CHANNELS];
-        limits
-            .get_mut(..channels)
-            .ok_or(ConfigError::ChannelCount(channels))?
-            .copy_from_slice(&given);
 
         // INVARIANT: Checked above.
         Ok(Self {
             label,
             max_mode,
             limits,
-            channels,
         })
     }
 
@@ -175,20 +215,7 @@ impl Config {
 
     /// The upper limit of each implemented channel.
     pub(crate) fn channel_limits(&self) -> &[u32] {
-        self.limits.get(..self.channels).unwrap_or_default()
-    }
-}
-
-/// Channel levels read from a bank at one point in time.
-pub(crate) struct Levels {
-    values: [u32; MAX_CHANNELS],
-    count: usize,
-}
-
-impl Levels {
-    /// The level of each implemented channel.
-    pub(crate) fn as_slice(&self) -> &[u32] {
-        self.values.get(..self.count).unwrap_or_default()
+        self.limits.as_slice()
     }
 }
 
@@ -290,13 +317,14 @@ impl<R: Registers> Bank<R> {
     ///
     /// `ENODEV` if the registers are no longer accessible. (`EINVAL` for a channel index cannot
     /// happen: the configuration guarantees valid indices.)
-    pub(crate) fn levels(&self) -> Result<Levels> {
-        let mut levels = Levels {
+    pub(crate) fn levels(&self) -> Result<PerChannel> {
+        // INVARIANT: The count of the limits, which keep the invariant.
+        let mut levels = PerChannel {
             values: [0; MAX_CHANNELS],
-            count: self.config.channels,
+            count: self.config.limits.count,
         };
         let regs = self.regs.lock();
-        for (index, value) in levels.values.iter_mut().take(levels.count).enumerate() {
+        for (index, value) in levels.as_mut_slice().iter_mut().enumerate() {
             *value = regs.channel(index)?.level().get();
         }
         Ok(levels)

@@ -24,7 +24,8 @@ use crate::{
         Bank,
         Config,
         FirmwareProperties,
-        FwValue, //
+        FwValue,
+        PerChannel, //
     },
     compat,
     property,
@@ -86,30 +87,25 @@ fn read_string_property(fwnode: &FwNode, name: &CStr) -> Result<FwValue<CString>
 
 /// Reads `rkm,channel-limits` (a u32 array).
 ///
-/// The number of entries is checked before they are read, so an oversized property costs no
-/// allocation; at most [`MAX_CHANNELS`](crate::regs::MAX_CHANNELS) entries are read.
-///
-/// # Errors
-///
-/// `ENOMEM`; problems with the property itself are reported in the returned value.
-fn read_channel_limits(fwnode: &FwNode) -> Result<FwValue<KVec<u32>>> {
+/// The number of entries is checked before they are read, into the configuration's own array:
+/// at most [`MAX_CHANNELS`](crate::regs::MAX_CHANNELS) entries are read, and nothing is
+/// allocated. Problems with the property are reported in the returned value.
+fn read_channel_limits(fwnode: &FwNode) -> FwValue<PerChannel> {
     let name = bank::PROP_CHANNEL_LIMITS;
     if !fwnode.property_present(name) {
-        return Ok(FwValue::Absent);
+        return FwValue::Absent;
     }
     let Ok(count) = fwnode.property_count_elem::<u32>(name) else {
-        return Ok(FwValue::Unreadable);
+        return FwValue::Unreadable;
     };
-    let count = match bank::check_channel_count(count) {
-        Ok(count) => count,
-        Err(err) => return Ok(FwValue::Invalid(err)),
+    let mut limits = match PerChannel::zeroed(count) {
+        Ok(limits) => limits,
+        Err(err) => return FwValue::Invalid(err),
     };
-    Ok(
-        match fwnode.property_read_array_vec(name, count)?.optional() {
-            Some(values) => FwValue::Present(values),
-            None => FwValue::Unreadable,
-        },
-    )
+    match property::read_u32_array(fwnode, name, limits.as_mut_slice()) {
+        Ok(()) => FwValue::Present(limits),
+        Err(_) => FwValue::Unreadable,
+    }
 }
 
 /// Reads and validates the firmware description of `dev`.
@@ -122,7 +118,7 @@ fn firmware_config(dev: &device::Device) -> Result<Config> {
         Some(fwnode) => FirmwareProperties {
             label: read_string_property(fwnode, bank::PROP_LABEL)?,
             max_mode: read_property(fwnode, bank::PROP_MAX_MODE),
-            channel_limits: read_channel_limits(fwnode)?,
+            channel_limits: read_channel_limits(fwnode),
         },
         None => FirmwareProperties {
             label: FwValue::Absent,
@@ -133,7 +129,7 @@ fn firmware_config(dev: &device::Device) -> Result<Config> {
     let default_label = CString::try_from(dev.name())?;
 
     Config::new(props, default_label).map_err(|err| {
-        dev_err!(dev, "invalid firmware description: {err}\n");
+        err.log(dev);
         EINVAL
     })
 }

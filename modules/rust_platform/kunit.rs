@@ -29,6 +29,7 @@ mod tests {
             ConfigError,
             FirmwareProperties,
             FwValue,
+            PerChannel,
             DEFAULT_MAX_MODE,
             PROP_CHANNEL_LIMITS,
             PROP_LABEL,
@@ -158,17 +159,24 @@ mod tests {
         }
     }
 
-    fn vec(values: &[u32]) -> Result<KVec<u32>> {
-        let mut vec = KVec::with_capacity(values.len(), GFP_KERNEL)?;
-        vec.extend_from_slice(values, GFP_KERNEL)?;
-        Ok(vec)
+    /// `rkm,channel-limits` as the driver reads it from firmware giving `values`.
+    fn channel_limits(values: &[u32]) -> FwValue<PerChannel> {
+        match PerChannel::zeroed(values.len()) {
+            Ok(mut limits) => {
+                for (limit, &value) in limits.as_mut_slice().iter_mut().zip(values) {
+                    *limit = value;
+                }
+                FwValue::Present(limits)
+            }
+            Err(err) => FwValue::Invalid(err),
+        }
     }
 
     fn properties(label: &CStr, max_mode: u32, limits: &[u32]) -> Result<FirmwareProperties> {
         Ok(FirmwareProperties {
             label: FwValue::Present(CString::try_from(label)?),
             max_mode: FwValue::Present(max_mode),
-            channel_limits: FwValue::Present(vec(limits)?),
+            channel_limits: channel_limits(limits),
         })
     }
 
@@ -225,7 +233,7 @@ mod tests {
         let props = FirmwareProperties {
             label: FwValue::Absent,
             max_mode: FwValue::Absent,
-            channel_limits: FwValue::Present(vec(&[7])?),
+            channel_limits: channel_limits(&[7]),
         };
         let config = Config::new(props, CString::try_from(c"RKMP0001:00")?).map_err(|_| EINVAL)?;
         assert_eq!(config.label(), c"RKMP0001:00");
@@ -415,6 +423,13 @@ mod tests {
         assert_eq!(&show(&bank, BankAttr::MaxMode)?[..], b"5\n");
         assert_eq!(&show(&bank, BankAttr::Channels)?[..], b"9 0 0\n");
         assert_eq!(&show(&bank, BankAttr::ChannelLimits)?[..], b"100 200 300\n");
+
+        // As the kernel prints a C string: bytes that are not printable ASCII as `\xNN`.
+        let bank = bank_on(c"bank \x01\\\x7f\xc3\xa9", FakeRegisters(&file))?;
+        assert_eq!(
+            &show(&bank, BankAttr::Label)?[..],
+            b"bank \\x01\\\\x7f\\xc3\\xa9\n"
+        );
         Ok(())
     }
 
@@ -455,15 +470,15 @@ mod tests {
         let mut page = KVec::from_elem(0u8, SHOW_CAPACITY, GFP_KERNEL)?;
 
         let mut out = ShowBuffer::new(&mut page);
-        assert_eq!(write!(out, "{fits}"), Ok(()));
+        assert_eq!(out.write_str(fits), Ok(()));
         assert_eq!(out.as_bytes(), fits.as_bytes());
-        assert_eq!(write!(out, "{rest}"), Err(EFBIG));
+        assert_eq!(out.write_str(rest), Err(EFBIG));
         assert_eq!(out.as_bytes().len(), SHOW_CAPACITY);
 
         // The same text in one write does not fit either, and nothing of it is kept.
         let mut out = ShowBuffer::new(&mut page);
-        assert_eq!(write!(out, "{text}"), Err(EFBIG));
-        assert!(out.as_bytes().len() <= SHOW_CAPACITY);
+        assert_eq!(out.write_str(text), Err(EFBIG));
+        assert_eq!(out.as_bytes(), b"");
         Ok(())
     }
 
@@ -557,8 +572,50 @@ mod tests {
     fn show_buffer_reports_efbig_when_full() {
         let mut page = [0u8; 4];
         let mut out = ShowBuffer::new(&mut page);
-        assert_eq!(write!(out, "1234"), Ok(()));
-        assert_eq!(write!(out, "5"), Err(EFBIG));
+        assert_eq!(out.write_str("1234"), Ok(()));
+        assert_eq!(out.write_str("5"), Err(EFBIG));
+        assert_eq!(out.write_str(""), Ok(()));
         assert_eq!(out.as_bytes(), b"1234");
+    }
+
+    #[test]
+    fn show_buffer_writes_a_number_whole_or_not_at_all() {
+        // Ten bytes: `u32::MAX` in decimal, `0x%08x` of anything.
+        let mut page = [0u8; 10];
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(out.write_u32(u32::MAX), Ok(()));
+        assert_eq!(out.as_bytes(), b"4294967295");
+        assert_eq!(out.write_u32(0), Err(EFBIG));
+        assert_eq!(out.as_bytes(), b"4294967295");
+
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(out.write_hex_u32(u32::MAX), Ok(()));
+        assert_eq!(out.as_bytes(), b"0xffffffff");
+
+        // One byte short: nothing of the number is written.
+        let mut page = [0u8; 9];
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(out.write_u32(u32::MAX), Err(EFBIG));
+        assert_eq!(out.write_hex_u32(0), Err(EFBIG));
+        assert_eq!(out.as_bytes(), b"");
+        assert_eq!(out.write_u32(0), Ok(()));
+        assert_eq!(out.write_u32(99_999_999), Ok(()));
+        assert_eq!(out.as_bytes(), b"099999999");
+        assert_eq!(out.write_u32(0), Err(EFBIG));
+    }
+
+    #[test]
+    fn show_buffer_escapes_bytes_that_are_not_printable() {
+        let mut page = [0u8; 6];
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(out.write_escaped(c"a\x01~"), Ok(()));
+        assert_eq!(out.as_bytes(), b"a\\x01~");
+        assert_eq!(out.write_escaped(c"\x7f"), Err(EFBIG));
+
+        // What fits of an escaped text is kept, each byte's text whole.
+        let mut page = [0u8; 5];
+        let mut out = ShowBuffer::new(&mut page);
+        assert_eq!(out.write_escaped(c"ab\xff"), Err(EFBIG));
+        assert_eq!(out.as_bytes(), b"ab");
     }
 }

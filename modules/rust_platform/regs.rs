@@ -133,30 +133,40 @@ fn mapped(window: &Window) -> Result<DevresGuard<'_, ExclusiveIoMem<'static, WIN
 
 /// Each access holds the mapping only for itself; bounds of fixed registers are checked at build
 /// time.
+///
+/// The accesses are not inlined: each is an RCU read-side section, a check of the revocation and
+/// the MMIO access, which inlined into the bank's operations (whose channel loops the compiler
+/// unrolls) would be copied once per use and per channel.
 impl Registers for Window {
+    #[inline(never)]
     fn scratch(&self) -> Result<SCRATCH> {
         Ok(mapped(self)?.read(SCRATCH))
     }
 
+    #[inline(never)]
     fn set_scratch(&self, value: SCRATCH) -> Result {
         mapped(self)?.write_reg(value);
         Ok(())
     }
 
+    #[inline(never)]
     fn control(&self) -> Result<CONTROL> {
         Ok(mapped(self)?.read(CONTROL))
     }
 
+    #[inline(never)]
     fn set_control(&self, value: CONTROL) -> Result {
         mapped(self)?.write_reg(value);
         Ok(())
     }
 
+    #[inline(never)]
     fn channel(&self, index: usize) -> Result<CHANNEL> {
         let at = CHANNEL::try_at(index).ok_or(EINVAL)?;
         Ok(mapped(self)?.read(at))
     }
 
+    #[inline(never)]
     fn set_channel(&self, index: usize, value: CHANNEL) -> Result {
         let at = CHANNEL::try_at(index).ok_or(EINVAL)?;
         mapped(self)?.write(at, value);

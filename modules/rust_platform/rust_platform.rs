@@ -112,6 +112,8 @@ mod raw;
 mod regs;
 #[path = "../common/sysfs.rs"]
 mod sysfs;
+#[path = "../common/text.rs"]
+mod text;
 
 use driver::RegBankDriver;
 

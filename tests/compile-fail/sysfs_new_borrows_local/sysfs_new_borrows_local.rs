@@ -20,6 +20,8 @@ mod raw;
 
 #[path = "../common/sysfs.rs"]
 mod sysfs;
+#[path = "../common/text.rs"]
+mod text;
 
 use core::sync::atomic::{
     AtomicU32,
@@ -71,7 +73,8 @@ impl DeviceAttributes for Counter<'_> {
     const ATTRIBUTES: &'static [Attribute<Attr>] = &[Attribute::read_write(c"count", Attr::Count)];
 
     fn show(&self, _id: Attr, out: &mut ShowBuffer<'_>) -> Result {
-        writeln!(out, "{}", self.count.load(Ordering::Relaxed))
+        out.write_u32(self.count.load(Ordering::Relaxed))?;
+        out.write_str("\n")
     }
 
     fn store(&self, _id: Attr, input: &str) -> Result {
