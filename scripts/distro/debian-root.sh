@@ -2,34 +2,43 @@
 #
 # Part of scripts/distro/debian.sh, which sources it: the stock kernel booted
 # on a Debian root of its release (make KERNEL=debian vm ROOT=debian), never
-# on the host's. The root is an overlay, thrown away after each boot, of:
-#   the suite's chroot (the set-up's step 2, read-only here),
-#   the root layer (cached): the kernel's suite in apt's sources, its
-#     linux-image-<abi> and what virtme-ng needs of a root (udev, kmod,
-#     iproute2, busybox) installed, linux-headers-<abi> and its dependencies
-#     in apt's cache (so that apt installs them offline in the VM), and the
-#     Rust samples of Debian's linux-source of the kernel's version in
-#     /usr/src/linux-source-samples/,
-#   a fresh empty folder taking the boot's writes.
-# The checkout is visible read-only at its own path.
+# on the host's. The root is an overlay, thrown away after each use, of:
+#   the root (cached): a minimal Debian system of the kernel's release
+#     (mmdebstrap's minbase of the toolchain's suite, the kernel's suite in
+#     apt's sources) with the stock linux-image-<abi> and what virtme-ng
+#     and the tests need of a root installed; linux-headers-<abi>, the
+#     toolchain Debian built the kernel with and their dependencies in apt's
+#     cache, not installed (linux-librust-<abi> pulls them in, offline); and
+#     the Rust samples of Debian's linux-source of the kernel's version in
+#     /usr/src/linux-source-samples/;
+#   a fresh empty folder taking the writes.
 
 # shellcheck shell=bash
 
-ROOT_PACKAGES=(udev kmod iproute2 busybox initramfs-tools)
-ROOT_RECIPE=2
+# virtme-ng's (udev, kmod, iproute2, busybox), the kernel image's
+# (initramfs-tools), the tests' (python3 for the misc device's ioctls,
+# xz-utils to decompress the packaged modules for the programs that reload
+# them).
+ROOT_PACKAGES=(udev kmod iproute2 busybox initramfs-tools python3 xz-utils)
+ROOT_RECIPE=3
 # The kernel's own samples the VM's tests build (scripts/guest/deb-packages.sh).
 SAMPLES=(rust_minimal.rs rust_misc_device.rs)
 
-root_layer_dir() {
+root_dir() {
 	local key
 	key=$({
-		echo "recipe $ROOT_RECIPE $RELEASE $KVERSION $KSUITE"
+		echo "recipe $ROOT_RECIPE $RELEASE $KVERSION $KSUITE $TOOL_SUITE $MIRROR"
 		printf '%s\n' "${ROOT_PACKAGES[@]}" "${SAMPLES[@]}"
 		CHROOT_KEY
-		# The layer holds its own copy of the chroot's package state.
-		sha256sum <"$(chroot_dir)/var/lib/dpkg/status"
 	} | sha256sum | cut -c1-12)
 	echo "$BASE/root-$RKM_STOCK-$key"
+}
+
+# root_sources: apt's sources of the root, one a line: the toolchain's suite
+# and, when it is another, the kernel's.
+root_sources() {
+	echo "deb [signed-by=$KEYRING] $MIRROR $TOOL_SUITE main"
+	[ "$KSUITE" = "$TOOL_SUITE" ] || echo "deb [signed-by=$KEYRING] $MIRROR $KSUITE main"
 }
 
 # in_root MOUNTPOINT UPPER WORK LOWERS [--bind DIR]... -- CMD...: CMD in a
@@ -66,42 +75,44 @@ in_root() {
 	' bash "$mnt" "$upper" "$work" "$lowers" "${binds[@]}" -- "$@"
 }
 
-make_root_layer() {
-	local layer tmp
-	layer=$(root_layer_dir)
-	[ -f "$layer/.rkm-complete" ] && return 0
-	tmp=$layer.tmp
-	rm -rf "$tmp"
-	mkdir -p "$tmp/upper" "$tmp/work" "$tmp/mnt"
-	note "making the $RKM_STOCK VM's root layer $layer (Debian's linux-image-$RELEASE and more, a few minutes)"
-	logged "root layer" "$tmp.log" in_root "$tmp/mnt" "$tmp/upper" "$tmp/work" "$(chroot_dir)" -- chroot bash -euc '
-		release=$1 kversion=$2 suite=$3 mirror=$4 keyring=$5
-		shift 5
-		echo "deb [signed-by=$keyring] $mirror $suite main" >/etc/apt/sources.list.d/rkm-kernel.list
-		# A backports suite is not taken by default: its kernel packages are.
-		printf "Package: linux-*\nPin: release n=%s\nPin-Priority: 500\n" "$suite" \
-			>/etc/apt/preferences.d/rkm-kernel
-		# dpkg syncs every file it unpacks, which over 9p under TCG makes
-		# the headers'"'"' thousands of files take many minutes; the root is
-		# thrown away after each boot (container images do the same).
-		echo force-unsafe-io >/etc/dpkg/dpkg.cfg.d/rkm-unsafe-io
-		apt-get update -q -o Acquire::Check-Valid-Until=false
-		apt-get install -y -q --no-install-recommends "linux-image-$release=$kversion" "$@"
-		apt-get install -y -q --download-only "linux-headers-$release=$kversion"
-	' bash "$RELEASE" "$KVERSION" "$KSUITE" "$MIRROR" "$KEYRING" "${ROOT_PACKAGES[@]}"
-	local samples=$tmp/upper/usr/src/linux-source-samples s
+make_root() {
+	local root tmp
+	root=$(root_dir)
+	[ -f "$root/.rkm-complete" ] && return 0
+	tmp=$root.tmp
+	remove_tree "$tmp"
+	note "making the $RKM_STOCK VM's root $root (a minimal $TOOL_SUITE, Debian's linux-image-$RELEASE; a few minutes)"
+	# The toolchain at the versions linux-librust depends on (those the
+	# set-up pinned), downloaded only: what it pulls in is the test's.
+	local toolchain=() package
+	for package in rustc "$KERNEL_CC" dwarves; do
+		toolchain+=("$package=$(pinned "$package")")
+	done
+	local sources
+	mapfile -t sources < <(root_sources)
+	# A backports suite is not taken by default: its kernel packages (and
+	# what they need of it: linux-base) are.
+	local pin="Package: linux-*\nPin: release n=$KSUITE\nPin-Priority: 500\n"
+	# (Apt's lists and cache stay: the packages' test installs offline.)
+	logged "mmdebstrap $TOOL_SUITE root" "$tmp.log" \
+		mmdebstrap --mode=root --variant=minbase --keyring="$KEYRING" --skip=cleanup/apt \
+		--include="$(IFS=,; echo "${ROOT_PACKAGES[*]},linux-image-$RELEASE=$KVERSION")" \
+		--aptopt='Acquire::Retries "3"' --aptopt='Acquire::Check-Valid-Until "false"' \
+		--setup-hook="mkdir -p \"\$1/etc/apt/preferences.d\" && printf '$pin' >\"\$1/etc/apt/preferences.d/rkm-kernel\"" \
+		--customize-hook="chroot \"\$1\" apt-get install -y -q --download-only make linux-headers-$RELEASE=$KVERSION ${toolchain[*]}" \
+		"$TOOL_SUITE" "$tmp" "${sources[@]}"
+	local samples=$tmp/usr/src/linux-source-samples s
 	mkdir -p "$samples"
 	for s in "${SAMPLES[@]}"; do
 		cp "$(src_dir)/samples/rust/$s" "$samples/$s"
 	done
 	echo "$SOURCE_PACKAGE $KVERSION" >"$samples/VERSION"
-	rm -rf "$tmp/work" "$tmp/mnt"
-	mv "$tmp.log" "$tmp/upper/rkm-root-layer.log"
-	mv "$tmp" "$layer"
-	touch "$layer/.rkm-complete"
+	mv "$tmp.log" "$tmp/rkm-root.log"
+	mv "$tmp" "$root"
+	touch "$root/.rkm-complete"
 	local old
 	for old in "$BASE/root-$RKM_STOCK"-*; do
-		[ "$old" = "$layer" ] || [ ! -d "$old" ] || rm -rf "$old"
+		[ "$old" = "$root" ] || [ ! -d "$old" ] || remove_tree "$old"
 	done
 }
 
@@ -116,7 +127,7 @@ dist_debs() {
 }
 
 # new_root: a fresh throwaway root's folder (upper/ takes its writes, work/
-# is the overlay's, mnt/ its mount point), beside the cached root layer.
+# is the overlay's, mnt/ its mount point), beside the cached root.
 new_root() {
 	local boot
 	boot=$(mktemp -d "$OUT.root.XXXXXX")
@@ -128,7 +139,7 @@ new_root() {
 root_chroot() {
 	local boot=$1
 	shift
-	in_root "$boot/mnt" "$boot/upper" "$boot/work" "$(root_layer_dir)/upper:$(chroot_dir)" "$@"
+	in_root "$boot/mnt" "$boot/upper" "$boot/work" "$(root_dir)" "$@"
 }
 
 # root_boot BOOT VM.SH-ARGS...: scripts/vm.sh booting the stock kernel on
@@ -158,7 +169,7 @@ root_vm() {
 	local debs=() boot status=0
 	ensure >/dev/null
 	mapfile -t debs < <(dist_debs)
-	make_root_layer
+	make_root
 	boot=$(new_root)
 	note "installing ${debs[*]##*/} in the throwaway root"
 	mkdir -p "$boot/upper/tmp/dist"
@@ -171,13 +182,14 @@ root_vm() {
 	return $status
 }
 
-# The packages' test (scripts/guest/deb-packages.sh) in its three phases:
-# the steps that need the stock kernel running (insmod, modprobe, the
+# The packages' test (scripts/guest/deb-packages.sh) in its phases: the
+# steps that need the stock kernel running (insmod, modprobe, the
 # programs, the kernel log) in the VM; apt, the plain kbuild and the
-# audits chrooted into the same root on the host, natively: under TCG,
+# audits chrooted into the same root on the host (the baseline on another),
+# natively: under TCG,
 # apt's unpacking of the headers and rustc building the samples took 27
 # minutes of the VM.
-PACKAGES_PHASES=(install kernel remove)
+PACKAGES_PHASES=(baseline install kernel remove)
 
 # packages_check OUT: the packages built afresh (into OUT/dist), installed,
 # used and removed on a throwaway Debian root: OUT/debian-packages.ktap and
@@ -196,11 +208,18 @@ packages_check() {
 		$(collection_modules) >"$out/plan"
 	note "the packages, built afresh and tested on a throwaway Debian root (logs: $out/)"
 	if (DIST=$out/dist deb) >"$out/deb.log" 2>&1; then
-		make_root_layer
+		make_root
 		boot=$(new_root)
 		for phase in "${PACKAGES_PHASES[@]}"; do
 			status=0
-			if [ $phase = kernel ]; then
+			if [ $phase = baseline ]; then
+				# (On a root of its own: the dependencies installed alone.)
+				local alone
+				alone=$(new_root)
+				root_chroot "$alone" --bind "$TOP" --bind "$out" -- chroot \
+					"$TOP/scripts/guest/deb-packages.sh" $phase "$out" >"$out/$phase.log" 2>&1 || status=$?
+				rm -rf "$alone"
+			elif [ $phase = kernel ]; then
 				RKM_ROOT_MKDIR=$out root_boot "$boot" --timeout 1200 --rwdir "$out=$out" \
 					--console-log "$out/kernel.log" \
 					--script "$TOP/scripts/guest/deb-packages.sh" kernel "$out" || status=$?

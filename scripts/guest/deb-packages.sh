@@ -4,7 +4,11 @@
 # The packages' group of make KERNEL=debian check: a user's path through
 # both packages of dist/ on a throwaway Debian root of the kernel's release
 # (scripts/distro/debian-root.sh, packages_check), checked at each step, in
-# three phases on the same root:
+# three phases on the same root, after a baseline on another:
+#   baseline (chrooted on the host, on a root of its own)
+#     0. apt install of what linux-librust-<abi> pulls in, without it: what
+#        those packages' maintainer scripts write besides their files, which
+#        the audits below then expect;
 #   install  (chrooted on the host)
 #     1. apt install linux-librust-<abi>: no file written outside what the
 #        installed packages declare;
@@ -26,7 +30,7 @@
 # Each phase appends its cases to OUT/cases ("ok NAME" or "not ok NAME #
 # WHY") and, at its end, writes OUT/PHASE.done; the host numbers the cases.
 #
-#   deb-packages.sh install|kernel|remove OUT
+#   deb-packages.sh baseline|install|kernel|remove OUT
 
 set -uo pipefail
 
@@ -34,9 +38,9 @@ source "$(dirname "$0")/lib.sh"
 PHASE=${1:-}
 OUT=${2:-}
 case $PHASE in
-install | kernel | remove) ;;
+baseline | install | kernel | remove) ;;
 *)
-	echo "usage: $0 install|kernel|remove OUT" >&2
+	echo "usage: $0 baseline|install|kernel|remove OUT" >&2
 	exit 2
 	;;
 esac
@@ -105,14 +109,27 @@ packages() {
 declared() {
 	[ $# -eq 0 ] || dpkg -L "$@" | sed -E 'p; s#^/(bin|sbin|lib|lib64)/#/usr/\1/#' | LC_ALL=C sort -u
 }
-# audit MARK NAME: the files new or changed since MARK all belong to
-# packages installed since then or are apt's, dpkg's and depmod's.
+# undeclared MARK: the files new or changed since MARK that no package
+# installed since declares and that are not apt's, dpkg's or depmod's.
+undeclared() {
+	local installed
+	mapfile -t installed < <(comm -13 "$MARKS/$1.packages" <(packages))
+	LC_ALL=C comm -23 <(changed_since "$1") <(declared "${installed[@]}") | grep -Ev "$STATE_FILES" | grep -v '^$'
+}
+# What the dependencies of linux-librust write besides their files when
+# they are installed alone (the baseline phase, on another throwaway root):
+# their own maintainer scripts' output (py3compile's bytecode,
+# update-alternatives' links, update-ca-certificates' hashes, ...).
+BASELINE=$OUT/baseline.undeclared
+# audit MARK NAME: nothing undeclared since MARK, but the baseline.
 audit() {
-	local m=$1 name=$2 new installed stray
-	new=$(changed_since "$m")
-	mapfile -t installed < <(comm -13 "$MARKS/$m.packages" <(packages))
-	stray=$(LC_ALL=C comm -23 <(echo "$new") <(declared "${installed[@]}") | grep -Ev "$STATE_FILES" | grep -v '^$')
-	echo "$(echo "$new" | grep -c .) files new or changed, by ${installed[*]}"
+	local m=$1 name=$2 stray
+	[ -f "$BASELINE" ] || {
+		result 0 "$name writes only what its packages declare" "no baseline: its phase did not run"
+		return
+	}
+	stray=$(undeclared "$m" | LC_ALL=C comm -23 - "$BASELINE")
+	echo "$(changed_since "$m" | grep -c .) files new or changed, by $(comm -13 "$MARKS/$m.packages" <(packages) | paste -sd' ')"
 	if [ -z "$stray" ]; then
 		result 1 "$name writes only what its packages declare"
 	else
@@ -133,9 +150,26 @@ install_package() {
 	dpkg -L "$package" | LC_ALL=C sort >"$MARKS/$m.files"
 }
 
+# ---- baseline --------------------------------------------------------------
+if [ "$PHASE" = baseline ]; then
+	step "the dependencies of $LIBRUST alone"
+	mark baseline
+	mapfile -t dependencies < <(apt-get install --simulate -q "$OUT"/dist/"$LIBRUST"_*.deb |
+		awk -v own="$LIBRUST" '$1 == "Inst" && $2 != own { print $2 "=" substr($3, 2) }')
+	status=0
+	apt-get install -y -q "${dependencies[@]}" || status=$?
+	result $((status == 0)) "apt install of the ${#dependencies[@]} packages $LIBRUST pulls in, alone (the audits' baseline)" \
+		"apt-get exit status $status"
+	undeclared baseline >"$BASELINE"
+	echo "their maintainer scripts wrote $(grep -c . "$BASELINE") files they do not declare:"
+	sed -E 's#/[^/]*$##' "$BASELINE" | uniq -c | sort -rn | head -n 20
+	done_phase
+fi
+
 # ---- install ---------------------------------------------------------------
 if [ "$PHASE" = install ]; then
 	install_package librust "$LIBRUST"
+	dpkg-query -W rustc 'gcc-[0-9]*' dwarves make "linux-headers-$RELEASE" 2>/dev/null | grep -v 'for-host\|-x86-64'
 
 	step "make -C /lib/modules/$RELEASE/build M=/root/samples ($(rustc --version))"
 	mkdir -p /root/samples
@@ -298,8 +332,10 @@ fi
 # VM's own (virtme-ng's init writes to the root it boots).
 mapfile -t stayed < <(comm -12 <(comm -13 "$MARKS/librust.packages" "$MARKS/modules.packages") <(packages))
 left=$(LC_ALL=C comm -23 <(changed_since librust) <(declared "${stayed[@]}") |
-	LC_ALL=C comm -23 - <(echo "$booted") | grep -Ev "$STATE_FILES" | grep -v '^$')
-if [ -z "$left" ]; then
+	LC_ALL=C comm -23 - <(echo "$booted") | LC_ALL=C comm -23 - "$BASELINE" | grep -Ev "$STATE_FILES" | grep -v '^$')
+if [ ! -f "$BASELINE" ]; then
+	result 0 "nothing left behind but the packages apt keeps" "no baseline: its phase did not run"
+elif [ -z "$left" ]; then
 	result 1 "nothing left behind but the packages apt keeps (${stayed[*]})"
 else
 	echo "$left" | head -n 20 | sed 's/^/    left: /'
