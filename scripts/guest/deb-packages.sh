@@ -169,7 +169,9 @@ fi
 # ---- install ---------------------------------------------------------------
 if [ "$PHASE" = install ]; then
 	install_package librust "$LIBRUST"
-	dpkg-query -W rustc 'gcc-[0-9]*' dwarves make "linux-headers-$RELEASE" 2>/dev/null | grep -v 'for-host\|-x86-64'
+	# (What it pulled in, at the versions it depends on.)
+	dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' rustc 'gcc-[0-9]*' dwarves make "linux-headers-$RELEASE" |
+		awk '$1 == "ii" { print "    " $2 " " $3 }'
 
 	step "make -C /lib/modules/$RELEASE/build M=/root/samples ($(rustc --version))"
 	mkdir -p /root/samples
