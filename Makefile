@@ -131,12 +131,17 @@ modules rust-analyzer:
 modules_install: modules
 	+$(KBUILD_COLLECTION) modules_install
 
+# MODULES may name C modules only, or Rust modules only: the steps of the
+# other language then have nothing to do, and say so.
+NOT_NEEDED_WITHOUT_RUST = echo "rustdoc: not needed, MODULES names no Rust module"
+NOT_NEEDED_WITHOUT_C = echo "checkpatch: not needed, MODULES names no C module"
+
 # Clippy and rustc with every warning an error, the formatting check,
 # checkpatch on the C modules (the twins), and rustdoc (a broken intra-doc
 # link fails).
 lint: rustfmtcheck checkpatch
 	+$(KBUILD_COLLECTION) CLIPPY=1 KRUSTFLAGS=-Dwarnings modules
-	@$(SCRIPTS)/rustdoc.sh $(RUST_MODULES) >/dev/null
+	@$(if $(RUST_MODULES),$(SCRIPTS)/rustdoc.sh $(RUST_MODULES) >/dev/null,$(NOT_NEEDED_WITHOUT_RUST))
 
 # The Rust modules (those of MODULES, if given): a modules/<m>/<m>.rs root.
 RUST_MODULES = $(foreach m,$(or $(RKM_MODULES),$(notdir $(patsubst %/Kbuild,%,\
@@ -145,7 +150,7 @@ RUST_MODULES = $(foreach m,$(or $(RKM_MODULES),$(notdir $(patsubst %/Kbuild,%,\
 # HTML documentation of the Rust modules and the modules/common/ files
 # they include, in .build/rustdoc/ (scripts/rustdoc.sh).
 rustdoc: modules
-	@$(SCRIPTS)/rustdoc.sh $(RUST_MODULES)
+	@$(if $(RUST_MODULES),$(SCRIPTS)/rustdoc.sh $(RUST_MODULES),$(NOT_NEEDED_WITHOUT_RUST))
 
 CHECKPATCH = $(firstword $(wildcard $(KDIR)/source/scripts/checkpatch.pl $(KDIR)/scripts/checkpatch.pl))
 C_MODULE_SOURCES = $(filter-out %.mod.c,$(if $(RKM_MODULES),\
@@ -155,7 +160,7 @@ C_MODULE_SOURCES = $(filter-out %.mod.c,$(if $(RKM_MODULES),\
 
 checkpatch:
 	$(if $(CHECKPATCH),,$(error $(KDIR) has no scripts/checkpatch.pl))
-	$(if $(C_MODULE_SOURCES),perl $(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(C_MODULE_SOURCES))
+	$(if $(C_MODULE_SOURCES),perl $(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(C_MODULE_SOURCES),@$(NOT_NEEDED_WITHOUT_C))
 
 tests:
 	@$(SCRIPTS)/build-tests.sh

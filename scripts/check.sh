@@ -41,12 +41,15 @@ KUNIT_TOOL=$KDIR/source/tools/testing/kunit
 EXTERNAL_SKIP="not run with EXTERNAL: they test this project's harness, not your modules"
 
 needed=$(modules_needed "$@") || exit 1
+mapfile -t needed_modules <<<"$needed"
+# The VM's extras: those modules', and those of the modules whose programs twins run.
+vm_extras=$(vm_extras_of "${needed_modules[@]}")
 reuse_unchanged=0
 if [ $# -gt 0 ]; then
 	modules=("$@")
 	reuse_unchanged=1
 else
-	mapfile -t modules <<<"$needed"
+	modules=("${needed_modules[@]}")
 fi
 
 # One run at a time per results folder (two would delete each other's).
@@ -160,7 +163,7 @@ vm_run() {
 	stamp start "vm $name"
 	"$TOP/scripts/vm.sh" --timeout "$timeout" --rwdir "$RESULTS" \
 		--console-log "$RESULTS/vm/$name/console.log" --tree "$TREE" \
-		--modules "${needed//$'\n'/ }" --script "$TOP/scripts/guest/check.sh" --tree "$TREE" \
+		--modules "${vm_extras//$'\n'/ }" --script "$TOP/scripts/guest/check.sh" --tree "$TREE" \
 		"${phase_args[@]}" "$RESULTS" || status=$?
 	stamp end "vm $name"
 	if [ ! -f "$RESULTS/vm/$name/complete" ]; then

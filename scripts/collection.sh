@@ -73,6 +73,20 @@ modules_needed() {
 	grep -xF -f <(printf '%s\n' "${wanted[@]}") <<<"$all"
 }
 
+# vm_extras_of MODULE...: the modules whose VM extras (modules/<m>/vm/) a
+# VM testing MODULEs needs, each once, in the collection's order: MODULEs,
+# and the module whose programs each twin runs, as their device is in that
+# module's extras (c_platform's banks sit on the pc-testdev of
+# rust_platform's vm/qemu-opts).
+vm_extras_of() {
+	local module wanted=()
+	for module in "$@"; do
+		twin_of "$module"
+		wanted+=("$module" "$programs_of")
+	done
+	collection_modules | grep -xF -f <(printf '%s\n' "${wanted[@]}")
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
 	TREE=$TOP

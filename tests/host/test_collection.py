@@ -44,6 +44,12 @@ class CollectionTest(unittest.TestCase):
 	def test_a_twin_needs_what_the_module_it_twins_needs(self):
 		self.assertEqual(self.needed('twin', 'other').stdout.split(), ['bus', 'other', 'twin'])
 
+	def test_a_twin_has_the_vm_extras_of_the_module_it_twins(self):
+		result = subprocess.run(['bash', '-c', 'source scripts/collection.sh && vm_extras_of "$@"',
+					 'bash', 'twin', 'other'], cwd=self.top, capture_output=True,
+					text=True, env=dict(os.environ, TOP=str(self.top)))
+		self.assertEqual(result.stdout.split(), ['drv', 'other', 'twin'])
+
 	def test_unknown_module_is_one_line_and_fails(self):
 		result = self.needed('drv', 'nosuch')
 		self.assertNotEqual(result.returncode, 0)
