@@ -24,8 +24,11 @@ endif
 
 all: modules
 
-modules lint check run modules_install deb:
+modules lint run modules_install deb:
 	@INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" $(DEBIAN_SH) $@
+
+check:
+	@$(DEBIAN_SH) check $(MODULES)
 
 # ROOT=debian: on a throwaway root of the kernel's Debian release, with the
 # packages of make KERNEL=$(KERNEL) deb installed (the host's root otherwise).
