@@ -21,7 +21,10 @@ VM_DIR (scripts/guest/compare.sh's output) gives the memory each module
 holds once loaded; RESULTS_DIR (default results/) the last `make check` and
 `make check-debug` results; each LOG the output of the pairs' benchmarks
 (`make bench`) under a guest clock (the instruction count when not named).
-Sections whose input is missing say so.
+Sections whose input is missing say so, but benchmarks: when a pair lacks
+a figure under a clock given (a benchmark of the Rust module that did not
+run for one of the two, or a metric one has and the other not), it says
+what is missing in one line on stderr, writes no JSON and exits 1.
 """
 
 import argparse
@@ -240,22 +243,58 @@ PIPE_LINE = re.compile(r'^(?P<what>\S.*?)\s+[0-9.]+\s+[0-9.]+\s+(?P<ratio>[0-9.]
 RATE_LINE = re.compile(r'^(?P<what>\S.*?)\s+(?P<value>[0-9.]+)\s+[0-9.]+-[0-9.]+ \(')
 
 
-def bench_figures(log: Path) -> Dict[str, Dict[str, Tuple[float, bool]]]:
-	"""{module: {metric: (figure, is a ratio to pipe(2))}} from `make bench`
-	output, whose "### MODULE: BENCH" lines start each module's figures."""
-	figures: Dict[str, Dict[str, Tuple[float, bool]]] = {}
-	module = None
+Figures = Dict[str, Tuple[float, bool]]
+
+
+def bench_runs(log: Path) -> Dict[Tuple[str, str], Figures]:
+	"""{(module, benchmark): {metric: (figure, is a ratio to pipe(2))}} from
+	`make bench` output, whose "### MODULE: BENCH" lines start each run."""
+	runs: Dict[Tuple[str, str], Figures] = {}
+	run = None
 	for line in log.read_text(errors='replace').splitlines():
 		if line.startswith('### '):
-			module = line[4:].split(':')[0].strip()
-			figures.setdefault(module, {})
+			module, _, bench = line[4:].partition(':')
+			run = runs.setdefault((module.strip(), bench.strip()), {})
 			continue
 		pipe, rate = PIPE_LINE.match(line), RATE_LINE.match(line)
-		if module and pipe:
-			figures[module][pipe.group('what')] = (float(pipe.group('ratio')), True)
-		elif module and rate:
-			figures[module][rate.group('what')] = (float(rate.group('value')), False)
+		if run is not None and pipe:
+			run[pipe.group('what')] = (float(pipe.group('ratio')), True)
+		elif run is not None and rate:
+			run[rate.group('what')] = (float(rate.group('value')), False)
+	return runs
+
+
+def bench_figures(log: Path) -> Dict[str, Figures]:
+	"""{module: {metric: (figure, is a ratio to pipe(2))}}: bench_runs()'
+	figures, each module's benchmarks together."""
+	figures: Dict[str, Figures] = {}
+	for (module, _), run in bench_runs(log).items():
+		figures.setdefault(module, {}).update(run)
 	return figures
+
+
+def missing_figures(rust: str, twin: str, logs: List[Tuple[str, Path]],
+		    tests: Path = TESTS) -> List[str]:
+	"""What the pair's benchmark output lacks under each clock of @logs
+	((clock, log)), one phrase each: every benchmark of @rust
+	(@tests/<rust>/bench/*.c) must have run for both modules and given
+	each the same metrics, at least one."""
+	benches = sorted(path.stem for path in (tests / rust / 'bench').glob('*.c'))
+	missing = []
+	for clock, log in logs:
+		if benches and not log.exists():
+			missing.append(f'{clock} clock: no {log}')
+			continue
+		runs = bench_runs(log) if benches else {}
+		for bench in benches:
+			mine, theirs = runs.get((rust, bench), {}), runs.get((twin, bench), {})
+			for module, figures, other in ((rust, mine, theirs), (twin, theirs, mine)):
+				if not figures:
+					missing.append(f'{clock} clock: {module}\'s {bench} (no figures in {log})')
+				elif other:
+					missing += [f'{clock} clock: {module}\'s {bench} "{what}"'
+						    for what in other if what not in figures]
+	return missing
 
 
 def table(header: List[str], rows: List[List[str]]) -> List[str]:
@@ -464,7 +503,9 @@ def main() -> int:
 		return 0
 	out: List[str] = []
 	figures = {}
+	missing: List[str] = []
 	for rust, twin in pairs():
+		missing += missing_figures(rust, twin, args.bench)
 		found = sizes(rust, twin, args.vm, args.without_kunit)
 		attribution, by_origin = attribution_section(rust, args.without_kunit)
 		out += [f'## {rust} and {twin}', '']
@@ -480,7 +521,14 @@ def main() -> int:
 			'c': dict(found[twin], module=twin),
 			'benchmarks': bench_ratios(rust, twin, args.bench),
 		}
+	missing = list(dict.fromkeys(missing))  # a missing log is every pair's
+	if missing:
+		out += ['A benchmark that did not run is a failure; missing: ' + '; '.join(missing) + '.']
 	print('\n'.join(out))
+	if missing:
+		# One line, and no compare.json: a program reading it finds no figures rather than some.
+		print('compare.py: benchmark figures missing: ' + '; '.join(missing), file=sys.stderr)
+		return 1
 	if args.json:
 		args.json.write_text(json.dumps(figures, indent=2, sort_keys=True) + '\n')
 	return 0

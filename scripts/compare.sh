@@ -8,7 +8,8 @@
 # make bench), the benchmarks again in a VM under the wall clock, and the
 # tests each passed in the last make check and make check-debug. Writes
 # results/compare/compare.md (and prints it) and compare.json; RKM_RESULTS
-# names another folder (to keep a run on another tree beside it).
+# names another folder (to keep a run on another tree beside it). Fails when
+# a pair lacks a benchmark figure under either clock (compare.py says which).
 #
 #   KDIR=... scripts/compare.sh
 

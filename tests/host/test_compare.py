@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of scripts/compare.py: what it counts as code, unsafe and KUnit in
-Rust source, and how it reads test results and benchmark output."""
+Rust source, how it reads test results and benchmark output, and that it
+fails when a benchmark figure is missing."""
 
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -159,6 +161,89 @@ class ResultsTest(unittest.TestCase):
 		log.write_text('### rust_pipe: pipe_bench\n')
 		self.assertEqual(compare.bench_section('rust_pipe', 'c_pipe', [('wall', log)]),
 				 ['No benchmark of rust_pipe and c_pipe.'])
+
+
+def bench_log(runs) -> str:
+	"""`make bench` output of @runs ((module, benchmark, metrics)), one
+	figure a metric in sysfs_bench's form."""
+	return ''.join(f'### {module}: {bench}\n' + ''.join(f'{what}  100.0  99.0-101.0 (+2.0%)\n'
+							    for what in metrics)
+		       for module, bench, metrics in runs)
+
+
+class MissingBenchmarkTest(unittest.TestCase):
+	"""A benchmark that did not run, for either module of a pair and under
+	any clock, is a failure that names it."""
+
+	def setUp(self):
+		self.tmp = tempfile.TemporaryDirectory()
+		self.dir = Path(self.tmp.name)
+		self.tests = self.dir / 'tests'
+		(self.tests / 'rust_x' / 'bench').mkdir(parents=True)
+		(self.tests / 'rust_x' / 'bench' / 'x_bench.c').write_text('')
+
+	def tearDown(self):
+		self.tmp.cleanup()
+
+	def missing(self, text: str):
+		log = self.dir / 'vm.log'
+		log.write_text(text)
+		return compare.missing_figures('rust_x', 'c_x', [('instruction count', log)], self.tests)
+
+	def test_complete_output_lacks_nothing(self):
+		self.assertEqual(self.missing(bench_log([('rust_x', 'x_bench', ['a', 'b']),
+							 ('c_x', 'x_bench', ['a', 'b'])])), [])
+
+	def test_empty_output_names_each_module(self):
+		log = self.dir / 'vm.log'
+		self.assertEqual(self.missing(''), [
+			f"instruction count clock: rust_x's x_bench (no figures in {log})",
+			f"instruction count clock: c_x's x_bench (no figures in {log})"])
+
+	def test_a_twin_without_its_run_or_a_metric(self):
+		self.assertEqual(self.missing(bench_log([('rust_x', 'x_bench', ['a'])])),
+				 [f"instruction count clock: c_x's x_bench (no figures in {self.dir / 'vm.log'})"])
+		self.assertEqual(self.missing(bench_log([('rust_x', 'x_bench', ['a', 'b']),
+							 ('c_x', 'x_bench', ['a'])])),
+				 ['instruction count clock: c_x\'s x_bench "b"'])
+
+	def test_a_missing_log_and_a_module_without_benchmarks(self):
+		absent = self.dir / 'absent.log'
+		self.assertEqual(compare.missing_figures('rust_x', 'c_x', [('wall', absent)], self.tests),
+				 [f'wall clock: no {absent}'])
+		self.assertEqual(compare.missing_figures('rust_y', 'c_y', [('wall', absent)], self.tests),
+				 [])
+
+	def run_compare(self, icount: str, wall: str) -> subprocess.CompletedProcess:
+		(self.dir / 'vm.log').write_text(icount)
+		(self.dir / 'wall.log').write_text(wall)
+		return subprocess.run([sys.executable, str(TOP / 'scripts' / 'compare.py'),
+				       '--results', str(self.dir), '--bench', str(self.dir / 'vm.log'),
+				       '--bench', f'wall={self.dir / "wall.log"}',
+				       '--json', str(self.dir / 'compare.json')],
+				      capture_output=True, text=True, check=False)
+
+	def test_make_compare_fails_without_the_instruction_count_figures(self):
+		"""compare.py on the project's pairs and benchmarks: given every
+		figure it writes compare.json; given an empty instruction-count
+		log (a VM run that printed nothing) it fails, in one line."""
+		complete = bench_log([(module, path.stem, ['metric'])
+				      for rust, twin in compare.pairs() for module in (rust, twin)
+				      for path in sorted((TOP / 'tests' / rust / 'bench').glob('*.c'))])
+		self.assertIn('### c_pipe: pipe_bench', complete)
+		done = self.run_compare(complete, complete)
+		self.assertEqual((done.returncode, done.stderr), (0, ''))
+		self.assertTrue((self.dir / 'compare.json').exists())
+		(self.dir / 'compare.json').unlink()
+
+		failed = self.run_compare('', complete)
+		self.assertEqual(failed.returncode, 1)
+		self.assertEqual(len(failed.stderr.splitlines()), 1, failed.stderr)
+		self.assertTrue(failed.stderr.startswith('compare.py: benchmark figures missing: '
+							 'instruction count clock: '), failed.stderr)
+		self.assertIn("c_pipe's pipe_bench", failed.stderr)
+		self.assertNotIn('wall clock', failed.stderr)
+		self.assertFalse((self.dir / 'compare.json').exists())
 
 
 if __name__ == '__main__':
