@@ -186,9 +186,8 @@ root_vm() {
 # steps that need the stock kernel running (insmod, modprobe, the
 # programs, the kernel log) in the VM; apt, the plain kbuild and the
 # audits chrooted into the same root on the host (the baseline on another),
-# natively: under TCG,
-# apt's unpacking of the headers and rustc building the samples took 27
-# minutes of the VM.
+# natively: under TCG, apt's unpacking of the headers and rustc building
+# the samples took 27 minutes of the VM.
 PACKAGES_PHASES=(baseline install kernel remove)
 
 # packages_check OUT: the packages built afresh (into OUT/dist), installed,
